@@ -1,0 +1,58 @@
+/**
+ * Shared plumbing for CLI commands: --json output, one-line errors, exit codes.
+ * Commands stay thin: parse flags, call the library, print through these helpers.
+ */
+import { InputError } from '../config/load.js';
+import { redactSecrets } from '../engine/secrets.js';
+
+export interface GlobalOptions {
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** Print a machine-readable result (with --json) or a human text. Logs always go to stderr. */
+export function output(opts: GlobalOptions, result: unknown, human: () => string): void {
+  if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  else {
+    const text = human();
+    if (text) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  }
+}
+
+export function log(message: string): void {
+  process.stderr.write(redactSecrets(message) + '\n');
+}
+
+/**
+ * Wrap a command action: bad input exits 2 with one line naming the problem; other failures exit 1
+ * with the message (a stack only with VALUELEX_DEBUG=1). Secrets are redacted from every message.
+ */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      const line = redactSecrets(err.message.split('\n')[0] ?? String(err));
+      process.stderr.write(`valuelex: ${line}\n`);
+      if (process.env.VALUELEX_DEBUG === '1' && err.stack) process.stderr.write(redactSecrets(err.stack) + '\n');
+      process.exitCode = err instanceof InputError ? 2 : 1;
+    }
+  };
+}
+
+export function parseIntOption(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n)) throw new InputError(`--${name}: expected an integer, got "${value}"`);
+    return n;
+  };
+}
+
+export function parseNumberOption(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n)) throw new InputError(`--${name}: expected a number, got "${value}"`);
+    return n;
+  };
+}
