@@ -1,0 +1,382 @@
+/**
+ * The engine: every model call of every stage goes through here. It resolves a model label to a
+ * provider, answers from the run database when the exact request was answered before, and
+ * otherwise schedules the call under the model's limits, retries transient failures, and stores
+ * the answer the moment it arrives (so a killed run loses at most the calls in flight).
+ */
+import type { ModelConfig, StudyConfig } from '../config/schema.js';
+import { InputError } from '../config/load.js';
+import { RunStore } from '../store/store.js';
+import { backoffDelay, defaultBackoff, sleep, type BackoffPolicy } from './backoff.js';
+import { requestKey } from './key.js';
+import { ModelLimiter } from './limiter.js';
+import { estimateCost } from './pricing.js';
+import { createProvider } from './providers/index.js';
+import { Progress } from './progress.js';
+import { redactSecrets } from './secrets.js';
+import type { ChatMessage, GenerationParams, Provider, ProviderRequest, TokenUsage } from './types.js';
+import { ProviderError } from './types.js';
+
+export interface EngineRequest {
+  /** Model label from the study config (a model's or the judge's `name`). */
+  model: string;
+  stage: string;
+  messages?: ChatMessage[];
+  prompt?: string;
+  params?: GenerationParams;
+  /** Sample index: part of the cache key, so n samples of one prompt are n distinct requests. */
+  sample?: number;
+  /** Re-ask index after a malformed answer (part of the cache key); set by generateParsed. */
+  attempt?: number;
+}
+
+export interface EngineResult {
+  key: string;
+  model: string;
+  text: string;
+  cached: boolean;
+  finish_reason?: string;
+  model_version?: string;
+  usage: TokenUsage;
+}
+
+export interface ParsedResult<T> {
+  value: T | undefined;
+  result: EngineResult | undefined;
+  attempts: number;
+  error?: string;
+}
+
+/** A request that failed after all retries (recorded in the run database; retried on resume). */
+export class EngineError extends Error {
+  constructor(
+    message: string,
+    readonly key: string,
+    readonly model: string,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+export interface EngineOptions {
+  config: StudyConfig;
+  store: RunStore;
+  /** Show a progress bar on stderr (only when stderr is a TTY). */
+  progress?: boolean;
+  backoff?: Partial<BackoffPolicy>;
+  /** Inject providers by model label (tests, embedded uses). */
+  providers?: Record<string, Provider>;
+}
+
+interface ModelSlot {
+  config: ModelConfig;
+  provider: Provider;
+  limiter: ModelLimiter;
+  simulated: boolean;
+}
+
+const DEFAULT_CONCURRENCY: Record<string, number> = { openai: 8, anthropic: 4, ollama: 2, local: 1, simulated: 64 };
+
+/** Plain-text rendering of a chat for completion-only (base) models. */
+export function renderChatAsPrompt(messages: ChatMessage[]): string {
+  const parts: string[] = [];
+  for (const m of messages) {
+    if (m.role === 'system') parts.push(m.content.trim());
+    else if (m.role === 'user') parts.push(`Question: ${m.content.trim()}`);
+    else parts.push(`Answer: ${m.content.trim()}`);
+  }
+  return `${parts.join('\n\n')}\n\nAnswer:`;
+}
+
+function estimateTokens(req: ProviderRequest): number {
+  const chars = req.prompt?.length ?? (req.messages ?? []).reduce((s, m) => s + m.content.length, 0);
+  return Math.ceil(chars / 4) + (req.params.max_tokens ?? 256);
+}
+
+export class Engine {
+  readonly store: RunStore;
+  readonly config: StudyConfig;
+  private readonly slots = new Map<string, ModelSlot>();
+  private readonly backoff: BackoffPolicy;
+  private readonly controller = new AbortController();
+  private readonly showProgress: boolean;
+  private activeProgress: Progress | undefined;
+
+  constructor(opts: EngineOptions) {
+    this.store = opts.store;
+    this.config = opts.config;
+    this.backoff = { ...defaultBackoff, ...opts.backoff };
+    this.showProgress = opts.progress ?? false;
+    const all = [...opts.config.models, ...this.judgeConfigs()];
+    for (const m of all) {
+      if (this.slots.has(m.name)) continue;
+      const provider = opts.providers?.[m.name] ?? createProvider(m);
+      const concurrency = m.concurrency ?? DEFAULT_CONCURRENCY[m.provider] ?? 4;
+      this.slots.set(m.name, {
+        config: m,
+        provider,
+        limiter: new ModelLimiter({ concurrency, rpm: m.rpm, tpm: m.tpm }),
+        simulated: provider.name === 'simulated',
+      });
+      this.store.upsertModel({
+        name: m.name,
+        provider: m.provider,
+        model: m.model,
+        kind: m.kind,
+        base_url: m.base_url,
+        tags: m.tags,
+        simulated: provider.name === 'simulated',
+        // The stored config never holds a key: only the NAME of the env var, which is public.
+        config: { ...m, options: m.options ?? {} },
+      });
+    }
+  }
+
+  /** Open an engine on a study config, creating the run database at `config.store` if needed. */
+  static open(opts: { config: StudyConfig; store?: RunStore; progress?: boolean; providers?: Record<string, Provider>; backoff?: Partial<BackoffPolicy> }): Engine {
+    const store = opts.store ?? RunStore.open(opts.config.store ?? `runs/${opts.config.name}/run.db`);
+    store.setMeta('study', opts.config.name);
+    return new Engine({ ...opts, store });
+  }
+
+  modelConfigs(): ModelConfig[] {
+    return this.config.models;
+  }
+
+  judgeConfigs(): ModelConfig[] {
+    const j = this.config.judge;
+    return j === undefined ? [] : Array.isArray(j) ? j : [j];
+  }
+
+  modelConfig(label: string): ModelConfig {
+    const slot = this.slots.get(label);
+    if (!slot) throw new InputError(`unknown model "${label}" (known: ${[...this.slots.keys()].join(', ')})`);
+    return slot.config;
+  }
+
+  /** True when a model label is answered by the simulated population, not a real model. */
+  isSimulated(label: string): boolean {
+    return this.slots.get(label)?.simulated ?? false;
+  }
+
+  /** Stop dispatching new calls and abort calls in flight; stored answers stay stored. */
+  abort(reason = 'interrupted'): void {
+    this.controller.abort(new Error(reason));
+  }
+
+  get aborted(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  private toProviderRequest(slot: ModelSlot, req: EngineRequest): ProviderRequest {
+    const params: GenerationParams = { ...slot.config.params, ...req.params };
+    // Seeded sampling makes answers reproducible where the server supports seeds; each sample
+    // index gets its own seed so n samples differ.
+    if (params.seed === undefined) params.seed = (this.config.seed ?? 1) * 1000 + (req.sample ?? 0);
+    if (slot.config.kind === 'completion') {
+      const prompt = req.prompt ?? renderChatAsPrompt(req.messages ?? []);
+      return { model: slot.config.model, kind: 'completion', prompt, params };
+    }
+    const messages = req.messages ?? (req.prompt !== undefined ? [{ role: 'user' as const, content: req.prompt }] : []);
+    if (messages.length === 0) throw new InputError(`request for "${slot.config.name}" has neither messages nor prompt`);
+    return { model: slot.config.model, kind: 'chat', messages, params };
+  }
+
+  keyOf(req: EngineRequest): string {
+    const slot = this.slot(req.model);
+    const preq = this.toProviderRequest(slot, req);
+    return requestKey({
+      provider: slot.config.provider,
+      model: slot.config.model,
+      kind: preq.kind,
+      messages: preq.messages,
+      prompt: preq.prompt,
+      params: preq.params,
+      sample: req.sample ?? 0,
+      attempt: req.attempt ?? 0,
+    });
+  }
+
+  private slot(label: string): ModelSlot {
+    const slot = this.slots.get(label);
+    if (!slot) throw new InputError(`unknown model "${label}" (known: ${[...this.slots.keys()].join(', ')})`);
+    return slot;
+  }
+
+  /** One model call: from the cache if answered before, else scheduled, retried and stored. */
+  async generate(req: EngineRequest): Promise<EngineResult> {
+    const slot = this.slot(req.model);
+    const preq = this.toProviderRequest(slot, req);
+    const key = requestKey({
+      provider: slot.config.provider,
+      model: slot.config.model,
+      kind: preq.kind,
+      messages: preq.messages,
+      prompt: preq.prompt,
+      params: preq.params,
+      sample: req.sample ?? 0,
+      attempt: req.attempt ?? 0,
+    });
+    const hit = this.store.getResponse(key);
+    if (hit) {
+      this.store.countCacheHit(req.stage, slot.config.name);
+      this.activeProgress?.request('cached');
+      return {
+        key,
+        model: slot.config.name,
+        text: hit.text,
+        cached: true,
+        ...(hit.finish_reason ? { finish_reason: hit.finish_reason } : {}),
+        ...(hit.model_version ? { model_version: hit.model_version } : {}),
+        usage: { input_tokens: hit.input_tokens, output_tokens: hit.output_tokens },
+      };
+    }
+    return slot.limiter.queue.add(() => this.call(slot, req, preq, key)) as Promise<EngineResult>;
+  }
+
+  private async call(slot: ModelSlot, req: EngineRequest, preq: ProviderRequest, key: string): Promise<EngineResult> {
+    const signal = this.controller.signal;
+    // Another worker may have stored this exact request while we waited in the queue.
+    const hit = this.store.getResponse(key);
+    if (hit) {
+      this.activeProgress?.request('cached');
+      return { key, model: slot.config.name, text: hit.text, cached: true, usage: { input_tokens: hit.input_tokens, output_tokens: hit.output_tokens } };
+    }
+    const maxRetries = slot.config.max_retries ?? this.backoff.maxRetries;
+    let lastError: ProviderError | undefined;
+    for (let attempt = 0; attempt <= maxRetries; attempt++) {
+      if (signal.aborted) throw new EngineError(`${slot.config.name}: run interrupted`, key, slot.config.name);
+      await slot.limiter.admit(estimateTokens(preq), signal);
+      const started = performance.now();
+      try {
+        const timeout = AbortSignal.timeout(slot.config.timeout_ms ?? 120_000);
+        const res = await slot.provider.generate(preq, AbortSignal.any([signal, timeout]));
+        const latency = performance.now() - started;
+        const cost = estimateCost(slot.config, res.usage);
+        this.store.putResponse({
+          key,
+          stage: req.stage,
+          model_name: slot.config.name,
+          provider: slot.config.provider,
+          model: slot.config.model,
+          request: { kind: preq.kind, messages: preq.messages, prompt: preq.prompt, params: preq.params, sample: req.sample ?? 0, attempt: req.attempt ?? 0 },
+          text: res.text,
+          finish_reason: res.finish_reason,
+          model_version: res.model_version,
+          input_tokens: res.usage.input_tokens,
+          output_tokens: res.usage.output_tokens,
+          cost_usd: cost,
+          latency_ms: latency,
+          attempts: attempt + 1,
+        });
+        this.activeProgress?.request('sent');
+        return {
+          key,
+          model: slot.config.name,
+          text: res.text,
+          cached: false,
+          ...(res.finish_reason ? { finish_reason: res.finish_reason } : {}),
+          ...(res.model_version ? { model_version: res.model_version } : {}),
+          usage: res.usage,
+        };
+      } catch (e) {
+        const err =
+          e instanceof ProviderError
+            ? e
+            : new ProviderError(String((e as Error)?.message ?? e), { retryable: !signal.aborted });
+        lastError = err;
+        if (signal.aborted) break;
+        if (!err.retryable || attempt === maxRetries) break;
+        if (err.status === 429 && err.retryAfterMs !== undefined) slot.limiter.coolDown(err.retryAfterMs);
+        this.activeProgress?.request('retry');
+        try {
+          await sleep(backoffDelay(this.backoff, attempt, err.retryAfterMs), signal);
+        } catch {
+          break;
+        }
+      }
+    }
+    const message = redactSecrets(`${slot.config.name}: ${lastError?.message ?? 'request failed'}`);
+    this.store.putError({
+      key,
+      stage: req.stage,
+      model_name: slot.config.name,
+      provider: slot.config.provider,
+      model: slot.config.model,
+      request: { kind: preq.kind, messages: preq.messages, prompt: preq.prompt, params: preq.params, sample: req.sample ?? 0, attempt: req.attempt ?? 0 },
+      attempts: maxRetries + 1,
+      error: message,
+    });
+    this.activeProgress?.request('failed');
+    throw new EngineError(message, key, slot.config.name);
+  }
+
+  /**
+   * A call whose answer must parse. A malformed answer is never guessed at: the model is asked
+   * again (a new attempt index, hence a new cache entry) up to `maxAttempts` times.
+   */
+  async generateParsed<T>(req: EngineRequest, parse: (text: string) => T, opts: { maxAttempts?: number } = {}): Promise<ParsedResult<T>> {
+    const maxAttempts = opts.maxAttempts ?? 3;
+    let lastError = '';
+    let last: EngineResult | undefined;
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      const result = await this.generate({ ...req, attempt });
+      last = result;
+      try {
+        return { value: parse(result.text), result, attempts: attempt + 1 };
+      } catch (e) {
+        lastError = (e as Error).message;
+      }
+    }
+    return { value: undefined, result: last, attempts: maxAttempts, error: `malformed output after ${maxAttempts} attempts: ${lastError}` };
+  }
+
+  /**
+   * Run `fn` over all items with a bounded window of items in flight (memory stays flat however
+   * many items there are; each model's own limits apply inside generate), with a progress bar.
+   * A failed item does not stop the others: every item is attempted, their answers are stored,
+   * and then the failures are reported together.
+   */
+  async map<T, R>(items: Iterable<T> | readonly T[], fn: (item: T) => Promise<R>, opts: { label: string; total?: number; window?: number }): Promise<R[]> {
+    const list = Array.isArray(items) ? (items as readonly T[]) : [...items];
+    const progress = new Progress(opts.label, opts.total ?? list.length, this.showProgress);
+    const previous = this.activeProgress;
+    this.activeProgress = progress;
+    const window = opts.window ?? Math.max(64, [...this.slots.values()].reduce((s, x) => s + x.limiter.queue.concurrency * 4, 0));
+    const results = new Array<R>(list.length);
+    const failures: Error[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < list.length && !this.controller.signal.aborted) {
+        const i = next++;
+        try {
+          results[i] = await fn(list[i]!);
+          progress.itemDone(false);
+        } catch (e) {
+          failures.push(e instanceof Error ? e : new Error(String(e)));
+          progress.itemDone(true);
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(window, list.length) }, worker));
+    } finally {
+      progress.stop();
+      this.activeProgress = previous;
+    }
+    if (this.controller.signal.aborted) {
+      throw new EngineError(`${opts.label}: interrupted; finished work is stored, re-run with --resume`, '', '');
+    }
+    if (failures.length > 0) {
+      throw new Error(
+        `${opts.label}: ${failures.length} of ${list.length} failed (finished work is stored; re-run with --resume to retry): ${failures[0]!.message}`,
+      );
+    }
+    return results;
+  }
+
+  async close(): Promise<void> {
+    for (const slot of this.slots.values()) await slot.provider.close?.();
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Any OpenAI-compatible endpoint (OpenAI, vLLM, llama.cpp server, LM Studio, Ollama /v1,
+ * OpenRouter...) through the official `openai` SDK. The SDK's own retries are off: the engine's
+ * scheduler owns retries so that rate limits are shared across workers.
+ */
+import OpenAI from 'openai';
+import type { EmbeddingResponse, Provider, ProviderRequest, ProviderResponse } from '../types.js';
+import { ProviderError } from '../types.js';
+import { toProviderError } from './errors.js';
+
+export interface OpenAIProviderOptions {
+  baseURL?: string | undefined;
+  apiKey?: string | undefined;
+  timeoutMs?: number | undefined;
+}
+
+export class OpenAIProvider implements Provider {
+  readonly name = 'openai';
+  private readonly client: OpenAI;
+
+  constructor(opts: OpenAIProviderOptions = {}) {
+    this.client = new OpenAI({
+      // Local servers accept any key; the SDK insists on one.
+      apiKey: opts.apiKey ?? 'not-needed',
+      baseURL: opts.baseURL ?? 'https://api.openai.com/v1',
+      maxRetries: 0,
+      timeout: opts.timeoutMs ?? 120_000,
+    });
+  }
+
+  async generate(req: ProviderRequest, signal?: AbortSignal): Promise<ProviderResponse> {
+    const p = req.params;
+    try {
+      if (req.kind === 'completion') {
+        const res = await this.client.completions.create(
+          {
+            model: req.model,
+            prompt: req.prompt ?? '',
+            ...(p.temperature !== undefined ? { temperature: p.temperature } : {}),
+            ...(p.top_p !== undefined ? { top_p: p.top_p } : {}),
+            ...(p.max_tokens !== undefined ? { max_tokens: p.max_tokens } : {}),
+            ...(p.seed !== undefined ? { seed: p.seed } : {}),
+            ...(p.stop ? { stop: p.stop } : {}),
+          },
+          signal ? { signal } : undefined,
+        );
+        const choice = res.choices?.[0];
+        if (!choice || typeof choice.text !== 'string') {
+          throw new ProviderError('openai: completion response has no choices[0].text', { retryable: true });
+        }
+        return {
+          text: choice.text,
+          ...(choice.finish_reason ? { finish_reason: choice.finish_reason } : {}),
+          usage: { input_tokens: res.usage?.prompt_tokens ?? 0, output_tokens: res.usage?.completion_tokens ?? 0 },
+          ...(res.model ? { model_version: res.model } : {}),
+        };
+      }
+      const res = await this.client.chat.completions.create(
+        {
+          model: req.model,
+          messages: (req.messages ?? []).map((m) => ({ role: m.role, content: m.content })),
+          ...(p.temperature !== undefined ? { temperature: p.temperature } : {}),
+          ...(p.top_p !== undefined ? { top_p: p.top_p } : {}),
+          ...(p.max_tokens !== undefined ? { max_tokens: p.max_tokens } : {}),
+          ...(p.seed !== undefined ? { seed: p.seed } : {}),
+          ...(p.stop ? { stop: p.stop } : {}),
+          ...(p.json_schema
+            ? { response_format: { type: 'json_schema' as const, json_schema: { name: 'answer', schema: p.json_schema, strict: false } } }
+            : {}),
+        },
+        signal ? { signal } : undefined,
+      );
+      const choice = res.choices?.[0];
+      const content = choice?.message?.content;
+      if (!choice || (typeof content !== 'string' && content !== null)) {
+        throw new ProviderError('openai: chat response has no choices[0].message', { retryable: true });
+      }
+      return {
+        text: content ?? '',
+        ...(choice.finish_reason ? { finish_reason: choice.finish_reason } : {}),
+        usage: { input_tokens: res.usage?.prompt_tokens ?? 0, output_tokens: res.usage?.completion_tokens ?? 0 },
+        ...(res.model ? { model_version: res.model } : {}),
+      };
+    } catch (e) {
+      throw toProviderError('openai', e);
+    }
+  }
+
+  async embed(model: string, texts: string[], signal?: AbortSignal): Promise<EmbeddingResponse> {
+    try {
+      const res = await this.client.embeddings.create({ model, input: texts }, signal ? { signal } : undefined);
+      const vectors = [...res.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
+      return {
+        vectors,
+        usage: { input_tokens: res.usage?.prompt_tokens ?? 0, output_tokens: 0 },
+        ...(res.model ? { model_version: res.model } : {}),
+      };
+    } catch (e) {
+      throw toProviderError('openai', e);
+    }
+  }
+}

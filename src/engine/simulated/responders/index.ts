@@ -1,0 +1,9 @@
+/**
+ * Importing this module registers every stage's simulated responder: one line per stage,
+ * `registerSimResponder(<stage>Responder)`. Anything no responder claims gets the generic answer
+ * (./generic.ts), applied by the simulator itself.
+ */
+import { registerSimResponder } from '../registry.js';
+
+// Keep the import referenced so bundlers and linters see it used even before stages register.
+export const register = registerSimResponder;
