@@ -2,7 +2,10 @@
  * The registry of CLI commands. Each module exports `register(program)`; add one line per command.
  */
 import type { Command } from 'commander';
+import { register as study } from './study.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [
+  study,
+];

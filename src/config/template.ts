@@ -1,0 +1,74 @@
+/**
+ * The commented study.yaml that `valuelex init` writes: every contract key, with the reasoning a
+ * new user needs beside it.
+ */
+export function studyTemplate(name: string): string {
+  return `# ValueLex study configuration. Run it with:  valuelex run ${name}/study.yaml
+# Every stage reads and writes the run database below, so a killed run resumes with --resume and
+# re-running a finished stage makes no new model request.
+name: ${name}
+store: runs/${name}/run.db          # SQLite file, relative to this file
+
+seed: 1                              # seeds sampling, item order, bootstrap and parallel analysis
+
+# The models whose values you want to study. Dozens are normal. API keys never go in this file:
+# name the environment variable that holds the key with api_key_env.
+models:
+  - name: llama-8b                   # label used everywhere (reports, tables)
+    provider: openai                 # openai (any OpenAI-compatible server: OpenAI, vLLM, llama.cpp,
+                                     # LM Studio, Ollama /v1, OpenRouter) | anthropic | ollama
+    model: meta-llama/Llama-3.1-8B-Instruct
+    base_url: http://127.0.0.1:8000/v1
+    # api_key_env: VLLM_API_KEY      # optional; the variable's NAME, not the key
+    kind: chat                       # chat | completion (base models are prompted in completion form)
+    tags: {size: 8B, training: instruct}   # free-form; used for group comparisons
+    concurrency: 8                   # parallel requests to this model
+    rpm: 600                         # requests per minute (optional)
+  # - name: llama-8b-base
+  #   provider: openai
+  #   model: meta-llama/Llama-3.1-8B
+  #   base_url: http://127.0.0.1:8000/v1
+  #   kind: completion
+  #   tags: {size: 8B, training: base}
+  # - name: claude-haiku
+  #   provider: anthropic
+  #   model: claude-3-5-haiku-latest
+  #   api_key_env: ANTHROPIC_API_KEY
+  #   tags: {training: rlhf}
+  # - name: qwen-ollama
+  #   provider: ollama
+  #   model: qwen2.5:1.5b
+  #   base_url: http://127.0.0.1:11434
+
+# The judge scores projective completions (and names taxonomy dimensions). It runs at
+# temperature 0 with a fixed seed by default, and its exact configuration is recorded.
+judge: {provider: openai, model: gpt-4o-mini, api_key_env: OPENAI_API_KEY}
+
+embedding: {backend: glove}          # glove (embedded, offline) | openai | ollama | transformers
+
+# Stages to run, in order (default: all).
+stages: [elicit, rate, taxonomy, projective]
+
+elicit:
+  prompts: all                       # or a list of prompt ids from the bank
+  samples: 5                         # samples per prompt per model; each is one respondent
+  temperature: 1.0
+  min_count: 2                       # lexicon filters
+  min_models: 2
+
+rate:
+  respondents: 10                    # rating respondents per model
+  scale: 5                           # Likert points
+
+taxonomy:
+  source: ratings                    # ratings | elicitation (the paper's respondent x term matrix)
+  factors: auto                      # auto = parallel analysis, or a number
+  fm: minres                         # minres | ml | pa
+  rotate: oblimin                    # none | varimax | promax | oblimin | quartimin | geomin
+
+projective:
+  items: default                     # the shipped sentence-completion bank, or a file
+  samples: 3
+  system: taxonomy                   # taxonomy (from this run) | schwartz | path to a value-system file
+`;
+}

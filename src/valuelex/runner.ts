@@ -1,0 +1,51 @@
+/**
+ * Running a study from a file: load and validate it, open the run database and the engine, run the
+ * chosen stages. Used by `valuelex run`, the per-stage commands and `valuelex demo`; importable.
+ */
+import { loadStudy, type LoadedStudy } from '../config/study.js';
+import type { StudyConfig } from '../config/schema.js';
+import { Engine } from '../engine/engine.js';
+import { RunStore } from '../store/store.js';
+import { runStudy, type StageOutcome } from './pipeline.js';
+import './stages.js';
+
+export interface RunOptions {
+  stages?: string[];
+  resume?: boolean;
+  progress?: boolean;
+  log?: (message: string) => void;
+  /** Called with the engine before stages start (e.g. to wire SIGINT to engine.abort). */
+  onEngine?: (engine: Engine) => void;
+}
+
+export interface RunResult {
+  study: string;
+  store: string;
+  stages: StageOutcome[];
+  cost: ReturnType<RunStore['costSummary']>;
+  simulated: string[];
+}
+
+export async function runConfig(config: StudyConfig, storePath: string, opts: RunOptions = {}): Promise<RunResult> {
+  const store = RunStore.open(storePath);
+  const engine = new Engine({ config, store, progress: opts.progress ?? false });
+  opts.onEngine?.(engine);
+  const log = opts.log ?? (() => {});
+  try {
+    store.setMeta('study', config.name);
+    store.setMetaJson('study_config', config);
+    const simulated = config.models.filter((m) => engine.isSimulated(m.name)).map((m) => m.name);
+    if (simulated.length > 0) store.setMetaJson('simulated_models', simulated);
+    const stages = await runStudy({ engine, config, log }, { ...(opts.stages ? { stages: opts.stages } : {}), resume: opts.resume ?? false });
+    return { study: config.name, store: storePath, stages, cost: store.costSummary(), simulated };
+  } finally {
+    await engine.close();
+    store.close();
+  }
+}
+
+export async function runStudyFile(file: string, opts: RunOptions = {}): Promise<RunResult & { loaded: LoadedStudy }> {
+  const loaded = loadStudy(file);
+  const result = await runConfig(loaded.config, loaded.storePath, opts);
+  return { ...result, loaded };
+}
