@@ -3,9 +3,11 @@
  */
 import type { Command } from 'commander';
 import { register as study } from './study.js';
+import { register as demo } from './demo.js';
 
 export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [
   study,
+  demo,
 ];

@@ -1,0 +1,123 @@
+/**
+ * `valuelex demo`: the main job end to end on the best models this machine can reach, with no
+ * setup. In order of preference:
+ *   1. an OpenAI-compatible server named in the environment (VALUELEX_BASE_URL, optionally
+ *      VALUELEX_MODELS=a,b,c and VALUELEX_API_KEY_ENV=NAME; models discovered via GET /models),
+ *   2. a local Ollama (OLLAMA_HOST, models discovered via GET /api/tags),
+ *   3. embedded local models, when a provider for them is registered (see registerDemoPopulation),
+ *   4. the built-in simulated population, labelled as simulated in the terminal and the report.
+ * It never presents simulated answers as real ones.
+ */
+import type { ModelConfig, ModelConfigInput, StudyConfig } from '../config/schema.js';
+import { studyConfigSchema } from '../config/schema.js';
+import { DEFAULT_POPULATION } from '../engine/simulated/population.js';
+
+export type PopulationKind = 'server' | 'ollama' | 'local' | 'simulated';
+
+export interface DemoPopulation {
+  kind: PopulationKind;
+  description: string;
+  models: ModelConfigInput[];
+  judge: ModelConfigInput;
+}
+
+export type PopulationDetector = (env: NodeJS.ProcessEnv) => Promise<DemoPopulation | undefined>;
+
+const extraDetectors: PopulationDetector[] = [];
+
+/** Embedded local models (or other backends) offer a population here; tried after servers. */
+export function registerDemoPopulation(detector: PopulationDetector): void {
+  extraDetectors.push(detector);
+}
+
+async function getJson(url: string, headers: Record<string, string> = {}): Promise<unknown> {
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(3000) });
+  if (!res.ok) throw new Error(`HTTP ${res.status} from ${url}`);
+  return (await res.json()) as unknown;
+}
+
+const label = (id: string): string => id.replace(/[^A-Za-z0-9._:@+-]/g, '-').replace(/^-+/, '') || 'model';
+
+async function fromServer(env: NodeJS.ProcessEnv): Promise<DemoPopulation | undefined> {
+  const base = env.VALUELEX_BASE_URL?.replace(/\/+$/, '');
+  if (!base) return undefined;
+  const keyEnv = env.VALUELEX_API_KEY_ENV;
+  let ids = env.VALUELEX_MODELS?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  if (ids.length === 0) {
+    const headers: Record<string, string> = keyEnv && env[keyEnv] ? { authorization: `Bearer ${env[keyEnv]}` } : {};
+    const data = (await getJson(`${base}/models`, headers)) as { data?: Array<{ id?: string }> };
+    ids = (data.data ?? []).map((m) => m.id).filter((x): x is string => typeof x === 'string').slice(0, 8);
+  }
+  if (ids.length === 0) throw new Error(`VALUELEX_BASE_URL=${base}: the server lists no models; set VALUELEX_MODELS`);
+  const shared = { provider: 'openai' as const, base_url: base, ...(keyEnv ? { api_key_env: keyEnv } : {}), concurrency: 4 };
+  const judgeId = env.VALUELEX_JUDGE_MODEL ?? ids[0]!;
+  return {
+    kind: 'server',
+    description: `OpenAI-compatible server at ${base} (${ids.length} models)`,
+    models: ids.map((id) => ({ ...shared, name: label(id), model: id })),
+    judge: { ...shared, name: `judge-${label(judgeId)}`, model: judgeId },
+  };
+}
+
+async function fromOllama(env: NodeJS.ProcessEnv): Promise<DemoPopulation | undefined> {
+  const host = env.OLLAMA_HOST;
+  if (!host) return undefined;
+  const base = (/^https?:\/\//.test(host) ? host : `http://${host}`).replace(/\/+$/, '');
+  const data = (await getJson(`${base}/api/tags`)) as { models?: Array<{ name?: string }> };
+  const ids = (data.models ?? []).map((m) => m.name).filter((x): x is string => typeof x === 'string').slice(0, 6);
+  if (ids.length === 0) throw new Error(`OLLAMA_HOST=${host}: no models pulled (ollama pull qwen2.5:0.5b)`);
+  const judgeId = env.VALUELEX_JUDGE_MODEL ?? ids[0]!;
+  return {
+    kind: 'ollama',
+    description: `Ollama at ${base} (${ids.length} models)`,
+    models: ids.map((id) => ({ name: label(id), provider: 'ollama', model: id, base_url: base, concurrency: 1 })),
+    judge: { name: `judge-${label(judgeId)}`, provider: 'ollama', model: judgeId, base_url: base },
+  };
+}
+
+function simulatedPopulation(): DemoPopulation {
+  return {
+    kind: 'simulated',
+    description: `SIMULATED population of ${DEFAULT_POPULATION.length} synthetic models (no real LLM answered)`,
+    models: DEFAULT_POPULATION.map((m) => ({
+      name: m.name,
+      provider: 'simulated',
+      model: `sim/${m.name}`,
+      kind: m.training === 'base' ? 'completion' : 'chat',
+      tags: { family: m.family, size: m.size, training: m.training, simulated: true },
+    })),
+    judge: { name: 'sim-judge', provider: 'simulated', model: 'sim/sim-atlas-8b-rlhf', tags: { simulated: true } },
+  };
+}
+
+/** The best reachable population; failures of a named server are reported, never hidden. */
+export async function detectPopulation(env: NodeJS.ProcessEnv = process.env, log: (m: string) => void = () => {}): Promise<DemoPopulation> {
+  for (const detect of [fromServer, fromOllama, ...extraDetectors]) {
+    try {
+      const p = await detect(env);
+      if (p) return p;
+    } catch (e) {
+      log(`demo: ${(e as Error).message}; trying the next population`);
+    }
+  }
+  return simulatedPopulation();
+}
+
+/** A study sized for a demo: quick on the simulated population, modest on real models. */
+export function demoStudy(pop: DemoPopulation, storePath: string): StudyConfig {
+  const real = pop.kind !== 'simulated';
+  return studyConfigSchema.parse({
+    name: 'demo',
+    store: storePath,
+    seed: 7,
+    models: pop.models,
+    judge: pop.judge,
+    embedding: { backend: 'glove' },
+    elicit: { prompts: 'all', samples: real ? 2 : 4, temperature: 1.0, min_count: 3, min_models: 2 },
+    rate: { respondents: real ? 6 : 30, scale: 5, batch_size: 20, max_terms: real ? 30 : 40 },
+    taxonomy: { source: 'ratings', factors: 'auto', fm: 'minres', rotate: 'oblimin' },
+    projective: { items: 'default', samples: real ? 1 : 2, system: 'taxonomy' },
+  });
+}
+
+export type { ModelConfig };

@@ -1,0 +1,24 @@
+/**
+ * Writing a run's report files next to its run database (used by `demo` and `run`).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RunStore } from '../store/store.js';
+import { buildReportModel, type ReportContext } from '../report/model.js';
+
+export interface WrittenReport {
+  json?: string;
+  html?: string;
+}
+
+export async function writeRunReport(dbPath: string, dir: string, context: ReportContext = {}): Promise<WrittenReport> {
+  const store = RunStore.open(dbPath, { readonly: true });
+  try {
+    const model = buildReportModel(store, context);
+    const json = join(dir, 'report.json');
+    writeFileSync(json, JSON.stringify(model, null, 2));
+    return { json };
+  } finally {
+    store.close();
+  }
+}
