@@ -1,0 +1,19 @@
+/**
+ * The ValueLex library API. The CLI is a thin layer over these exports.
+ */
+export * from './engine/types.js';
+export { Engine, EngineError, renderChatAsPrompt } from './engine/engine.js';
+export type { EngineRequest, EngineResult, EngineOptions, ParsedResult } from './engine/engine.js';
+export { createProvider, registerProviderFactory } from './engine/providers/index.js';
+export { startSimServer, type SimServer, type FaultPlan } from './engine/simulated/server.js';
+export { DEFAULT_POPULATION, PLANTED_DIMENSIONS, type SimModel } from './engine/simulated/population.js';
+export { registerSimResponder, type SimResponder, type SimContext } from './engine/simulated/registry.js';
+export { redactSecrets } from './engine/secrets.js';
+export { RunStore, type CostSummary } from './store/store.js';
+export * from './config/schema.js';
+export { InputError, loadConfigFile, loadStudyConfig, parseConfigText } from './config/load.js';
+export { loadStudy, type LoadedStudy } from './config/study.js';
+export { runConfig, runStudyFile, type RunOptions, type RunResult } from './valuelex/runner.js';
+export { registerStage, runStage, runStudy, STAGE_ORDER, type StageDefinition, type StageContext } from './valuelex/pipeline.js';
+export { detectPopulation, demoStudy, registerDemoPopulation, type DemoPopulation } from './valuelex/demo.js';
+export { buildReportModel, registerReportSection, type ReportModel } from './report/model.js';
