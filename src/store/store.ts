@@ -127,16 +127,21 @@ export interface OpenStoreOptions {
 }
 
 export class RunStore {
-  readonly db: SqliteDatabase;
+  private readonly sqlite: SqliteDatabase;
   readonly path: string;
 
   private readonly stmtGet: Database.Statement<[string], StoredResponse>;
   private readonly stmtPut: Database.Statement;
   private readonly stmtErr: Database.Statement;
   private readonly stmtHit: Database.Statement;
+  /** Answers received in this event-loop turn, written together in one transaction. */
+  private pending: Array<Record<string, unknown>> = [];
+  private pendingKeys = new Map<string, StoredResponse>();
+  private flushScheduled = false;
+  private readonly flushPending: () => void;
 
   private constructor(db: SqliteDatabase, path: string) {
-    this.db = db;
+    this.sqlite = db;
     this.path = path;
     this.stmtGet = db.prepare(
       `SELECT key, text, finish_reason, model_version, input_tokens, output_tokens
@@ -159,6 +164,17 @@ export class RunStore {
        ON CONFLICT(key) DO UPDATE SET attempts = requests.attempts + excluded.attempts, error = excluded.error
        WHERE requests.status <> 'ok'`,
     );
+    const writeBatch = db.transaction((rows: Array<Record<string, unknown>>) => {
+      for (const r of rows) this.stmtPut.run(r);
+    });
+    this.flushPending = () => {
+      this.flushScheduled = false;
+      if (this.pending.length === 0 || !this.sqlite.open) return;
+      const rows = this.pending;
+      this.pending = [];
+      writeBatch(rows);
+      this.pendingKeys.clear();
+    };
     this.stmtHit = db.prepare(
       `INSERT INTO cache_hits (stage, model_name, hits) VALUES (?, ?, 1)
        ON CONFLICT(stage, model_name) DO UPDATE SET hits = hits + 1`,
@@ -196,8 +212,23 @@ export class RunStore {
     return new RunStore(db, full);
   }
 
+  /**
+   * The SQLite handle for stage tables. Reading through it first commits answers still buffered
+   * from this event-loop turn, so what a caller reads is never behind what it was told.
+   */
+  get db(): SqliteDatabase {
+    this.flushPending();
+    return this.sqlite;
+  }
+
   close(): void {
-    if (this.db.open) this.db.close();
+    this.flush();
+    if (this.sqlite.open) this.sqlite.close();
+  }
+
+  /** Write answers received so far (normally done automatically at the end of the event-loop turn). */
+  flush(): void {
+    this.flushPending();
   }
 
   /**
@@ -278,11 +309,16 @@ export class RunStore {
 
   /** A stored successful response, if this exact request was answered before. */
   getResponse(key: string): StoredResponse | undefined {
-    return this.stmtGet.get(key);
+    return this.pendingKeys.get(key) ?? this.stmtGet.get(key);
   }
 
+  /**
+   * Store an answer. Answers arriving in the same event-loop turn are committed together in one
+   * transaction at the end of the turn (setImmediate): a killed process loses at most that turn's
+   * answers, which were never reported as stored and are simply asked again on resume.
+   */
   putResponse(row: ResponseRow): void {
-    this.stmtPut.run({
+    const record = {
       key: row.key,
       stage: row.stage,
       model_name: row.model_name,
@@ -297,11 +333,25 @@ export class RunStore {
       cost_usd: row.cost_usd,
       latency_ms: row.latency_ms,
       attempts: row.attempts,
+    };
+    this.pending.push(record);
+    this.pendingKeys.set(row.key, {
+      key: row.key,
+      text: row.text,
+      finish_reason: row.finish_reason ?? null,
+      model_version: row.model_version ?? null,
+      input_tokens: row.input_tokens,
+      output_tokens: row.output_tokens,
     });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushPending);
+    }
   }
 
   /** Record a request that failed after all retries; it will be tried again on resume. */
   putError(row: Omit<ResponseRow, 'text' | 'input_tokens' | 'output_tokens' | 'cost_usd' | 'latency_ms'> & { error: string }): void {
+    this.flush();
     this.stmtErr.run({
       key: row.key,
       stage: row.stage,
@@ -319,6 +369,7 @@ export class RunStore {
   }
 
   costSummary(): CostSummary[] {
+    this.flush();
     return this.db
       .prepare(
         `SELECT m.name AS model,

@@ -2,7 +2,7 @@
  * Anthropic's Messages API through the official SDK (retries off: the engine owns them).
  * System messages go in the `system` field; Anthropic has no seed and no raw-completion mode.
  */
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { Provider, ProviderRequest, ProviderResponse } from '../types.js';
 import { ProviderError } from '../types.js';
 import { toProviderError } from './errors.js';
@@ -15,15 +15,22 @@ export interface AnthropicProviderOptions {
 
 export class AnthropicProvider implements Provider {
   readonly name = 'anthropic';
-  private readonly client: Anthropic;
+  private clientPromise: Promise<Anthropic> | undefined;
 
-  constructor(opts: AnthropicProviderOptions = {}) {
-    this.client = new Anthropic({
-      apiKey: opts.apiKey ?? 'not-needed',
-      ...(opts.baseURL ? { baseURL: opts.baseURL.replace(/\/v1\/?$/, '') } : {}),
-      maxRetries: 0,
-      timeout: opts.timeoutMs ?? 120_000,
-    });
+  constructor(private readonly opts: AnthropicProviderOptions = {}) {}
+
+  /** The SDK is loaded on first use (it is slow to import). */
+  private client(): Promise<Anthropic> {
+    this.clientPromise ??= import('@anthropic-ai/sdk').then(
+      ({ default: AnthropicClient }) =>
+        new AnthropicClient({
+          apiKey: this.opts.apiKey ?? 'not-needed',
+          ...(this.opts.baseURL ? { baseURL: this.opts.baseURL.replace(/\/v1\/?$/, '') } : {}),
+          maxRetries: 0,
+          timeout: this.opts.timeoutMs ?? 120_000,
+        }),
+    );
+    return this.clientPromise;
   }
 
   async generate(req: ProviderRequest, signal?: AbortSignal): Promise<ProviderResponse> {
@@ -34,7 +41,8 @@ export class AnthropicProvider implements Provider {
       .filter((m) => m.role !== 'system')
       .map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content }));
     try {
-      const res = await this.client.messages.create(
+      const client = await this.client();
+      const res = await client.messages.create(
         {
           model: req.model,
           max_tokens: p.max_tokens ?? 1024,

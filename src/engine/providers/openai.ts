@@ -3,7 +3,7 @@
  * OpenRouter...) through the official `openai` SDK. The SDK's own retries are off: the engine's
  * scheduler owns retries so that rate limits are shared across workers.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { EmbeddingResponse, Provider, ProviderRequest, ProviderResponse } from '../types.js';
 import { ProviderError } from '../types.js';
 import { toProviderError } from './errors.js';
@@ -16,23 +16,31 @@ export interface OpenAIProviderOptions {
 
 export class OpenAIProvider implements Provider {
   readonly name = 'openai';
-  private readonly client: OpenAI;
+  private clientPromise: Promise<OpenAI> | undefined;
 
-  constructor(opts: OpenAIProviderOptions = {}) {
-    this.client = new OpenAI({
-      // Local servers accept any key; the SDK insists on one.
-      apiKey: opts.apiKey ?? 'not-needed',
-      baseURL: opts.baseURL ?? 'https://api.openai.com/v1',
-      maxRetries: 0,
-      timeout: opts.timeoutMs ?? 120_000,
-    });
+  constructor(private readonly opts: OpenAIProviderOptions = {}) {}
+
+  /** The SDK is loaded on first use, so commands that never call a model start fast. */
+  private client(): Promise<OpenAI> {
+    this.clientPromise ??= import('openai').then(
+      ({ default: OpenAIClient }) =>
+        new OpenAIClient({
+          // Local servers accept any key; the SDK insists on one.
+          apiKey: this.opts.apiKey ?? 'not-needed',
+          baseURL: this.opts.baseURL ?? 'https://api.openai.com/v1',
+          maxRetries: 0,
+          timeout: this.opts.timeoutMs ?? 120_000,
+        }),
+    );
+    return this.clientPromise;
   }
 
   async generate(req: ProviderRequest, signal?: AbortSignal): Promise<ProviderResponse> {
     const p = req.params;
     try {
+      const client = await this.client();
       if (req.kind === 'completion') {
-        const res = await this.client.completions.create(
+        const res = await client.completions.create(
           {
             model: req.model,
             prompt: req.prompt ?? '',
@@ -55,7 +63,7 @@ export class OpenAIProvider implements Provider {
           ...(res.model ? { model_version: res.model } : {}),
         };
       }
-      const res = await this.client.chat.completions.create(
+      const res = await client.chat.completions.create(
         {
           model: req.model,
           messages: (req.messages ?? []).map((m) => ({ role: m.role, content: m.content })),
@@ -88,7 +96,8 @@ export class OpenAIProvider implements Provider {
 
   async embed(model: string, texts: string[], signal?: AbortSignal): Promise<EmbeddingResponse> {
     try {
-      const res = await this.client.embeddings.create({ model, input: texts }, signal ? { signal } : undefined);
+      const client = await this.client();
+      const res = await client.embeddings.create({ model, input: texts }, signal ? { signal } : undefined);
       const vectors = [...res.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
       return {
         vectors,
