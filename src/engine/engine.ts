@@ -59,12 +59,38 @@ export class EngineError extends Error {
   }
 }
 
+/** A request that collect mode recorded for batch export instead of sending. */
+export interface CollectedRequest {
+  key: string;
+  stage: string;
+  model: ModelConfig;
+  request: ProviderRequest;
+  sample: number;
+  attempt: number;
+}
+
+/** Thrown in collect mode for a request that is not in the cache yet. */
+export class PendingRequestError extends Error {
+  constructor(
+    readonly key: string,
+    readonly model: string,
+  ) {
+    super(`${model}: request pending in a batch`);
+    this.name = 'PendingRequestError';
+  }
+}
+
 export interface EngineOptions {
   config: StudyConfig;
   store: RunStore;
   /** Show a progress bar on stderr (only when stderr is a TTY). */
   progress?: boolean;
   backoff?: Partial<BackoffPolicy>;
+  /**
+   * `live` calls models. `collect` answers from the cache only and records every other request
+   * for batch export (OpenAI Batch / vLLM run-batch) instead of sending it.
+   */
+  mode?: 'live' | 'collect';
   /** Inject providers by model label (tests, embedded uses). */
   providers?: Record<string, Provider>;
 }
@@ -102,12 +128,15 @@ export class Engine {
   private readonly controller = new AbortController();
   private readonly showProgress: boolean;
   private activeProgress: Progress | undefined;
+  readonly mode: 'live' | 'collect';
+  private readonly collected = new Map<string, CollectedRequest>();
 
   constructor(opts: EngineOptions) {
     this.store = opts.store;
     this.config = opts.config;
     this.backoff = { ...defaultBackoff, ...opts.backoff };
     this.showProgress = opts.progress ?? false;
+    this.mode = opts.mode ?? 'live';
     const all = [...opts.config.models, ...this.judgeConfigs()];
     for (const m of all) {
       if (this.slots.has(m.name)) continue;
@@ -134,7 +163,7 @@ export class Engine {
   }
 
   /** Open an engine on a study config, creating the run database at `config.store` if needed. */
-  static open(opts: { config: StudyConfig; store?: RunStore; progress?: boolean; providers?: Record<string, Provider>; backoff?: Partial<BackoffPolicy> }): Engine {
+  static open(opts: { config: StudyConfig; store?: RunStore; progress?: boolean; providers?: Record<string, Provider>; backoff?: Partial<BackoffPolicy>; mode?: 'live' | 'collect' }): Engine {
     const store = opts.store ?? RunStore.open(opts.config.store ?? `runs/${opts.config.name}/run.db`);
     store.setMeta('study', opts.config.name);
     return new Engine({ ...opts, store });
@@ -232,7 +261,16 @@ export class Engine {
         usage: { input_tokens: hit.input_tokens, output_tokens: hit.output_tokens },
       };
     }
+    if (this.mode === 'collect') {
+      this.collected.set(key, { key, stage: req.stage, model: slot.config, request: preq, sample: req.sample ?? 0, attempt: req.attempt ?? 0 });
+      throw new PendingRequestError(key, slot.config.name);
+    }
     return slot.limiter.queue.add(() => this.call(slot, req, preq, key)) as Promise<EngineResult>;
+  }
+
+  /** Requests recorded in collect mode (not answered from the cache), in first-seen order. */
+  collectedRequests(): CollectedRequest[] {
+    return [...this.collected.values()];
   }
 
   private async call(slot: ModelSlot, req: EngineRequest, preq: ProviderRequest, key: string): Promise<EngineResult> {
@@ -310,6 +348,29 @@ export class Engine {
     });
     this.activeProgress?.request('failed');
     throw new EngineError(message, key, slot.config.name);
+  }
+
+  /**
+   * Store an answer obtained elsewhere (a batch result) for a request recorded in collect mode,
+   * exactly as if this engine had made the call.
+   */
+  storeExternalAnswer(c: CollectedRequest, answer: { text: string; finish_reason?: string; model_version?: string; usage: TokenUsage }): void {
+    this.store.putResponse({
+      key: c.key,
+      stage: c.stage,
+      model_name: c.model.name,
+      provider: c.model.provider,
+      model: c.model.model,
+      request: { kind: c.request.kind, messages: c.request.messages, prompt: c.request.prompt, params: c.request.params, sample: c.sample, attempt: c.attempt },
+      text: answer.text,
+      finish_reason: answer.finish_reason,
+      model_version: answer.model_version,
+      input_tokens: answer.usage.input_tokens,
+      output_tokens: answer.usage.output_tokens,
+      cost_usd: estimateCost(c.model, answer.usage),
+      latency_ms: 0,
+      attempts: 1,
+    });
   }
 
   /**

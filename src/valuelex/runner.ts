@@ -16,6 +16,8 @@ export interface RunOptions {
   log?: (message: string) => void;
   /** Called with the engine before stages start (e.g. to wire SIGINT to engine.abort). */
   onEngine?: (engine: Engine) => void;
+  /** `collect`: answer from the cache only and record other requests for batch export. */
+  mode?: 'live' | 'collect';
 }
 
 export interface RunResult {
@@ -28,7 +30,7 @@ export interface RunResult {
 
 export async function runConfig(config: StudyConfig, storePath: string, opts: RunOptions = {}): Promise<RunResult> {
   const store = RunStore.open(storePath);
-  const engine = new Engine({ config, store, progress: opts.progress ?? false });
+  const engine = new Engine({ config, store, progress: opts.progress ?? false, mode: opts.mode ?? 'live' });
   opts.onEngine?.(engine);
   const log = opts.log ?? (() => {});
   try {

@@ -4,10 +4,12 @@
 import type { Command } from 'commander';
 import { register as study } from './study.js';
 import { register as demo } from './demo.js';
+import { register as batch } from './batch.js';
 
 export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [
   study,
   demo,
+  batch,
 ];
