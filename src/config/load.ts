@@ -60,7 +60,13 @@ export function parseConfigText<S extends z.ZodType>(text: string, file: string,
     const msg = err.message.split('\n')[0];
     throw new InputError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${msg}`);
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    // A small alias budget refuses "billion laughs" documents.
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new InputError(`${file}: invalid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
   if (data === null || data === undefined) throw new InputError(`${file}: the file is empty`);
   const result = schema.safeParse(data);
   if (!result.success) {
