@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { cfa, cfaFromData, rmseaInterval, CfaConvergenceError, type CfaModel, type CfaResult } from '../../src/stats/cfa.js';
+import { StatsInputError } from '../../src/stats/input-error.js';
+
+interface LavaanFixture {
+  S: number[][];
+  N: number;
+  factors: Record<string, number[]>;
+  orthogonal: boolean;
+  marker: boolean;
+  rawData: boolean;
+  data: number[][] | null;
+  fit: Record<string, number>;
+  lambda: number[][];
+  phi: number[][];
+  theta: number[];
+  lambdaSe: number[][];
+  thetaSe: number[];
+  stdLambda: number[][];
+  stdPhi: number[][];
+}
+
+const load = (name: string): LavaanFixture =>
+  JSON.parse(readFileSync(new URL(`../fixtures/r/more/${name}.json`, import.meta.url), 'utf8')) as LavaanFixture;
+
+function modelOf(fx: LavaanFixture): CfaModel {
+  return {
+    factors: Object.entries(fx.factors).map(([name, items]) => ({ name, items })),
+    orthogonal: fx.orthogonal,
+    identification: fx.marker ? 'marker' : 'std.lv',
+  };
+}
+
+function fitOf(fx: LavaanFixture): CfaResult {
+  return fx.rawData && fx.data ? cfaFromData(fx.data, modelOf(fx)) : cfa(fx.S, fx.N, modelOf(fx));
+}
+
+function expectClose(actual: number, expected: number, tol: number, what: string): void {
+  if (Math.abs(actual - expected) > tol) throw new Error(`${what}: got ${actual}, lavaan ${expected}`);
+}
+
+const cases = ['cfa_hs_raw', 'cfa_hs_cov', 'cfa_hs_cov_marker', 'cfa_hs_cross', 'cfa_hs_2f', 'cfa_hs_2f_orth', 'cfa_bfi', 'cfa_poldem'];
+
+describe('cfa matches lavaan 0.6', () => {
+  for (const name of cases) {
+    it(name, () => {
+      const fx = load(name);
+      const r = fitOf(fx);
+      const f = fx.fit;
+      expect(r.fit.df).toBe(f['df']);
+      expect(r.fit.npar).toBe(f['npar']);
+      expectClose(r.fit.chisq, f['chisq']!, 1e-4 * Math.max(1, f['chisq']!), 'chisq');
+      expectClose(r.fit.fml / 2, f['fmin']!, 1e-8, 'fmin');
+      expectClose(r.fit.pValue, f['pvalue']!, 1e-6, 'pvalue');
+      expectClose(r.fit.baselineChisq, f['baseline.chisq']!, 1e-6 * f['baseline.chisq']!, 'baseline chisq');
+      expect(r.fit.baselineDf).toBe(f['baseline.df']);
+      for (const [ours, theirs] of [['cfi', 'cfi'], ['tli', 'tli'], ['rmsea', 'rmsea'], ['rmseaLower', 'rmsea.ci.lower'], ['rmseaUpper', 'rmsea.ci.upper'], ['rmseaPClose', 'rmsea.pvalue'], ['srmr', 'srmr']] as const) {
+        expectClose(r.fit[ours], f[theirs]!, 1e-5, ours);
+      }
+      expectClose(r.fit.logLik, f['logl']!, 1e-3, 'logl');
+      expectClose(r.fit.aic, f['aic']!, 1e-3, 'aic');
+      expectClose(r.fit.bic, f['bic']!, 1e-3, 'bic');
+      fx.lambda.forEach((row, i) => row.forEach((x, k) => {
+        expectClose(r.loadings[i]![k]!, x, 1e-4, `lambda[${i}][${k}]`);
+        expectClose(r.standardizedLoadings[i]![k]!, fx.stdLambda[i]![k]!, 1e-4, `std lambda[${i}][${k}]`);
+      }));
+      fx.phi.forEach((row, k) => row.forEach((x, l) => expectClose(r.factorCovariance[k]![l]!, x, 1e-4, `phi[${k}][${l}]`)));
+      fx.theta.forEach((x, i) => expectClose(r.residualVariances[i]!, x, 1e-4, `theta[${i}]`));
+      for (const par of r.parameters) {
+        if (par.kind === 'loading' && par.free) expectClose(par.se!, fx.lambdaSe[par.item!]![par.factor!]!, 1e-4, `se lambda ${par.item}`);
+        if (par.kind === 'factor-covariance' && par.free) expectClose(par.se!, (fx as LavaanFixture & { phiSe: number[][] }).phiSe[par.factor2!]![par.factor!]!, 1e-4, `se phi ${par.factor}`);
+        if (par.kind === 'residual-variance') expectClose(par.se!, fx.thetaSe[par.item!]!, 1e-4, `se theta ${par.item}`);
+      }
+      expect(r.warnings).toEqual([]);
+    });
+  }
+
+  it('std.lv and marker identification give the same fit and standardized solution', () => {
+    const a = fitOf(load('cfa_hs_cov'));
+    const b = fitOf(load('cfa_hs_cov_marker'));
+    expect(b.fit.chisq).toBeCloseTo(a.fit.chisq, 6);
+    a.standardizedLoadings.forEach((row, i) => row.forEach((x, k) => expect(b.standardizedLoadings[i]![k]!).toBeCloseTo(x, 6)));
+  });
+});
+
+describe('cfa input checking', () => {
+  const S = [[1, 0.5, 0.4], [0.5, 1, 0.45], [0.4, 0.45, 1]];
+  it('rejects bad input with StatsInputError', () => {
+    expect(() => cfa([], 10, { factors: [{ name: 'f', items: [] }] })).toThrow(StatsInputError);
+    expect(() => cfa(S, 1, { factors: [{ name: 'f', items: [0, 1, 2] }] })).toThrow(StatsInputError);
+    expect(() => cfa(S, 100, { factors: [{ name: 'f', items: [0, 1, 5] }] })).toThrow(StatsInputError);
+    expect(() => cfa(S, 100, { factors: [{ name: 'f', items: [0, 1] }] })).toThrow(/unused/);
+    expect(() => cfa([[1, 0.5], [0.4, 1]], 100, { factors: [{ name: 'f', items: [0, 1] }] })).toThrow(/symmetric/);
+    expect(() => cfa([[1, 0.5], [0.5, 1]], 100, { factors: [{ name: 'f', items: [0, 1] }] })).toThrow(/not identified/);
+    expect(() => cfaFromData([[1, 2, 3]], { factors: [{ name: 'f', items: [0, 1, 2] }] })).toThrow(StatsInputError);
+  });
+  it('a just-identified one-factor model reproduces S exactly (chisq 0, df 0)', () => {
+    const r = cfa(S, 200, { factors: [{ name: 'f', items: [0, 1, 2] }] });
+    expect(r.fit.df).toBe(0);
+    expect(r.fit.chisq).toBeLessThan(1e-10);
+    r.impliedCovariance.forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(S[i]![j]! * 199 / 200, 10)));
+  });
+  it('flags a Heywood case instead of failing', () => {
+    // r12 * r13 / r23 > 1 forces a loading above 1 for item 0.
+    const H = [[1, 0.8, 0.75], [0.8, 1, 0.5], [0.75, 0.5, 1]];
+    const r = cfa(H, 300, { factors: [{ name: 'f', items: [0, 1, 2] }] });
+    expect(r.warnings.some((w) => w.includes('Heywood'))).toBe(true);
+  });
+  it('reports non-convergence as an error', () => {
+    const fx = load('cfa_hs_cov');
+    expect(() => cfa(fx.S, fx.N, modelOf(fx), { maxIterations: 1 })).toThrow(CfaConvergenceError);
+  });
+  it('rmseaInterval is zero when df < 1 and brackets the point estimate', () => {
+    expect(rmseaInterval(3, 0, 100)).toEqual({ lower: 0, upper: 0 });
+    const ci = rmseaInterval(85.3055, 24, 301);
+    expect(ci.lower).toBeLessThan(0.0921);
+    expect(ci.upper).toBeGreaterThan(0.0921);
+  });
+});
