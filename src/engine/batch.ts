@@ -69,6 +69,7 @@ export interface ExportResult {
 export async function exportBatch(config: StudyConfig, storePath: string, file: string, opts: { stages?: string[] } = {}): Promise<ExportResult> {
   const store = RunStore.open(storePath);
   store.ensureSchema('batch', 1, SCHEMA);
+  const release = store.acquireRunLock('batch export');
   const engine = new Engine({ config, store, mode: 'collect' });
   try {
     try {
@@ -98,6 +99,7 @@ export async function exportBatch(config: StudyConfig, storePath: string, file: 
     writeFileSync(file, lines.length > 0 ? lines.join('\n') + '\n' : '');
     return { file, requests: lines.length, byModel, skipped };
   } finally {
+    release();
     store.close();
   }
 }
@@ -137,6 +139,7 @@ function answerFrom(body: Record<string, unknown>): { text: string; finish_reaso
 export async function importBatch(config: StudyConfig, storePath: string, file: string): Promise<ImportResult> {
   const store = RunStore.open(storePath);
   store.ensureSchema('batch', 1, SCHEMA);
+  const release = store.acquireRunLock('batch import');
   const engine = new Engine({ config, store, mode: 'collect' });
   const lookup = store.db.prepare('SELECT key, stage, model_name, request, sample, attempt FROM batch_requests WHERE key = ?');
   const result: ImportResult = { imported: 0, alreadyStored: 0, failed: [] };
@@ -180,6 +183,7 @@ export async function importBatch(config: StudyConfig, storePath: string, file: 
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${file}: no such file`);
     throw e;
   } finally {
+    release();
     store.close();
   }
   return result;

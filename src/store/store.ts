@@ -7,11 +7,21 @@
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../config/load.js';
 import { redactSecrets } from '../engine/secrets.js';
 
 export type SqliteDatabase = Database.Database;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 const CORE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -411,6 +421,34 @@ export class RunStore {
       .prepare(`SELECT id, status, summary, finished_at FROM stage_runs WHERE stage = ? ORDER BY id DESC LIMIT 1`)
       .get(stage) as { id: number; status: string; summary: string | null; finished_at: string | null } | undefined;
     return row ? { ...row, summary: row.summary ? (JSON.parse(row.summary) as unknown) : undefined } : undefined;
+  }
+
+  /**
+   * Take the run lock: one process runs stages on a run database at a time (readers such as the
+   * report and the viewer need no lock). A lock left by a killed process on this host is taken
+   * over; a live holder makes the second process refuse with a message naming it.
+   */
+  acquireRunLock(purpose: string): () => void {
+    const me = { pid: process.pid, host: hostname(), purpose, since: new Date().toISOString() };
+    const take = this.sqlite.transaction(() => {
+      const row = this.sqlite.prepare(`SELECT value FROM meta WHERE key = 'run_lock'`).get() as { value: string } | undefined;
+      if (row) {
+        const holder = JSON.parse(row.value) as typeof me;
+        const sameHost = holder.host === me.host;
+        if (!(sameHost && holder.pid === me.pid) && (!sameHost || processAlive(holder.pid))) {
+          throw new InputError(
+            `${this.path}: in use by another valuelex process (pid ${holder.pid} on ${holder.host}, ${holder.purpose} since ${holder.since}); wait for it or stop it, then re-run with --resume`,
+          );
+        }
+      }
+      this.sqlite.prepare(`INSERT INTO meta (key, value) VALUES ('run_lock', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(JSON.stringify(me));
+    });
+    take.immediate();
+    return () => {
+      if (!this.sqlite.open) return;
+      this.flush();
+      this.sqlite.prepare(`DELETE FROM meta WHERE key = 'run_lock' AND json_extract(value, '$.pid') = ? AND json_extract(value, '$.host') = ?`).run(me.pid, me.host);
+    };
   }
 
   hasTable(name: string): boolean {

@@ -30,6 +30,13 @@ export interface RunResult {
 
 export async function runConfig(config: StudyConfig, storePath: string, opts: RunOptions = {}): Promise<RunResult> {
   const store = RunStore.open(storePath);
+  let release: () => void;
+  try {
+    release = store.acquireRunLock(opts.stages ? `stages ${opts.stages.join(',')}` : 'run');
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   const engine = new Engine({ config, store, progress: opts.progress ?? false, mode: opts.mode ?? 'live' });
   opts.onEngine?.(engine);
   const log = opts.log ?? (() => {});
@@ -42,6 +49,7 @@ export async function runConfig(config: StudyConfig, storePath: string, opts: Ru
     return { study: config.name, store: storePath, stages, cost: store.costSummary(), simulated };
   } finally {
     await engine.close();
+    release();
     store.close();
   }
 }
