@@ -1,0 +1,273 @@
+/**
+ * Turning a model's free-text answer to "what do you value?" into value descriptors: single words
+ * or short phrases, in the order given. Accepts JSON (also inside code fences), numbered and
+ * bulleted lists, one-word-per-line answers, comma lists and prose. Explanations after a dash,
+ * colon or parenthesis are stripped; refusals, non-English answers and junk items are returned as
+ * rejects with a reason (the caller stores them, so nothing is silently dropped).
+ */
+import { isNonEnglish, isRefusal } from './refusal.js';
+import { VALUE_ADJECTIVES, VALUE_NOUNS } from './morphology.js';
+
+export type ResponseFormat = 'json' | 'list' | 'lines' | 'comma' | 'prose';
+export type ResponseReject = 'empty' | 'refusal' | 'non-english' | 'no-values';
+export type ItemReject = 'junk' | 'too-long' | 'stopword' | 'non-english';
+
+export interface ParsedItem {
+  /** 0-based order in the answer. */
+  position: number;
+  /** The item as it appeared (list line, JSON string, comma chunk or prose word). */
+  raw: string;
+  /** The cleaned candidate (lowercase, explanation and filler stripped), when accepted. */
+  descriptor?: string;
+  reject?: ItemReject;
+}
+
+export interface ParsedResponse {
+  format: ResponseFormat | undefined;
+  items: ParsedItem[];
+  /** Set when the whole answer yields no values, with the reason. */
+  reject?: ResponseReject;
+}
+
+const MAX_WORDS = 4;
+
+const LIST_MARKER = /^(\s*)(?:#{1,6}\s*)?(?:[-*•·+▪‣◦–—]|\(?\d{1,3}[.):]|\(?[a-zA-Z][.)])\s+(.+)$/;
+
+/** Filler that frames a value without being one ("being honest", "to be helpful"). */
+const LEADING_FILLER = /^(?:(?:i|we)\s+(?:value|prioriti[sz]e|strive for|aim for|try to be|am|aim to be|strive to be)\s+|i'm\s+|to be\s+|being\s+|be\s+|always\s+|a\s+|an\s+|the\s+|my\s+|our\s+|very\s+|strong\s+|deep\s+|commitment to\s+)+/;
+
+const STOP_DESCRIPTORS = new Set([
+  'value', 'values', 'word', 'words', 'none', 'n/a', 'na', 'etc', 'sure', 'here', 'list', 'yes', 'no', 'ok', 'okay', 'thanks',
+  'thank you', 'ai', 'assistant', 'ai assistant', 'i', 'me', 'things', 'others', 'more', 'other', 'and', 'or', 'the', 'certainly',
+  'of course', 'absolutely', 'following', 'core values', 'my values', 'key values', 'principles', 'qualities', 'traits', 'virtues',
+  'answer', 'response', 'user', 'users', 'people', 'human', 'humans', 'model', 'language model', 'note', 'example', 'hope this helps',
+]);
+
+/** Words with value-noun suffixes that are not values; used only when mining prose. */
+const PROSE_STOP = new Set([
+  'society', 'community', 'ability', 'activity', 'entity', 'identity', 'majority', 'minority', 'reality', 'possibility', 'capability',
+  'opportunity', 'personality', 'university', 'priority', 'priorities', 'variety', 'authority', 'complexity', 'capacity', 'functionality',
+  'necessity', 'probability', 'facility', 'city', 'quantity', 'business', 'witness', 'experience', 'difference', 'sentence',
+  'reference', 'evidence', 'audience', 'presence', 'existence', 'influence', 'science', 'conference', 'sequence', 'consequence',
+  'occurrence', 'preference', 'instance', 'importance', 'performance', 'substance', 'distance', 'appearance', 'assistance', 'party',
+  'property', 'plenty', 'pretty', 'empty', 'twenty', 'thirty', 'forty', 'fifty', 'mechanism', 'organism', 'agency', 'currency',
+  'tendency', 'frequency', 'emergency', 'healthy', 'worthy', 'entirety', 'anxiety', 'penalty', 'certainty', 'ambiguity', 'eternity',
+  'majesty', 'royalty', 'novelty', 'difficulty', 'faculty', 'cruelty', 'poverty', 'variance', 'relevance', 'ordinance', 'guidance',
+  'maintenance', 'compliance', 'occupancy', 'pregnancy', 'legacy', 'conspiracy', 'diplomacy', 'bureaucracy', 'supremacy', 'ness',
+  'specialty', 'casualty', 'liability', 'vulnerability', 'disability', 'stability', 'sensitivity', 'quality', 'qualities',
+]);
+
+const PROSE_SUFFIX = /(?:ness|ity|ence|ance|ency|ancy|acy|thy)$/;
+
+function wordCount(s: string): number {
+  return s.split(/\s+/).filter(Boolean).length;
+}
+
+function stripMarkdown(s: string): string {
+  return s
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[*_`~#>]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The value part of a list item: the bold head if any, else the text before any explanation. */
+export function itemHead(item: string): string {
+  let s = item.trim();
+  const bold = /^(?:\*\*|__)([^*_]+?)(?:\*\*|__)/.exec(s);
+  if (bold) s = bold[1]!;
+  s = stripMarkdown(s);
+  s = s.split(/\s+[-–—]+\s+|\s*[–—]\s*|:\s*|\s*\(|\.\s|;|\s+(?:because|which|that|so that|means|meaning|i\.e\.|e\.g\.|as|when|in|to ensure|ensuring)\s/i)[0] ?? '';
+  return s.replace(/^["'“‘\s]+|["'”’.,!?\s]+$/g, '').trim();
+}
+
+/** Split "honesty and transparency" / "honesty/transparency" into parts when each part is short. */
+function splitConjunction(s: string): string[] {
+  const parts = s.split(/\s*(?:\band\b|&|\/|\+|,)\s*/i).map((p) => p.trim()).filter(Boolean);
+  if (parts.length > 1 && parts.every((p) => wordCount(p) <= 3)) return parts;
+  return [s];
+}
+
+function cleanCandidate(s: string): { descriptor?: string; reject?: ItemReject } {
+  let d = s.toLowerCase().replace(/[’`]/g, "'").replace(/\s+/g, ' ').trim();
+  d = d.replace(LEADING_FILLER, '').replace(/^["'\s]+|["'.,!?;:\s]+$/g, '').trim();
+  if (/[^\x00-\x7F]/.test(d) && /\p{L}/u.test(d) && !/^[\p{Script=Latin}' -]+$/u.test(d)) return { reject: 'non-english' };
+  if (!/^\p{L}[\p{L}' -]*\p{L}$/u.test(d) || d.replace(/[^\p{L}]/gu, '').length < 3) return { reject: 'junk' };
+  if (wordCount(d) > MAX_WORDS) return { reject: 'too-long' };
+  if (STOP_DESCRIPTORS.has(d)) return { reject: 'stopword' };
+  return { descriptor: d };
+}
+
+function pushItems(out: ParsedItem[], raw: string, head: string): void {
+  const parts = splitConjunction(head);
+  for (const part of parts) {
+    const c = cleanCandidate(part);
+    out.push({ position: out.length, raw, ...c });
+  }
+}
+
+// ---- JSON ------------------------------------------------------------------------------------
+
+const NAME_FIELDS = ['value', 'name', 'word', 'term', 'descriptor', 'title', 'label', 'trait', 'quality'];
+
+function stringsFromJson(v: unknown): string[] | undefined {
+  if (Array.isArray(v)) {
+    const out: string[] = [];
+    for (const x of v) {
+      if (typeof x === 'string') out.push(x);
+      else if (x && typeof x === 'object') {
+        const rec = x as Record<string, unknown>;
+        const key = NAME_FIELDS.find((k) => typeof rec[k] === 'string');
+        if (key) out.push(rec[key] as string);
+      }
+    }
+    return out.length > 0 ? out : undefined;
+  }
+  if (v && typeof v === 'object') {
+    const rec = v as Record<string, unknown>;
+    for (const val of Object.values(rec)) {
+      if (Array.isArray(val)) {
+        const inner = stringsFromJson(val);
+        if (inner) return inner;
+      }
+    }
+    // {"honesty": "why...", "kindness": "why..."}: the keys are the values.
+    const keys = Object.keys(rec);
+    if (keys.length > 0 && Object.values(rec).every((x) => typeof x === 'string')) return keys;
+  }
+  return undefined;
+}
+
+function tryJson(text: string): string[] | undefined {
+  const candidates: string[] = [];
+  const fence = /```[a-zA-Z]*\s*\n?([\s\S]*?)```/g;
+  for (let m = fence.exec(text); m; m = fence.exec(text)) candidates.push(m[1]!.trim());
+  const a = text.indexOf('[');
+  const b = text.lastIndexOf(']');
+  if (a >= 0 && b > a) candidates.push(text.slice(a, b + 1));
+  const c = text.indexOf('{');
+  const d = text.lastIndexOf('}');
+  if (c >= 0 && d > c) candidates.push(text.slice(c, d + 1));
+  for (const cand of candidates) {
+    if (!/^[[{]/.test(cand)) continue;
+    try {
+      const strings = stringsFromJson(JSON.parse(cand));
+      if (strings) return strings;
+    } catch {
+      // Not JSON (or truncated): fall through to the other formats.
+    }
+  }
+  return undefined;
+}
+
+// ---- lists -----------------------------------------------------------------------------------
+
+function listItems(lines: string[]): string[] {
+  const found: Array<{ indent: number; text: string }> = [];
+  for (const line of lines) {
+    const m = LIST_MARKER.exec(line);
+    if (m) found.push({ indent: m[1]!.replace(/\t/g, '    ').length, text: m[2]! });
+  }
+  if (found.length === 0) return [];
+  // Nested bullets under an item are explanations of it: keep the shallowest level only.
+  const top = Math.min(...found.map((f) => f.indent));
+  return found.filter((f) => f.indent <= top + 1).map((f) => f.text);
+}
+
+function shortLines(lines: string[]): string[] | undefined {
+  const body = lines.map((l) => stripMarkdown(l)).filter((l) => l.length > 0 && !/:$/.test(l));
+  if (body.length < 3) return undefined;
+  const short = body.filter((l) => wordCount(itemHead(l)) <= MAX_WORDS && wordCount(l) <= 12);
+  return short.length >= 0.8 * body.length ? short : undefined;
+}
+
+function commaItems(text: string): string[] | undefined {
+  const out: string[] = [];
+  for (const para of text.split(/\n\s*\n|\n/)) {
+    let p = stripMarkdown(para);
+    const colon = p.lastIndexOf(':');
+    if (colon >= 0) p = p.slice(colon + 1);
+    const chunks = p
+      .replace(/\.\s*$/, '')
+      .split(/\s*[,;]\s*|\s+and\s+(?=\S+[.!]?$)/)
+      .map((c) => c.replace(/^(?:and|or)\s+/i, '').trim())
+      .filter(Boolean);
+    if (chunks.length >= 3 && chunks.filter((c) => wordCount(c) <= 3).length >= 0.7 * chunks.length) out.push(...chunks);
+  }
+  return out.length >= 3 ? out : undefined;
+}
+
+// ---- prose -----------------------------------------------------------------------------------
+
+function proseItems(text: string): string[] {
+  const words = stripMarkdown(text).match(/[A-Za-z][A-Za-z'-]*[A-Za-z]/g) ?? [];
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const w of words) {
+    const lw = w.toLowerCase();
+    if (seen.has(lw) || PROSE_STOP.has(lw)) continue;
+    const isValue =
+      VALUE_NOUNS.has(lw) || VALUE_ADJECTIVES.has(lw) || (lw.length >= 6 && PROSE_SUFFIX.test(lw) && !lw.includes("'"));
+    if (isValue) {
+      seen.add(lw);
+      out.push(w);
+    }
+  }
+  return out;
+}
+
+// ---- entry point -----------------------------------------------------------------------------
+
+/** Parse one answer into value descriptors (accepted items) and rejects, each with its raw text. */
+export function parseElicitation(text: string): ParsedResponse {
+  const t = text.normalize('NFKC').replace(/\r\n?/g, '\n').trim();
+  if (t.length === 0) return { format: undefined, items: [], reject: 'empty' };
+
+  let format: ResponseFormat | undefined;
+  let rawItems: string[] | undefined;
+  const json = tryJson(t);
+  if (json) {
+    format = 'json';
+    rawItems = json;
+  } else {
+    const lines = t.replace(/```[a-zA-Z]*/g, '').split('\n');
+    const list = listItems(lines);
+    if (list.length >= 2) {
+      format = 'list';
+      rawItems = list;
+    } else {
+      const comma = commaItems(t);
+      if (comma) {
+        format = 'comma';
+        rawItems = comma;
+      } else {
+        const short = shortLines(lines);
+        if (short) {
+          format = 'lines';
+          rawItems = short;
+        }
+      }
+    }
+  }
+
+  if (rawItems && format) {
+    if (isNonEnglish(rawItems.join(' '))) return { format, items: [], reject: 'non-english' };
+    const items: ParsedItem[] = [];
+    for (const raw of rawItems) pushItems(items, raw, format === 'json' ? stripMarkdown(raw) : itemHead(raw));
+    if (items.some((i) => i.descriptor)) return { format, items };
+    if (isRefusal(t)) return { format, items, reject: 'refusal' };
+    return { format, items, reject: 'no-values' };
+  }
+
+  if (isNonEnglish(t)) return { format: 'prose', items: [], reject: 'non-english' };
+  const items: ParsedItem[] = [];
+  for (const w of proseItems(t)) {
+    const c = cleanCandidate(w);
+    items.push({ position: items.length, raw: w, ...c });
+  }
+  const accepted = items.filter((i) => i.descriptor).length;
+  // "As an AI I don't have values, but I strive for accuracy and helpfulness" still names values.
+  if (accepted < 2 && isRefusal(t)) return { format: 'prose', items, reject: 'refusal' };
+  if (accepted === 0) return { format: 'prose', items, reject: 'no-values' };
+  return { format: 'prose', items };
+}

@@ -1,0 +1,52 @@
+/**
+ * Recognising answers that decline the question instead of naming values ("As an AI, I don't have
+ * personal values"), and answers not in English. A response that still lists values after such a
+ * preamble is not a refusal: the parser only calls these when it found no list.
+ */
+
+const REFUSAL_PATTERNS: readonly RegExp[] = [
+  /\b(i|we)\s*(?:do not|don't|dont|cannot|can't|can not|am unable to|am not able to|won't|will not)\s+(?:have|hold|possess|experience|provide|answer|share|express|comply|help with|assist with)\b/i,
+  /\b(?:i'm|i am)\s+(?:sorry|afraid)\b.{0,60}\b(?:can't|cannot|unable|not able)\b/i,
+  /\bas an? (?:ai|artificial intelligence|language model|llm|large language model)\b.{0,80}\b(?:no|not|don't|do not|lack|cannot)\b/i,
+  /\bi (?:must|have to) (?:decline|refuse)\b/i,
+  /\b(?:no|not have) (?:personal )?(?:values|beliefs|opinions|preferences|feelings)\b/i,
+  /\bi(?:'m| am) (?:just |only )?(?:a|an) (?:ai|language model|program|machine)\b/i,
+];
+
+/** True when the text reads as declining to name values. */
+export function isRefusal(text: string): boolean {
+  return REFUSAL_PATTERNS.some((re) => re.test(text));
+}
+
+const FOREIGN_FUNCTION_WORDS = new Set([
+  // French, German, Spanish, Italian, Portuguese: frequent words that are not English.
+  'le', 'la', 'les', 'des', 'est', 'et', 'une', 'je', 'nous', 'pour', 'avec', 'sont', 'mes', 'valeurs',
+  'der', 'die', 'das', 'und', 'ist', 'ich', 'nicht', 'mit', 'meine', 'sind', 'werte', 'ein', 'eine',
+  'el', 'los', 'las', 'y', 'es', 'yo', 'mis', 'con', 'son', 'valores', 'una', 'que', 'del',
+  'il', 'di', 'che', 'sono', 'miei', 'valori', 'os', 'meus', 'com', 'um', 'uma', 'não',
+]);
+const ENGLISH_FUNCTION_WORDS = new Set([
+  'the', 'and', 'i', 'my', 'is', 'are', 'to', 'of', 'a', 'an', 'in', 'for', 'with', 'be', 'that', 'it', 'as', 'values', 'value', 'on', 'by', 'or',
+]);
+
+/**
+ * True when the text is mostly not English: a non-Latin script, many accented letters, or more
+ * foreign than English function words. The lexicon is an English one; such answers are kept and
+ * marked, never mixed in.
+ */
+export function isNonEnglish(text: string): boolean {
+  const letters = text.match(/\p{L}/gu) ?? [];
+  if (letters.length === 0) return false;
+  const nonLatin = letters.filter((c) => !/\p{Script=Latin}/u.test(c)).length;
+  if (nonLatin / letters.length > 0.3) return true;
+  const accented = letters.filter((c) => /[^\x00-\x7F]/.test(c)).length;
+  if (accented / letters.length > 0.08) return true;
+  const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
+  let foreign = 0;
+  let english = 0;
+  for (const w of words) {
+    if (ENGLISH_FUNCTION_WORDS.has(w)) english++;
+    else if (FOREIGN_FUNCTION_WORDS.has(w)) foreign++;
+  }
+  return foreign >= 3 && foreign > 2 * english;
+}
