@@ -266,3 +266,11 @@ export function brentRoot(f: (x: number) => number, a: number, b: number, tol = 
   }
   return b;
 }
+
+/** Upper tail P(F > f) of the F distribution with (df1, df2) degrees of freedom. */
+export function fSurvival(f: number, df1: number, df2: number): number {
+  if (!(df1 > 0 && df2 > 0)) throw new StatsInputError(`fSurvival needs positive df, got ${df1}, ${df2}`);
+  if (!(f > 0)) return 1;
+  if (f === Infinity) return 0;
+  return regularizedBeta(df2 / (df2 + df1 * f), df2 / 2, df1 / 2);
+}
