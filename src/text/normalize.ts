@@ -61,9 +61,10 @@ export class DescriptorNormalizer {
       const doc = n.readDoc(token);
       const toks = doc.tokens();
       // A hyphenated word can come back as several tokens: its lemma is the word itself then.
+      // (wink's typings declare `its.lemma` with an add-on parameter that `out` does not accept.)
       l =
         toks.length() === 1
-          ? { lemma: String(toks.out(n.its.lemma)[0] ?? token), pos: String(toks.out(n.its.pos)[0] ?? 'X') }
+          ? { lemma: String(toks.out(n.its.lemma as never)[0] ?? token), pos: String(toks.out(n.its.pos)[0] ?? 'X') }
           : { lemma: token, pos: 'X' };
       this.lemmas.set(token, l);
     }

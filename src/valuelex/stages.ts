@@ -3,3 +3,4 @@
  * stage module (each module calls `registerStage` at load).
  */
 export { availableStages } from './pipeline.js';
+import './elicit.js';

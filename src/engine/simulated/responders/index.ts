@@ -7,3 +7,5 @@ import { registerSimResponder } from '../registry.js';
 
 // Keep the import referenced so bundlers and linters see it used even before stages register.
 export const register = registerSimResponder;
+import { elicitResponder } from './elicit.js';
+registerSimResponder(elicitResponder);

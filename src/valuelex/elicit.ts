@@ -1,0 +1,308 @@
+/**
+ * Stage 1 of ValueLex: ask every model to name its values. Each (model, prompt, temperature,
+ * sample) is one respondent; its answer is stored verbatim, parsed into descriptors (kept beside
+ * the raw item they came from) and normalized; rejects (refusals, junk, non-English) are stored
+ * with their reason. The stage ends by building the lexicon (./lexicon.ts).
+ *
+ * Answers come through the engine, so a re-run answers from the run database's request cache: the
+ * stage can clear and rebuild its own tables every time at no model cost, which keeps them exactly
+ * in step with the current configuration.
+ */
+import { resolve } from 'node:path';
+import type { ModelConfig, StudyConfig } from '../config/schema.js';
+import type { Engine } from '../engine/engine.js';
+import type { RunStore } from '../store/store.js';
+import { parseElicitation, type ParsedResponse } from '../text/parse.js';
+import { DescriptorNormalizer } from '../text/normalize.js';
+import { registerReportSection } from '../report/model.js';
+import { registerStage, type StageSummary } from './pipeline.js';
+import { loadPromptBank, selectPrompts, type ElicitPrompt, type PromptBank } from './prompts.js';
+import { buildLexicon, listLexicon, mergeSynonyms } from './lexicon.js';
+import type { Embedder } from '../embed/types.js';
+
+export const ELICIT_SCHEMA = `
+CREATE TABLE IF NOT EXISTS elicit_respondents (
+  id TEXT PRIMARY KEY,            -- model/prompt_id/t<temperature>/s<sample>
+  model TEXT NOT NULL,
+  prompt_id TEXT NOT NULL,
+  bank TEXT NOT NULL,             -- bank name and version, e.g. elicit@1
+  sample INTEGER NOT NULL,
+  temperature REAL NOT NULL,
+  request_key TEXT,
+  response_text TEXT,
+  status TEXT NOT NULL,           -- ok | refusal | non-english | no-values | empty | error
+  format TEXT,                    -- json | list | lines | comma | prose
+  error TEXT
+);
+CREATE INDEX IF NOT EXISTS elicit_respondents_model ON elicit_respondents(model);
+CREATE TABLE IF NOT EXISTS elicit_descriptors (
+  respondent_id TEXT NOT NULL REFERENCES elicit_respondents(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  raw TEXT NOT NULL,              -- the item as the model wrote it
+  candidate TEXT,                 -- cleaned (explanation and filler stripped)
+  descriptor TEXT,                -- normalized value term
+  term_key TEXT,                  -- hyphen/space-insensitive merge key
+  reject TEXT,                    -- NULL when accepted; else junk | too-long | stopword | non-english | duplicate
+  PRIMARY KEY (respondent_id, position)
+);
+CREATE INDEX IF NOT EXISTS elicit_descriptors_key ON elicit_descriptors(term_key);
+`;
+
+export function ensureElicitSchema(store: RunStore): void {
+  store.ensureSchema('elicit', 1, ELICIT_SCHEMA);
+}
+
+export interface Respondent {
+  id: string;
+  model: string;
+  prompt: ElicitPrompt;
+  sample: number;
+  temperature: number;
+}
+
+export interface ElicitPlanOptions {
+  models: readonly string[];
+  prompts: readonly ElicitPrompt[];
+  samples: number;
+  temperatures: readonly number[];
+}
+
+export function respondentId(model: string, promptId: string, temperature: number, sample: number): string {
+  return `${model}/${promptId}/t${temperature}/s${sample}`;
+}
+
+/** Every respondent of a study: model x prompt x temperature x sample. */
+export function planRespondents(opts: ElicitPlanOptions): Respondent[] {
+  const out: Respondent[] = [];
+  for (const model of opts.models) {
+    for (const prompt of opts.prompts) {
+      for (const temperature of opts.temperatures) {
+        for (let sample = 0; sample < opts.samples; sample++) {
+          out.push({ id: respondentId(model, prompt.id, temperature, sample), model, prompt, sample, temperature });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export interface DescriptorRow {
+  position: number;
+  raw: string;
+  candidate: string | null;
+  descriptor: string | null;
+  term_key: string | null;
+  reject: string | null;
+}
+
+/** Parse and normalize one answer; a term named twice by one respondent is kept once (later ones marked duplicate). */
+export function analyseResponse(text: string, normalizer: DescriptorNormalizer): { parsed: ParsedResponse; rows: DescriptorRow[] } {
+  const parsed = parseElicitation(text);
+  const seen = new Set<string>();
+  const rows = parsed.items.map((item): DescriptorRow => {
+    if (!item.descriptor) return { position: item.position, raw: item.raw, candidate: null, descriptor: null, term_key: null, reject: item.reject ?? 'junk' };
+    const n = normalizer.normalize(item.descriptor);
+    const dup = seen.has(n.key);
+    seen.add(n.key);
+    return { position: item.position, raw: item.raw, candidate: item.descriptor, descriptor: n.descriptor, term_key: n.key, reject: dup ? 'duplicate' : null };
+  });
+  return { parsed, rows };
+}
+
+interface RespondentRecord {
+  r: Respondent;
+  bank: string;
+  key: string | null;
+  text: string | null;
+  status: string;
+  format: string | null;
+  error: string | null;
+  rows: DescriptorRow[];
+}
+
+/** Buffers stage rows and writes them in one transaction per batch. */
+class ElicitWriter {
+  private buffer: RespondentRecord[] = [];
+  private readonly putRespondent;
+  private readonly putDescriptor;
+  private readonly write;
+
+  constructor(private readonly store: RunStore, private readonly batchSize = 500) {
+    const db = store.db;
+    this.putRespondent = db.prepare(
+      `INSERT OR REPLACE INTO elicit_respondents (id, model, prompt_id, bank, sample, temperature, request_key, response_text, status, format, error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.putDescriptor = db.prepare(
+      `INSERT INTO elicit_descriptors (respondent_id, position, raw, candidate, descriptor, term_key, reject) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.write = db.transaction((records: RespondentRecord[]) => {
+      for (const x of records) {
+        this.putRespondent.run(x.r.id, x.r.model, x.r.prompt.id, x.bank, x.r.sample, x.r.temperature, x.key, x.text, x.status, x.format, x.error);
+        for (const d of x.rows) this.putDescriptor.run(x.r.id, d.position, d.raw, d.candidate, d.descriptor, d.term_key, d.reject);
+      }
+    });
+  }
+
+  add(record: RespondentRecord): void {
+    this.buffer.push(record);
+    if (this.buffer.length >= this.batchSize) this.flush();
+  }
+
+  flush(): void {
+    if (this.buffer.length === 0) return;
+    const records = this.buffer;
+    this.buffer = [];
+    this.write(records);
+  }
+}
+
+export interface ElicitOptions {
+  /** A prompt bank to use instead of the config's (`elicit.bank`) or the shipped one. */
+  bank?: PromptBank;
+  /** For `elicit.merge_synonyms`: merges near-synonyms by embedding similarity after the lexicon is built. */
+  embedder?: Embedder;
+  log?: (message: string) => void;
+}
+
+export interface ElicitSummary extends StageSummary {
+  models: number;
+  prompts: number;
+  bank: string;
+  respondents: number;
+  responses: number;
+  statuses: Record<string, number>;
+  descriptors: number;
+  rejected_items: number;
+  terms: number;
+  lexicon_terms: number;
+  top_per_model: Record<string, string[]>;
+}
+
+function temperaturesOf(cfg: StudyConfig['elicit']): number[] {
+  return Array.isArray(cfg.temperature) ? [...cfg.temperature] : [cfg.temperature];
+}
+
+/** Run the elicitation stage with an engine (library entry point; the pipeline calls this too). */
+export async function runElicitation(engine: Engine, config: StudyConfig, opts: ElicitOptions = {}): Promise<ElicitSummary> {
+  const cfg = config.elicit;
+  const bank = opts.bank ?? loadPromptBank(cfg.bank ? resolve(cfg.bank) : undefined);
+  const prompts = selectPrompts(bank, cfg.prompts);
+  const models: ModelConfig[] = engine.modelConfigs();
+  const respondents = planRespondents({ models: models.map((m) => m.name), prompts, samples: cfg.samples, temperatures: temperaturesOf(cfg) });
+  const bankId = `${bank.name}@${bank.version}`;
+  const store = engine.store;
+  ensureElicitSchema(store);
+  store.db.transaction(() => {
+    store.db.prepare('DELETE FROM elicit_descriptors').run();
+    store.db.prepare('DELETE FROM elicit_respondents').run();
+  })();
+  store.setMetaJson('elicit_bank', { name: bank.name, version: bank.version, prompts: prompts.map((p) => p.id) });
+
+  const normalizer = new DescriptorNormalizer();
+  const writer = new ElicitWriter(store);
+  try {
+    await engine.map(
+      respondents,
+      async (r) => {
+        try {
+          const result = await engine.generate({
+            model: r.model,
+            stage: 'elicit',
+            messages: [{ role: 'user', content: r.prompt.text }],
+            params: { temperature: r.temperature, max_tokens: cfg.max_tokens },
+            sample: r.sample,
+          });
+          const { parsed, rows } = analyseResponse(result.text, normalizer);
+          writer.add({ r, bank: bankId, key: result.key, text: result.text, status: parsed.reject ?? 'ok', format: parsed.format ?? null, error: null, rows });
+        } catch (e) {
+          const err = e as Error & { key?: string };
+          writer.add({ r, bank: bankId, key: err.key ?? null, text: null, status: 'error', format: null, error: err.message, rows: [] });
+          throw e;
+        }
+      },
+      { label: 'elicit' },
+    );
+  } finally {
+    writer.flush();
+  }
+
+  let terms = buildLexicon(store);
+  if (cfg.merge_synonyms !== undefined) {
+    if (opts.embedder) {
+      const merges = await mergeSynonyms(store, opts.embedder, { threshold: cfg.merge_synonyms });
+      opts.log?.(`elicit: merged ${merges.length} near-synonyms (similarity >= ${cfg.merge_synonyms}); see lexicon_merges`);
+      terms -= merges.length;
+    } else {
+      opts.log?.('elicit: merge_synonyms is set but no embedder is available; lexicon left unmerged');
+    }
+  }
+  return summarize(store, { models: models.length, prompts: prompts.length, bank: bankId, minCount: cfg.min_count, minModels: cfg.min_models, termsTotal: terms });
+}
+
+function summarize(
+  store: RunStore,
+  o: { models: number; prompts: number; bank: string; minCount: number; minModels: number; termsTotal: number },
+): ElicitSummary {
+  const db = store.db;
+  const statuses = Object.fromEntries(
+    (db.prepare('SELECT status, COUNT(*) AS n FROM elicit_respondents GROUP BY status ORDER BY status').all() as Array<{ status: string; n: number }>).map((r) => [r.status, r.n]),
+  );
+  const respondents = Object.values(statuses).reduce((s, n) => s + n, 0);
+  const items = db.prepare('SELECT SUM(reject IS NULL) AS ok, SUM(reject IS NOT NULL) AS bad FROM elicit_descriptors').get() as { ok: number | null; bad: number | null };
+  const lexicon = listLexicon(store, { minCount: o.minCount, minModels: o.minModels });
+  const top: Record<string, string[]> = {};
+  const perModel = db
+    .prepare(
+      `SELECT r.model AS model, d.descriptor AS descriptor, COUNT(*) AS n FROM elicit_descriptors d JOIN elicit_respondents r ON r.id = d.respondent_id
+       WHERE d.reject IS NULL AND r.status = 'ok' GROUP BY r.model, d.term_key ORDER BY r.model, n DESC, d.descriptor`,
+    )
+    .all() as Array<{ model: string; descriptor: string; n: number }>;
+  for (const row of perModel) {
+    const list = (top[row.model] ??= []);
+    if (list.length < 5) list.push(row.descriptor);
+  }
+  return {
+    models: o.models,
+    prompts: o.prompts,
+    bank: o.bank,
+    respondents,
+    responses: respondents - (statuses.error ?? 0),
+    statuses,
+    descriptors: items.ok ?? 0,
+    rejected_items: items.bad ?? 0,
+    terms: o.termsTotal,
+    lexicon_terms: lexicon.length,
+    top_per_model: top,
+  };
+}
+
+export function describeElicitation(s: StageSummary): string {
+  const x = s as ElicitSummary;
+  const lines = [
+    `elicit: ${x.models} models x ${x.prompts} prompts (${x.bank}): ${x.respondents} respondents, ${x.responses} responses ` +
+      `(${Object.entries(x.statuses ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')})`,
+    `  ${x.descriptors} descriptors (${x.rejected_items} items rejected) -> ${x.terms} unique terms, ${x.lexicon_terms} in the lexicon after filters`,
+  ];
+  for (const [model, words] of Object.entries(x.top_per_model ?? {})) lines.push(`  ${model}: ${words.join(', ')}`);
+  return lines.join('\n');
+}
+
+registerStage({
+  name: 'elicit',
+  description: 'ask every model to name its values and build the value lexicon',
+  configOf: (config) => config.elicit,
+  run: async ({ engine, config, log }) => {
+    const summary = await runElicitation(engine, config, { log });
+    log(describeElicitation(summary));
+    return summary;
+  },
+  describe: describeElicitation,
+});
+
+registerReportSection('lexicon', (store) => {
+  if (!store.hasTable('lexicon')) return undefined;
+  const cfg = store.getMetaJson<{ elicit?: { min_count?: number; min_models?: number } }>('study_config')?.elicit;
+  const entries = listLexicon(store, { minCount: cfg?.min_count ?? 1, minModels: cfg?.min_models ?? 1 });
+  return { lexicon: entries.map((e) => ({ descriptor: e.descriptor, count: e.count, models: e.n_models, per_model: e.per_model })) };
+});

@@ -1,0 +1,295 @@
+/**
+ * The value lexicon: one row per normalized value term with its spelling variants, how often and by
+ * how many models it was named, and the first respondents that named it (so every entry can be
+ * traced back to raw answers). Built from the elicitation tables; near-synonym merges by embedding
+ * similarity are recorded in `lexicon_merges` and can be switched off again (then the lexicon is
+ * rebuilt without them).
+ */
+import { InputError } from '../config/load.js';
+import type { Embedder } from '../embed/types.js';
+import type { RunStore } from '../store/store.js';
+import { termKey } from '../text/normalize.js';
+
+export const LEXICON_SCHEMA = `
+CREATE TABLE IF NOT EXISTS lexicon (
+  descriptor TEXT PRIMARY KEY,
+  term_key TEXT NOT NULL UNIQUE,
+  variants TEXT NOT NULL,      -- JSON array of surface forms (normalized and raw) merged into this term
+  count INTEGER NOT NULL,      -- respondents that named it
+  n_models INTEGER NOT NULL,
+  per_model TEXT NOT NULL,     -- JSON {model: respondents}
+  first_seen TEXT NOT NULL     -- JSON array of the first respondent ids that named it
+);
+CREATE TABLE IF NOT EXISTS lexicon_merges (
+  "from" TEXT PRIMARY KEY,
+  "to" TEXT NOT NULL,
+  similarity REAL NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  method TEXT NOT NULL DEFAULT 'embedding',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+`;
+
+export interface LexiconEntry {
+  descriptor: string;
+  variants: string[];
+  count: number;
+  n_models: number;
+  per_model: Record<string, number>;
+  first_seen: string[];
+}
+
+export interface LexiconFilter {
+  minCount?: number;
+  minModels?: number;
+  limit?: number;
+}
+
+export interface LexiconMerge {
+  from: string;
+  to: string;
+  similarity: number;
+  active: boolean;
+}
+
+const FIRST_SEEN = 10;
+
+export function ensureLexiconSchema(store: RunStore): void {
+  store.ensureSchema('lexicon', 1, LEXICON_SCHEMA);
+}
+
+/** Active merges as term key -> final term key (chains followed, cycles cut). */
+function mergeMap(store: RunStore): Map<string, string> {
+  const rows = store.db.prepare(`SELECT "from" AS f, "to" AS t FROM lexicon_merges WHERE active = 1`).all() as Array<{ f: string; t: string }>;
+  const direct = new Map(rows.map((r) => [termKey(r.f), termKey(r.t)]));
+  const out = new Map<string, string>();
+  for (const from of direct.keys()) {
+    let to = from;
+    const seen = new Set<string>();
+    while (direct.has(to) && !seen.has(to)) {
+      seen.add(to);
+      to = direct.get(to)!;
+    }
+    if (to !== from) out.set(from, to);
+  }
+  return out;
+}
+
+interface Acc {
+  surfaces: Map<string, number>;
+  ownSurfaces: Map<string, number>;
+  variants: Set<string>;
+  perModel: Map<string, number>;
+  count: number;
+  firstSeen: string[];
+}
+
+/** (Re)build the lexicon table from the elicitation tables and the active merges. Returns the term count. */
+export function buildLexicon(store: RunStore): number {
+  if (!store.hasTable('elicit_descriptors')) throw new InputError(`${store.path}: no elicitation data (run the elicit stage first)`);
+  ensureLexiconSchema(store);
+  const merges = mergeMap(store);
+  const acc = new Map<string, Acc>();
+  const rows = store.db
+    .prepare(
+      `SELECT d.respondent_id AS rid, r.model AS model, d.raw AS raw, d.descriptor AS descriptor, d.term_key AS key
+       FROM elicit_descriptors d JOIN elicit_respondents r ON r.id = d.respondent_id
+       WHERE d.reject IS NULL AND r.status = 'ok'
+       ORDER BY r.rowid, d.position`,
+    )
+    .iterate() as IterableIterator<{ rid: string; model: string; raw: string; descriptor: string; key: string }>;
+  for (const row of rows) {
+    const key = merges.get(row.key) ?? row.key;
+    let a = acc.get(key);
+    if (!a) {
+      a = { surfaces: new Map(), ownSurfaces: new Map(), variants: new Set(), perModel: new Map(), count: 0, firstSeen: [] };
+      acc.set(key, a);
+    }
+    a.surfaces.set(row.descriptor, (a.surfaces.get(row.descriptor) ?? 0) + 1);
+    if (key === row.key) a.ownSurfaces.set(row.descriptor, (a.ownSurfaces.get(row.descriptor) ?? 0) + 1);
+    a.variants.add(row.descriptor);
+    a.variants.add(row.raw.trim().toLowerCase());
+    a.perModel.set(row.model, (a.perModel.get(row.model) ?? 0) + 1);
+    a.count++;
+    if (a.firstSeen.length < FIRST_SEEN && a.firstSeen[a.firstSeen.length - 1] !== row.rid) a.firstSeen.push(row.rid);
+  }
+  const db = store.db;
+  const insert = db.prepare(
+    `INSERT INTO lexicon (descriptor, term_key, variants, count, n_models, per_model, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const used = new Set<string>();
+  db.transaction(() => {
+    db.prepare('DELETE FROM lexicon').run();
+    for (const [key, a] of acc) {
+      // Show the term's own most frequent spelling (not a merged synonym's); ties alphabetically.
+      const pool = a.ownSurfaces.size > 0 ? a.ownSurfaces : a.surfaces;
+      let descriptor = [...pool.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))[0]![0];
+      if (used.has(descriptor)) descriptor = key;
+      used.add(descriptor);
+      const perModel = Object.fromEntries([...a.perModel.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1)));
+      insert.run(descriptor, key, JSON.stringify([...a.variants].sort()), a.count, a.perModel.size, JSON.stringify(perModel), JSON.stringify(a.firstSeen));
+    }
+  })();
+  return acc.size;
+}
+
+interface LexiconRow {
+  descriptor: string;
+  variants: string;
+  count: number;
+  n_models: number;
+  per_model: string;
+  first_seen: string;
+}
+
+/** Lexicon entries, most frequent first, with optional minimum frequency and minimum number of models. */
+export function listLexicon(store: RunStore, filter: LexiconFilter = {}): LexiconEntry[] {
+  if (!store.hasTable('lexicon')) return [];
+  const rows = store.db
+    .prepare(
+      `SELECT descriptor, variants, count, n_models, per_model, first_seen FROM lexicon
+       WHERE count >= ? AND n_models >= ? ORDER BY count DESC, n_models DESC, descriptor ASC LIMIT ?`,
+    )
+    .all(filter.minCount ?? 1, filter.minModels ?? 1, filter.limit ?? -1) as LexiconRow[];
+  return rows.map((r) => ({
+    descriptor: r.descriptor,
+    variants: JSON.parse(r.variants) as string[],
+    count: r.count,
+    n_models: r.n_models,
+    per_model: JSON.parse(r.per_model) as Record<string, number>,
+    first_seen: JSON.parse(r.first_seen) as string[],
+  }));
+}
+
+function csvCell(s: string | number): string {
+  const t = String(s);
+  return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+}
+
+/** CSV (one term a row; variants and first_seen joined with |, per_model as model=count;...) or JSON. */
+export function exportLexicon(entries: readonly LexiconEntry[], format: 'csv' | 'json'): string {
+  if (format === 'json') return JSON.stringify(entries, null, 2) + '\n';
+  const lines = ['descriptor,count,n_models,per_model,variants,first_seen'];
+  for (const e of entries) {
+    const perModel = Object.entries(e.per_model)
+      .map(([m, c]) => `${m}=${c}`)
+      .join(';');
+    lines.push([e.descriptor, e.count, e.n_models, perModel, e.variants.join('|'), e.first_seen.join('|')].map(csvCell).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+export interface TermMatrix {
+  respondents: Array<{ id: string; model: string }>;
+  terms: string[];
+  /** respondents x terms: how often the respondent named the term (0/1 with `binary`). */
+  matrix: number[][];
+}
+
+/**
+ * The respondent x term matrix the taxonomy stage analyses: every respondent whose answer was
+ * parsed (status ok), and the chosen terms (default: the lexicon after the filters), in lexicon order.
+ */
+export function respondentTermMatrix(store: RunStore, opts: { terms?: readonly string[]; binary?: boolean } & LexiconFilter = {}): TermMatrix {
+  const terms = opts.terms ? [...opts.terms] : listLexicon(store, opts).map((e) => e.descriptor);
+  const merges = mergeMap(store);
+  // Resolve each wanted term to its key; lexicon display names and raw keys both work.
+  const keyOfTerm = new Map<string, number>();
+  const lex = store.hasTable('lexicon')
+    ? (store.db.prepare('SELECT descriptor, term_key FROM lexicon').all() as Array<{ descriptor: string; term_key: string }>)
+    : [];
+  const keyByDescriptor = new Map(lex.map((r) => [r.descriptor, r.term_key]));
+  terms.forEach((t, i) => keyOfTerm.set(keyByDescriptor.get(t) ?? termKey(t), i));
+  const respondents = store.db
+    .prepare(`SELECT id, model FROM elicit_respondents WHERE status = 'ok' ORDER BY rowid`)
+    .all() as Array<{ id: string; model: string }>;
+  const rowOf = new Map(respondents.map((r, i) => [r.id, i]));
+  const matrix = respondents.map(() => new Array<number>(terms.length).fill(0));
+  const rows = store.db
+    .prepare(`SELECT respondent_id AS rid, term_key AS key FROM elicit_descriptors WHERE reject IS NULL`)
+    .iterate() as IterableIterator<{ rid: string; key: string }>;
+  for (const r of rows) {
+    const i = rowOf.get(r.rid);
+    const j = keyOfTerm.get(merges.get(r.key) ?? r.key);
+    if (i === undefined || j === undefined) continue;
+    matrix[i]![j] = opts.binary ? 1 : matrix[i]![j]! + 1;
+  }
+  return { respondents, terms, matrix };
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
+
+/**
+ * Merge near-synonyms: terms whose embeddings have cosine similarity >= threshold are merged into
+ * the more frequent one (greedily, most similar pairs first; a term absorbed once is not a target
+ * later). Each merge is recorded (reversible with `setMergeActive`) and the lexicon is rebuilt.
+ * Embedding neighbours are not always synonyms (antonyms are close too): keep the threshold high
+ * and review `lexicon_merges`.
+ */
+export async function mergeSynonyms(
+  store: RunStore,
+  embedder: Embedder,
+  opts: { threshold: number; minCount?: number; maxTerms?: number },
+): Promise<LexiconMerge[]> {
+  ensureLexiconSchema(store);
+  const entries = listLexicon(store, { minCount: opts.minCount ?? 1, limit: opts.maxTerms ?? 2000 });
+  if (entries.length < 2) return [];
+  const vectors = await embedder.embed(entries.map((e) => e.descriptor));
+  const pairs: Array<{ i: number; j: number; sim: number }> = [];
+  for (let i = 0; i < entries.length; i++) {
+    for (let j = i + 1; j < entries.length; j++) {
+      const sim = cosine(vectors[i]!, vectors[j]!);
+      if (sim >= opts.threshold) pairs.push({ i, j, sim });
+    }
+  }
+  pairs.sort((a, b) => b.sim - a.sim || a.i - b.i || a.j - b.j);
+  const absorbed = new Set<number>();
+  const targets = new Set<number>();
+  const merges: LexiconMerge[] = [];
+  for (const p of pairs) {
+    // entries are sorted by count desc, so i is the more frequent term.
+    if (absorbed.has(p.i) || absorbed.has(p.j) || targets.has(p.j)) continue;
+    absorbed.add(p.j);
+    targets.add(p.i);
+    merges.push({ from: entries[p.j]!.descriptor, to: entries[p.i]!.descriptor, similarity: p.sim, active: true });
+  }
+  const put = store.db.prepare(
+    `INSERT INTO lexicon_merges ("from", "to", similarity, active, method) VALUES (?, ?, ?, 1, ?)
+     ON CONFLICT("from") DO UPDATE SET "to" = excluded."to", similarity = excluded.similarity, active = 1, method = excluded.method`,
+  );
+  store.db.transaction(() => {
+    for (const m of merges) put.run(m.from, m.to, m.similarity, `embedding:${embedder.id}`);
+  })();
+  buildLexicon(store);
+  return merges;
+}
+
+export function listMerges(store: RunStore): LexiconMerge[] {
+  if (!store.hasTable('lexicon_merges')) return [];
+  const rows = store.db.prepare(`SELECT "from" AS f, "to" AS t, similarity, active FROM lexicon_merges ORDER BY similarity DESC`).all() as Array<{
+    f: string;
+    t: string;
+    similarity: number;
+    active: number;
+  }>;
+  return rows.map((r) => ({ from: r.f, to: r.t, similarity: r.similarity, active: r.active === 1 }));
+}
+
+/** Undo (or redo) one recorded merge and rebuild the lexicon. Returns false when no such merge exists. */
+export function setMergeActive(store: RunStore, from: string, active: boolean): boolean {
+  ensureLexiconSchema(store);
+  const res = store.db.prepare(`UPDATE lexicon_merges SET active = ? WHERE "from" = ?`).run(active ? 1 : 0, from);
+  if (res.changes === 0) return false;
+  buildLexicon(store);
+  return true;
+}
