@@ -4,3 +4,4 @@ export * from './cfa.js';
 export * from './descriptive.js';
 export * from './multiple.js';
 export * from './effects.js';
+export * from './agreement.js';
