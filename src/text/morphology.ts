@@ -38,6 +38,7 @@ export const ADJ_TO_NOUN: Readonly<Record<string, string>> = {
   thoughtful: 'thoughtfulness', reflective: 'reflection', selfless: 'selflessness', altruistic: 'altruism', forgiving: 'forgiveness',
   hopeful: 'hope', peaceful: 'peace', calm: 'calmness', balanced: 'balance', sympathetic: 'sympathy', warmhearted: 'warmth',
   'well-being': 'well-being', wellbeing: 'well-being', 'well being': 'well-being', honestness: 'honesty', truthfulnes: 'truthfulness',
+  virtuous: 'virtue', courteous: 'courtesy', righteous: 'righteousness', candid: 'candor',
 };
 
 /** British -> American spellings (whole words), plus -isation/-ise handled by rule where the -ize form is known. */
@@ -97,7 +98,7 @@ export function nounCandidates(adj: string): string[] {
   const c: string[] = [];
   const stem = (n: number): string => adj.slice(0, adj.length - n);
   if (adj.endsWith('ful')) c.push(`${adj}ness`);
-  if (adj.endsWith('ous')) c.push(`${stem(3)}osity`, `${adj}ness`);
+  if (adj.endsWith('ous')) c.push(`${adj}ness`, `${stem(3)}osity`);
   if (adj.endsWith('ent')) c.push(`${stem(3)}ence`, `${stem(3)}ency`);
   if (adj.endsWith('ant')) c.push(`${stem(3)}ance`, `${stem(3)}ancy`);
   if (adj.endsWith('ble')) c.push(`${stem(3)}bility`);

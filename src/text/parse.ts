@@ -6,7 +6,7 @@
  * rejects with a reason (the caller stores them, so nothing is silently dropped).
  */
 import { isNonEnglish, isRefusal } from './refusal.js';
-import { VALUE_ADJECTIVES, VALUE_NOUNS } from './morphology.js';
+import { ADJ_TO_NOUN, VALUE_ADJECTIVES, VALUE_NOUNS } from './morphology.js';
 
 export type ResponseFormat = 'json' | 'list' | 'lines' | 'comma' | 'prose';
 export type ResponseReject = 'empty' | 'refusal' | 'non-english' | 'no-values';
@@ -57,6 +57,9 @@ const PROSE_STOP = new Set([
   'specialty', 'casualty', 'liability', 'vulnerability', 'disability', 'stability', 'sensitivity', 'quality', 'qualities',
 ]);
 
+const SUBJECTS = new Set(['i', 'we', 'you', 'they', 'to']);
+const ADVERBS = new Set(['also', 'really', 'deeply', 'truly', 'always', 'do', 'genuinely', 'strongly']);
+
 const PROSE_SUFFIX = /(?:ness|ity|ence|ance|ency|ancy|acy|thy)$/;
 
 function wordCount(s: string): number {
@@ -88,9 +91,19 @@ function splitConjunction(s: string): string[] {
   return [s];
 }
 
+const TRAILING_PREPOSITION = /^(?:with|to|toward|towards|in|about|for|of|when|at|on)$/;
+
 function cleanCandidate(s: string): { descriptor?: string; reject?: ItemReject } {
-  let d = s.toLowerCase().replace(/[’`]/g, "'").replace(/\s+/g, ' ').trim();
+  let d = s
+    .toLowerCase()
+    .replace(/[\p{Extended_Pictographic}\p{So}\uFE0F\u200D]/gu, '')
+    .replace(/[’`]/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
   d = d.replace(LEADING_FILLER, '').replace(/^["'\s]+|["'.,!?;:\s]+$/g, '').trim();
+  // "honest with users", "kind to everyone": the adjective is the value, the rest is context.
+  const words = d.split(' ');
+  if (words.length > 1 && (VALUE_ADJECTIVES.has(words[0]!) || ADJ_TO_NOUN[words[0]!] !== undefined) && TRAILING_PREPOSITION.test(words[1]!)) d = words[0]!;
   if (/[^\x00-\x7F]/.test(d) && /\p{L}/u.test(d) && !/^[\p{Script=Latin}' -]+$/u.test(d)) return { reject: 'non-english' };
   if (!/^\p{L}[\p{L}' -]*\p{L}$/u.test(d) || d.replace(/[^\p{L}]/gu, '').length < 3) return { reject: 'junk' };
   if (wordCount(d) > MAX_WORDS) return { reject: 'too-long' };
@@ -200,12 +213,17 @@ function commaItems(text: string): string[] | undefined {
 // ---- prose -----------------------------------------------------------------------------------
 
 function proseItems(text: string): string[] {
-  const words = stripMarkdown(text).match(/[A-Za-z][A-Za-z'-]*[A-Za-z]/g) ?? [];
+  const words = stripMarkdown(text).match(/[A-Za-z](?:[A-Za-z'-]*[A-Za-z])?/g) ?? [];
   const out: string[] = [];
   const seen = new Set<string>();
-  for (const w of words) {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
     const lw = w.toLowerCase();
     if (seen.has(lw) || PROSE_STOP.has(lw)) continue;
+    // "I care deeply", "we also value": a verb after a subject, not a value noun.
+    const prev = words[i - 1]?.toLowerCase() ?? '';
+    const prev2 = words[i - 2]?.toLowerCase() ?? '';
+    if (SUBJECTS.has(prev) || (ADVERBS.has(prev) && SUBJECTS.has(prev2))) continue;
     const isValue =
       VALUE_NOUNS.has(lw) || VALUE_ADJECTIVES.has(lw) || (lw.length >= 6 && PROSE_SUFFIX.test(lw) && !lw.includes("'"));
     if (isValue) {

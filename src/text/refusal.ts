@@ -23,6 +23,7 @@ const FOREIGN_FUNCTION_WORDS = new Set([
   'le', 'la', 'les', 'des', 'est', 'et', 'une', 'je', 'nous', 'pour', 'avec', 'sont', 'mes', 'valeurs',
   'der', 'die', 'das', 'und', 'ist', 'ich', 'nicht', 'mit', 'meine', 'sind', 'werte', 'ein', 'eine',
   'el', 'los', 'las', 'y', 'es', 'yo', 'mis', 'con', 'son', 'valores', 'una', 'que', 'del',
+  'für', 'mich', 'wichtig', 'auch', 'mir', 'wir', 'sich', 'zu', 'von', 'den', 'dem', 'im',
   'il', 'di', 'che', 'sono', 'miei', 'valori', 'os', 'meus', 'com', 'um', 'uma', 'não',
 ]);
 const ENGLISH_FUNCTION_WORDS = new Set([
@@ -48,5 +49,8 @@ export function isNonEnglish(text: string): boolean {
     if (ENGLISH_FUNCTION_WORDS.has(w)) english++;
     else if (FOREIGN_FUNCTION_WORDS.has(w)) foreign++;
   }
-  return foreign >= 3 && foreign > 2 * english;
+  if (foreign >= 3 && foreign > 2 * english) return true;
+  // Word lists carry no function words: look for non-English derivational endings instead.
+  const foreignMorph = words.filter((w) => /\p{L}{3,}(?:keit|heit|schaft|dad|idade|ción|zione|tà|ité)$/u.test(w)).length;
+  return foreignMorph >= 2 && foreignMorph >= 0.3 * words.length;
 }
