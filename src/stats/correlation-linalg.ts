@@ -1,0 +1,48 @@
+/**
+ * The few dense linear-algebra steps the correlation, adequacy and reliability code needs
+ * (symmetric eigen-decomposition, inverse, log-determinant), kept private to those modules so
+ * they do not depend on the factor-analysis helpers being written alongside.
+ */
+import { EigenvalueDecomposition, LuDecomposition, Matrix, inverse } from 'ml-matrix';
+import { StatsInputError } from './input-error.js';
+
+export interface SymmetricEigen {
+  /** Eigenvalues in decreasing order, as R's eigen() returns them. */
+  values: number[];
+  /** vectors[i][k] is element i of the eigenvector for values[k]. */
+  vectors: number[][];
+}
+
+export function eigenSymmetric(a: readonly (readonly number[])[]): SymmetricEigen {
+  const evd = new EigenvalueDecomposition(new Matrix(a.map((row) => [...row])), { assumeSymmetric: true });
+  const vals = evd.realEigenvalues;
+  const vecs = evd.eigenvectorMatrix.to2DArray();
+  const order = vals.map((_, i) => i).sort((i, j) => vals[j]! - vals[i]!);
+  return {
+    values: order.map((k) => vals[k]!),
+    vectors: vecs.map((row) => order.map((k) => row[k]!)),
+  };
+}
+
+export function invertMatrix(a: readonly (readonly number[])[]): number[][] {
+  const m = new Matrix(a.map((row) => [...row]));
+  const lu = new LuDecomposition(m);
+  if (lu.isSingular()) throw new StatsInputError('the matrix is singular and cannot be inverted');
+  return inverse(m).to2DArray();
+}
+
+export function determinant(a: readonly (readonly number[])[]): number {
+  return new LuDecomposition(new Matrix(a.map((row) => [...row]))).determinant;
+}
+
+/** cov2cor: scale a covariance-like matrix to unit diagonal. */
+export function covToCor(c: readonly (readonly number[])[]): number[][] {
+  const s = c.map((row, i) => 1 / Math.sqrt(row[i]!));
+  return c.map((row, i) => row.map((v, j) => v * s[i]! * s[j]!));
+}
+
+/** Squared multiple correlations 1 - 1/diag(R^-1), clamped to [0, 1] as psych::smc does. */
+export function squaredMultipleCorrelations(r: readonly (readonly number[])[]): number[] {
+  const inv = invertMatrix(covToCor(r));
+  return inv.map((row, i) => Math.min(1, Math.max(0, 1 - 1 / row[i]!)));
+}
