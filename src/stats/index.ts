@@ -5,3 +5,4 @@ export * from './descriptive.js';
 export * from './multiple.js';
 export * from './effects.js';
 export * from './agreement.js';
+export * from './bootstrap.js';
