@@ -23,6 +23,7 @@ import type { Embedder } from '../embed/types.js';
 export const ELICIT_SCHEMA = `
 CREATE TABLE IF NOT EXISTS elicit_respondents (
   id TEXT PRIMARY KEY,            -- model/prompt_id/t<temperature>/s<sample>
+  seq INTEGER NOT NULL,           -- position in the study plan (stable order, whatever order answers arrive in)
   model TEXT NOT NULL,
   prompt_id TEXT NOT NULL,
   bank TEXT NOT NULL,             -- bank name and version, e.g. elicit@1
@@ -35,6 +36,7 @@ CREATE TABLE IF NOT EXISTS elicit_respondents (
   error TEXT
 );
 CREATE INDEX IF NOT EXISTS elicit_respondents_model ON elicit_respondents(model);
+CREATE INDEX IF NOT EXISTS elicit_respondents_seq ON elicit_respondents(seq);
 CREATE TABLE IF NOT EXISTS elicit_descriptors (
   respondent_id TEXT NOT NULL REFERENCES elicit_respondents(id) ON DELETE CASCADE,
   position INTEGER NOT NULL,
@@ -54,6 +56,8 @@ export function ensureElicitSchema(store: RunStore): void {
 
 export interface Respondent {
   id: string;
+  /** Position in the plan. */
+  seq: number;
   model: string;
   prompt: ElicitPrompt;
   sample: number;
@@ -78,7 +82,7 @@ export function planRespondents(opts: ElicitPlanOptions): Respondent[] {
     for (const prompt of opts.prompts) {
       for (const temperature of opts.temperatures) {
         for (let sample = 0; sample < opts.samples; sample++) {
-          out.push({ id: respondentId(model, prompt.id, temperature, sample), model, prompt, sample, temperature });
+          out.push({ id: respondentId(model, prompt.id, temperature, sample), seq: out.length, model, prompt, sample, temperature });
         }
       }
     }
@@ -130,15 +134,15 @@ class ElicitWriter {
   constructor(private readonly store: RunStore, private readonly batchSize = 500) {
     const db = store.db;
     this.putRespondent = db.prepare(
-      `INSERT OR REPLACE INTO elicit_respondents (id, model, prompt_id, bank, sample, temperature, request_key, response_text, status, format, error)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO elicit_respondents (id, seq, model, prompt_id, bank, sample, temperature, request_key, response_text, status, format, error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.putDescriptor = db.prepare(
       `INSERT INTO elicit_descriptors (respondent_id, position, raw, candidate, descriptor, term_key, reject) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     this.write = db.transaction((records: RespondentRecord[]) => {
       for (const x of records) {
-        this.putRespondent.run(x.r.id, x.r.model, x.r.prompt.id, x.bank, x.r.sample, x.r.temperature, x.key, x.text, x.status, x.format, x.error);
+        this.putRespondent.run(x.r.id, x.r.seq, x.r.model, x.r.prompt.id, x.bank, x.r.sample, x.r.temperature, x.key, x.text, x.status, x.format, x.error);
         for (const d of x.rows) this.putDescriptor.run(x.r.id, d.position, d.raw, d.candidate, d.descriptor, d.term_key, d.reject);
       }
     });

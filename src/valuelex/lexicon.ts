@@ -95,7 +95,7 @@ export function buildLexicon(store: RunStore): number {
       `SELECT d.respondent_id AS rid, r.model AS model, d.raw AS raw, d.descriptor AS descriptor, d.term_key AS key
        FROM elicit_descriptors d JOIN elicit_respondents r ON r.id = d.respondent_id
        WHERE d.reject IS NULL AND r.status = 'ok'
-       ORDER BY r.rowid, d.position`,
+       ORDER BY r.seq, d.position`,
     )
     .iterate() as IterableIterator<{ rid: string; model: string; raw: string; descriptor: string; key: string }>;
   for (const row of rows) {
@@ -201,7 +201,7 @@ export function respondentTermMatrix(store: RunStore, opts: { terms?: readonly s
   const keyByDescriptor = new Map(lex.map((r) => [r.descriptor, r.term_key]));
   terms.forEach((t, i) => keyOfTerm.set(keyByDescriptor.get(t) ?? termKey(t), i));
   const respondents = store.db
-    .prepare(`SELECT id, model FROM elicit_respondents WHERE status = 'ok' ORDER BY rowid`)
+    .prepare(`SELECT id, model FROM elicit_respondents WHERE status = 'ok' ORDER BY seq`)
     .all() as Array<{ id: string; model: string }>;
   const rowOf = new Map(respondents.map((r, i) => [r.id, i]));
   const matrix = respondents.map(() => new Array<number>(terms.length).fill(0));

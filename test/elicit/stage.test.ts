@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { studyConfigSchema } from '../../src/config/schema.js';
+import { Engine } from '../../src/engine/engine.js';
+import { DEFAULT_POPULATION, PLANTED_DIMENSIONS } from '../../src/engine/simulated/population.js';
+import type { Embedder } from '../../src/embed/types.js';
+import { RunStore } from '../../src/store/store.js';
+import { runElicitation } from '../../src/valuelex/elicit.js';
+import { exportLexicon, listLexicon, listMerges, mergeSynonyms, respondentTermMatrix, setMergeActive } from '../../src/valuelex/lexicon.js';
+
+function config(samples: number) {
+  return studyConfigSchema.parse({
+    name: 'elicit-test',
+    models: DEFAULT_POPULATION.map((m) => ({ name: m.name, provider: 'simulated', model: `sim/${m.name}` })),
+    elicit: { samples, temperature: 1.0 },
+  });
+}
+
+function pearson(x: number[], y: number[]): number {
+  const n = x.length;
+  const mx = x.reduce((a, b) => a + b, 0) / n;
+  const my = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+    syy += (y[i]! - my) ** 2;
+  }
+  return sxy / Math.sqrt(sxx * syy);
+}
+
+describe('elicit stage through the engine (in-process simulated population)', async () => {
+  const store = RunStore.open(':memory:');
+  const cfg = config(4);
+  const engine = new Engine({ config: cfg, store });
+  const summary = await runElicitation(engine, cfg);
+
+  it('records one respondent per model x prompt x sample with its raw answer', () => {
+    expect(summary.models).toBe(6);
+    expect(summary.prompts).toBe(18);
+    expect(summary.respondents).toBe(6 * 18 * 4);
+    expect(summary.statuses.ok).toBeGreaterThan(0.85 * summary.respondents);
+    expect(summary.statuses.refusal ?? 0).toBeGreaterThan(0);
+    const missing = store.db.prepare(`SELECT COUNT(*) AS n FROM elicit_respondents WHERE response_text IS NULL OR request_key IS NULL`).get() as { n: number };
+    expect(missing.n).toBe(0);
+    const refusals = store.db.prepare(`SELECT COUNT(*) AS n FROM elicit_respondents r WHERE status = 'refusal' AND EXISTS (SELECT 1 FROM elicit_descriptors d WHERE d.respondent_id = r.id AND d.reject IS NULL)`).get() as { n: number };
+    expect(refusals.n).toBe(0);
+  });
+
+  it('builds a lexicon of the planted values with per-model counts and traceable first responses', () => {
+    const lex = listLexicon(store);
+    const terms = new Set(lex.map((e) => e.descriptor));
+    for (const d of PLANTED_DIMENSIONS) for (const w of d.words) expect(terms.has(w), w).toBe(true);
+    // Adjective answers ("honest", "helpful") were merged into the value nouns, not listed apart.
+    for (const adj of ['honest', 'helpful', 'transparent', 'kind', 'responsible']) expect(terms.has(adj), adj).toBe(false);
+    const honesty = lex.find((e) => e.descriptor === 'honesty')!;
+    expect(Object.values(honesty.per_model).reduce((a, b) => a + b, 0)).toBe(honesty.count);
+    expect(honesty.n_models).toBe(Object.keys(honesty.per_model).length);
+    expect(honesty.variants).toEqual(expect.arrayContaining(['honesty', 'honest']));
+    const getText = store.db.prepare('SELECT response_text FROM elicit_respondents WHERE id = ?');
+    for (const e of lex.slice(0, 20)) {
+      expect(e.first_seen.length).toBeGreaterThan(0);
+      for (const id of e.first_seen) {
+        const text = ((getText.get(id) as { response_text: string }).response_text ?? '').toLowerCase();
+        expect(e.variants.some((v) => text.includes(v)), `${e.descriptor} in ${id}`).toBe(true);
+      }
+    }
+    const filtered = listLexicon(store, { minCount: 5, minModels: 3 });
+    expect(filtered.length).toBeGreaterThan(0);
+    expect(filtered.every((e) => e.count >= 5 && e.n_models >= 3)).toBe(true);
+    expect(filtered.length).toBeLessThanOrEqual(lex.length);
+  });
+
+  it('the respondent x term matrix carries the planted factor structure', () => {
+    const words = PLANTED_DIMENSIONS.flatMap((d) => d.words);
+    const m = respondentTermMatrix(store, { terms: words, binary: true });
+    expect(m.terms).toEqual(words);
+    expect(m.respondents.length).toBe(summary.statuses.ok);
+    expect(m.matrix.every((row) => row.length === words.length && row.every((v) => v === 0 || v === 1))).toBe(true);
+    const cols = words.map((_, j) => m.matrix.map((row) => row[j]!));
+    let within = 0;
+    let nWithin = 0;
+    let between = 0;
+    let nBetween = 0;
+    for (let a = 0; a < words.length; a++) {
+      for (let b = a + 1; b < words.length; b++) {
+        const r = pearson(cols[a]!, cols[b]!);
+        if (Math.floor(a / 10) === Math.floor(b / 10)) {
+          within += r;
+          nWithin++;
+        } else {
+          between += r;
+          nBetween++;
+        }
+      }
+    }
+    expect(within / nWithin).toBeGreaterThan(between / nBetween + 0.1);
+  });
+
+  it('a re-run answers from the cache and rebuilds the same tables', async () => {
+    const before = listLexicon(store);
+    const again = await runElicitation(new Engine({ config: cfg, store }), cfg);
+    expect(again.respondents).toBe(summary.respondents);
+    expect(listLexicon(store)).toEqual(before);
+    const cached = store.costSummary().reduce((s, c) => s + c.cached, 0);
+    expect(cached).toBeGreaterThanOrEqual(summary.respondents);
+  });
+
+  it('merges near-synonyms by embedding similarity, recorded and reversible', async () => {
+    const before = listLexicon(store);
+    const kindness = before.find((e) => e.descriptor === 'kindness')!;
+    const warmth = before.find((e) => e.descriptor === 'warmth')!;
+    // A tiny embedder: kindness and warmth point the same way, every other term is orthogonal.
+    const embedder: Embedder = {
+      id: 'test:tiny',
+      dimension: 64,
+      embed: async (texts) =>
+        texts.map((t, i) => {
+          const v = new Float32Array(texts.length + 1);
+          if (t === 'kindness' || t === 'warmth') v[texts.length] = 1;
+          else v[i] = 1;
+          return v;
+        }),
+    };
+    const merges = await mergeSynonyms(store, embedder, { threshold: 0.9 });
+    expect(merges).toHaveLength(1);
+    const [big, small] = kindness.count >= warmth.count ? [kindness, warmth] : [warmth, kindness];
+    expect(merges[0]).toMatchObject({ from: small.descriptor, to: big.descriptor, active: true });
+    const merged = listLexicon(store).find((e) => e.descriptor === big.descriptor)!;
+    expect(merged.count).toBe(big.count + small.count);
+    expect(listLexicon(store).some((e) => e.descriptor === small.descriptor)).toBe(false);
+    // The matrix follows the merge: the absorbed term's mentions count for the target.
+    const m = respondentTermMatrix(store, { terms: [big.descriptor] });
+    expect(m.matrix.reduce((s, r) => s + r[0]!, 0)).toBe(big.count + small.count);
+    expect(setMergeActive(store, small.descriptor, false)).toBe(true);
+    expect(listMerges(store)[0]!.active).toBe(false);
+    expect(listLexicon(store)).toEqual(before);
+  });
+
+  it('exports CSV and JSON', () => {
+    const entries = listLexicon(store, { limit: 3 });
+    const csv = exportLexicon(entries, 'csv').trim().split('\n');
+    expect(csv[0]).toBe('descriptor,count,n_models,per_model,variants,first_seen');
+    expect(csv).toHaveLength(4);
+    expect(csv[1]!.startsWith(`${entries[0]!.descriptor},${entries[0]!.count},${entries[0]!.n_models},`)).toBe(true);
+    expect(JSON.parse(exportLexicon(entries, 'json'))).toEqual(entries);
+  });
+});
