@@ -17,3 +17,9 @@ export { runConfig, runStudyFile, type RunOptions, type RunResult } from './valu
 export { registerStage, runStage, runStudy, STAGE_ORDER, type StageDefinition, type StageContext } from './valuelex/pipeline.js';
 export { detectPopulation, demoStudy, registerDemoPopulation, type DemoPopulation } from './valuelex/demo.js';
 export { buildReportModel, registerReportSection, type ReportModel } from './report/model.js';
+export * from './valuelex/elicit.js';
+export * from './valuelex/lexicon.js';
+export * from './valuelex/prompts.js';
+export * from './text/parse.js';
+export * from './text/normalize.js';
+export { isRefusal, isNonEnglish } from './text/refusal.js';

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { register as study } from './study.js';
 import { register as demo } from './demo.js';
 import { register as batch } from './batch.js';
+import { register as lexicon } from './lexicon.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -12,4 +13,5 @@ export const commands: RegisterCommand[] = [
   study,
   demo,
   batch,
+  lexicon,
 ];

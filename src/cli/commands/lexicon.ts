@@ -1,0 +1,80 @@
+/**
+ * `valuelex lexicon <run.db>`: print or export the value lexicon of a run (after `elicit`), with
+ * minimum-frequency and minimum-models filters; `--unmerge <term>` undoes a recorded synonym merge.
+ */
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { InputError } from '../../config/load.js';
+import { RunStore } from '../../store/store.js';
+import { exportLexicon, listLexicon, listMerges, setMergeActive } from '../../valuelex/lexicon.js';
+import { action, output, parseIntOption, type GlobalOptions } from '../util.js';
+
+interface LexiconOptions extends GlobalOptions {
+  minCount?: number;
+  minModels?: number;
+  limit?: number;
+  format?: string;
+  out?: string;
+  unmerge?: string;
+  remerge?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('lexicon')
+    .description('show or export the value lexicon of a run (after the elicit stage)')
+    .argument('<run.db>', 'run database')
+    .option('--min-count <n>', 'only terms named by at least n respondents', parseIntOption('min-count'))
+    .option('--min-models <n>', 'only terms named by at least n models', parseIntOption('min-models'))
+    .option('--limit <n>', 'at most n terms', parseIntOption('limit'))
+    .option('--format <fmt>', 'csv | json (with --out, or to stdout)')
+    .option('--out <file>', 'write the export to a file')
+    .option('--unmerge <term>', 'undo a recorded synonym merge of <term> and rebuild the lexicon')
+    .option('--remerge <term>', 're-activate a recorded synonym merge of <term>')
+    .option('--json', 'machine-readable output')
+    .action(
+      action(async (db: string, opts: LexiconOptions) => {
+        const format = opts.format ?? (opts.out?.endsWith('.json') ? 'json' : opts.out ? 'csv' : undefined);
+        if (format !== undefined && format !== 'csv' && format !== 'json') throw new InputError(`--format: expected csv or json, got "${format}"`);
+        const editing = opts.unmerge !== undefined || opts.remerge !== undefined;
+        const store = RunStore.open(db, { readonly: !editing });
+        try {
+          if (!store.hasTable('lexicon')) throw new InputError(`${db}: no lexicon (run \`valuelex elicit <study.yaml>\` first)`);
+          for (const [term, active] of [
+            [opts.unmerge, false],
+            [opts.remerge, true],
+          ] as const) {
+            if (term !== undefined && !setMergeActive(store, term, active)) throw new InputError(`--${active ? 'remerge' : 'unmerge'}: no recorded merge of "${term}"`);
+          }
+          const entries = listLexicon(store, {
+            ...(opts.minCount !== undefined ? { minCount: opts.minCount } : {}),
+            ...(opts.minModels !== undefined ? { minModels: opts.minModels } : {}),
+            ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+          });
+          if (opts.out) {
+            writeFileSync(opts.out, exportLexicon(entries, format === 'json' ? 'json' : 'csv'));
+            output(opts, { out: opts.out, terms: entries.length }, () => `wrote ${entries.length} terms to ${opts.out}`);
+            return;
+          }
+          if (format) {
+            process.stdout.write(exportLexicon(entries, format));
+            return;
+          }
+          const merges = listMerges(store).filter((m) => m.active);
+          output(opts, { terms: entries, merges }, () => {
+            const lines = [`${entries.length} terms`];
+            for (const e of entries) {
+              const models = Object.entries(e.per_model)
+                .map(([m, c]) => `${m}:${c}`)
+                .join(' ');
+              lines.push(`${e.descriptor.padEnd(24)} ${String(e.count).padStart(6)}  models ${String(e.n_models).padStart(3)}  ${models}`);
+            }
+            if (merges.length > 0) lines.push(`merged synonyms: ${merges.map((m) => `${m.from} -> ${m.to} (${m.similarity.toFixed(2)})`).join(', ')}`);
+            return lines.join('\n');
+          });
+        } finally {
+          store.close();
+        }
+      }),
+    );
+}
