@@ -6,3 +6,5 @@ export * from './multiple.js';
 export * from './effects.js';
 export * from './agreement.js';
 export * from './bootstrap.js';
+export * from './classification.js';
+export * from './calibration.js';
