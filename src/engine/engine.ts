@@ -7,6 +7,7 @@
 import type { ModelConfig, StudyConfig } from '../config/schema.js';
 import { InputError } from '../config/load.js';
 import { RunStore } from '../store/store.js';
+import { TimeoutAbortError, withDeadline } from './abort.js';
 import { backoffDelay, defaultBackoff, sleep, type BackoffPolicy } from './backoff.js';
 import { requestKey } from './key.js';
 import { ModelLimiter } from './limiter.js';
@@ -288,8 +289,7 @@ export class Engine {
       await slot.limiter.admit(estimateTokens(preq), signal);
       const started = performance.now();
       try {
-        const timeout = AbortSignal.timeout(slot.config.timeout_ms ?? 120_000);
-        const res = await slot.provider.generate(preq, AbortSignal.any([signal, timeout]));
+        const res = await withDeadline(signal, slot.config.timeout_ms ?? 120_000, (attemptSignal) => slot.provider.generate(preq, attemptSignal));
         const latency = performance.now() - started;
         const cost = estimateCost(slot.config, res.usage);
         this.store.putResponse({
@@ -320,9 +320,11 @@ export class Engine {
         };
       } catch (e) {
         const err =
-          e instanceof ProviderError
-            ? e
-            : new ProviderError(String((e as Error)?.message ?? e), { retryable: !signal.aborted });
+          e instanceof TimeoutAbortError
+            ? new ProviderError(`${slot.config.provider}: request ${e.message}`, { retryable: true })
+            : e instanceof ProviderError
+              ? e
+              : new ProviderError(String((e as Error)?.message ?? e), { retryable: !signal.aborted });
         lastError = err;
         if (signal.aborted) break;
         if (!err.retryable || attempt === maxRetries) break;

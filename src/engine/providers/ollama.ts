@@ -5,6 +5,7 @@
 import type { EmbeddingResponse, Provider, ProviderRequest, ProviderResponse } from '../types.js';
 import { ProviderError } from '../types.js';
 import { httpError, toProviderError } from './errors.js';
+import { withDeadline } from '../abort.js';
 
 export interface OllamaProviderOptions {
   baseURL?: string | undefined;
@@ -35,22 +36,18 @@ export class OllamaProvider implements Provider {
   }
 
   private async post(path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let res: Response;
-    try {
-      res = await fetch(`${this.base}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}) },
-        body: JSON.stringify(body),
-        signal: combined,
-      });
-    } catch (e) {
-      throw toProviderError('ollama', e);
-    }
     let text: string;
     try {
-      text = await res.text();
+      [res, text] = await withDeadline(signal, this.timeoutMs, async (combined) => {
+        const r = await fetch(`${this.base}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}) },
+          body: JSON.stringify(body),
+          signal: combined,
+        });
+        return [r, await r.text()] as const;
+      });
     } catch (e) {
       throw toProviderError('ollama', e);
     }
