@@ -1,0 +1,43 @@
+// Elicitation at scale: parse + normalize 50,000 simulated answers (target: seconds), then run the
+// whole elicit stage (engine cache, parsing, SQLite writes, lexicon) on 50,000 respondents with the
+// in-process simulated population. `npm run bench -- elicit`
+import { rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DEFAULT_POPULATION, DescriptorNormalizer, Engine, RunStore, analyseResponse, listLexicon, loadPromptBank, runElicitation, studyConfigSchema,
+} from '../dist/index.js';
+import { simulate } from '../dist/engine/simulated/simulate.js';
+
+const N = Number(process.env.ELICIT_BENCH_N ?? 50_000);
+const bank = loadPromptBank();
+const texts = [];
+for (let i = 0; i < N; i++) {
+  const m = DEFAULT_POPULATION[i % DEFAULT_POPULATION.length];
+  const p = bank.prompts[i % bank.prompts.length];
+  texts.push(simulate({ model: `sim/${m.name}`, kind: 'chat', messages: [{ role: 'user', content: p.text }], params: { temperature: 1, seed: i } }).text);
+}
+const normalizer = new DescriptorNormalizer();
+let t0 = performance.now();
+let descriptors = 0;
+for (const t of texts) descriptors += analyseResponse(t, normalizer).rows.length;
+const parseSec = (performance.now() - t0) / 1000;
+console.log(`parse+normalize: ${N} answers, ${descriptors} items in ${parseSec.toFixed(2)} s (${Math.round(N / parseSec)} answers/s)`);
+
+const samples = Math.ceil(N / (DEFAULT_POPULATION.length * bank.prompts.length));
+const config = studyConfigSchema.parse({
+  name: 'bench-elicit',
+  models: DEFAULT_POPULATION.map((m) => ({ name: m.name, provider: 'simulated', model: `sim/${m.name}` })),
+  elicit: { samples },
+});
+const dir = mkdtempSync(join(tmpdir(), 'vlx-bench-elicit-'));
+const store = RunStore.open(join(dir, 'run.db'));
+for (const pass of ['fresh', 'cached']) {
+  t0 = performance.now();
+  const summary = await runElicitation(new Engine({ config, store }), config);
+  const sec = (performance.now() - t0) / 1000;
+  console.log(`elicit stage (${pass}): ${summary.respondents} respondents, ${summary.descriptors} descriptors, ${summary.terms} terms in ${sec.toFixed(1)} s; rss ${Math.round(process.memoryUsage().rss / 1e6)} MB`);
+}
+console.log(`top terms: ${listLexicon(store, { limit: 8 }).map((e) => `${e.descriptor} ${e.count}`).join(', ')}`);
+store.close();
+rmSync(dir, { recursive: true, force: true });
