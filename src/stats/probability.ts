@@ -198,13 +198,14 @@ export function chiSquareSurvival(x: number, df: number): number {
 export function nonCentralChiSquare(x: number, df: number, ncp: number): { lower: number; upper: number } {
   if (!(df > 0) || !(ncp >= 0)) throw new StatsInputError(`nonCentralChiSquare needs df > 0 and ncp >= 0, got ${df}, ${ncp}`);
   if (x <= 0) return { lower: 0, upper: 1 };
-  if (ncp === 0) {
+  if (ncp / 2 === 0) {
+    // ncp so small that ncp / 2 underflows: the central distribution to double precision.
     const g = regularizedGamma(df / 2, x / 2);
     return { lower: g.lower, upper: g.upper };
   }
   const lam = ncp / 2;
   const mode = Math.floor(lam);
-  const logWeight = (j: number): number => -lam + j * Math.log(lam) - logGamma(j + 1);
+  const logWeight = (j: number): number => (j === 0 ? -lam : -lam + j * Math.log(lam) - logGamma(j + 1));
   let lower = 0, upper = 0, weightSum = 0;
   // Downwards from the mode (including it).
   for (let j = mode; j >= 0; j--) {
