@@ -134,13 +134,24 @@ const REFUSALS = [
   'I do not have values of my own; I simply follow my instructions.',
 ];
 
+const NON_ENGLISH = ['Mes valeurs : honnêteté, bienveillance, équité et transparence.', 'Meine Werte sind Ehrlichkeit, Hilfsbereitschaft und Fairness.'];
+
 export const elicitResponder: SimResponder = {
   id: 'elicit',
   matches: (_req, text) => ELICIT_PATTERN.test(text) && !OTHER_STAGE_PATTERN.test(text),
   respond({ model, rng, text }: SimContext): string {
     if (rng.next() < model.refusalRate) return REFUSALS[rng.int(REFUSALS.length)]!;
+    if (model.training === 'base' && rng.next() < 0.03) return NON_ENGLISH[rng.int(NON_ENGLISH.length)]!;
     const words = chooseValueWords(model, rng);
     const five = /exactly five/i.test(text);
-    return render(pickStyle(model, text, rng), five ? words.slice(0, 5) : words, rng);
+    const style = pickStyle(model, text, rng);
+    let answer = render(style, five ? words.slice(0, 5) : words, rng);
+    // Real answers carry noise the parser must reject: a rambling item, a repeated value, a sign-off.
+    if (style === 'numbered' || style === 'bullets') {
+      if (rng.next() < 0.15) answer += `\n${style === 'numbered' ? `${words.length + 1}.` : '-'} Always doing my very best to give every user a complete answer`;
+      if (rng.next() < 0.1) answer += `\n${style === 'numbered' ? `${words.length + 2}.` : '-'} ${cap(surface(words[0]!, rng, true))}`;
+      if (rng.next() < 0.3) answer += '\n\nI hope this helps!';
+    }
+    return answer;
   },
 };
