@@ -12,10 +12,10 @@ import { StatsInputError } from './input-error.js';
 export class DegenerateDataError extends StatsInputError {}
 
 /** Fewest jointly observed rows a pair needs before its correlation means anything. */
-export const MIN_PAIRS = 3;
+export const MIN_JOINT_OBSERVATIONS = 3;
 
 /** Rows are respondents, columns items; null is a missing value. Throws DegenerateDataError on NaN/Infinity or ragged rows. */
-export function validateData(data: readonly (readonly (number | null)[])[], what = 'data'): number {
+export function validateRespondentData(data: readonly (readonly (number | null)[])[], what = 'data'): number {
   if (data.length === 0) throw new DegenerateDataError(`${what} has no rows`);
   const p = data[0]!.length;
   if (p === 0) throw new DegenerateDataError(`${what} has no columns`);
@@ -31,7 +31,7 @@ export function validateData(data: readonly (readonly (number | null)[])[], what
 }
 
 /** Column indices (0-based) whose observed values are all equal (or that have fewer than two observations). */
-export function constantColumns(data: readonly (readonly (number | null)[])[]): number[] {
+export function constantColumnIndices(data: readonly (readonly (number | null)[])[]): number[] {
   const p = data[0]?.length ?? 0;
   const out: number[] = [];
   for (let j = 0; j < p; j++) {
@@ -52,8 +52,8 @@ export function constantColumns(data: readonly (readonly (number | null)[])[]): 
  * present, with that subset's own means and standard deviations (exactly R's cor(use="pairwise")).
  */
 export function pearsonPairwise(data: (number | null)[][]): number[][] {
-  const p = validateData(data);
-  const constant = constantColumns(data);
+  const p = validateRespondentData(data);
+  const constant = constantColumnIndices(data);
   if (constant.length > 0) throw new DegenerateDataError(`column ${constant[0]! + 1} is constant (no variance), so its correlations are undefined`);
   const r: number[][] = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => (i === j ? 1 : 0)));
   for (let i = 0; i < p; i++) {
@@ -73,7 +73,7 @@ function pairCorrelation(data: readonly (readonly (number | null)[])[], i: numbe
     if (x === null || y === null) continue;
     n++; sx += x; sy += y;
   }
-  if (n < MIN_PAIRS) throw new DegenerateDataError(`columns ${j + 1} and ${i + 1} are observed together in only ${n} row(s); at least ${MIN_PAIRS} are needed`);
+  if (n < MIN_JOINT_OBSERVATIONS) throw new DegenerateDataError(`columns ${j + 1} and ${i + 1} are observed together in only ${n} row(s); at least ${MIN_JOINT_OBSERVATIONS} are needed`);
   const mx = sx / n, my = sy / n;
   let sxx = 0, syy = 0, sxy = 0;
   for (const row of data) {

@@ -7,7 +7,7 @@
  */
 import { bivariateNormalCdf } from './bivariate-normal.js';
 import { brentMinimize } from './brent-minimize.js';
-import { constantColumns, corSmooth, DegenerateDataError, MIN_PAIRS, validateData } from './correlation.js';
+import { constantColumnIndices, corSmooth, DegenerateDataError, MIN_JOINT_OBSERVATIONS, validateRespondentData } from './correlation.js';
 import { normalCdf, normalQuantile } from './probability.js';
 
 export interface PolychoricOptions {
@@ -66,13 +66,13 @@ function requireIntegerCodes(data: readonly (readonly (number | null)[])[]): voi
 }
 
 function requireVariance(data: readonly (readonly (number | null)[])[]): void {
-  const constant = constantColumns(data);
+  const constant = constantColumnIndices(data);
   if (constant.length > 0) throw new DegenerateDataError(`column ${constant[0]! + 1} is constant (no variance); remove it before computing correlations`);
 }
 
 /** psych::polychoric for integer-coded ordinal data (rows respondents, null missing). */
 export function polychoric(data: (number | null)[][], options: PolychoricOptions = {}): PolychoricResult {
-  const p = validateData(data);
+  const p = validateRespondentData(data);
   requireIntegerCodes(data);
   requireVariance(data);
   const correct = options.correct ?? 0.5;
@@ -111,7 +111,7 @@ export function polychoric(data: (number | null)[][], options: PolychoricOptions
         tab[a]![b]!++;
         tot++;
       }
-      if (tot < MIN_PAIRS) throw new DegenerateDataError(`columns ${j + 1} and ${i + 1} are observed together in only ${tot} row(s); at least ${MIN_PAIRS} are needed`);
+      if (tot < MIN_JOINT_OBSERVATIONS) throw new DegenerateDataError(`columns ${j + 1} and ${i + 1} are observed together in only ${tot} row(s); at least ${MIN_JOINT_OBSERVATIONS} are needed`);
       const prop = tab.map((r) => r.map((v) => v / tot));
       let value: number;
       if (global) {
@@ -188,7 +188,7 @@ export function tetrachoricTable(tab: readonly (readonly number[])[], correct = 
 
 /** psych::tetrachoric for 0/1 data (any two values per column; rows respondents, null missing). */
 export function tetrachoric(data: (number | null)[][], options: Omit<PolychoricOptions, 'maxCategories'> = {}): TetrachoricResult {
-  const p = validateData(data);
+  const p = validateRespondentData(data);
   requireVariance(data);
   const correct = options.correct ?? 0.5;
   const global = options.global ?? true;
@@ -219,7 +219,7 @@ export function tetrachoric(data: (number | null)[][], options: Omit<PolychoricO
         tab[a]![b]!++;
         n++;
       }
-      if (n < MIN_PAIRS) throw new DegenerateDataError(`columns ${j + 1} and ${i + 1} are observed together in only ${n} row(s); at least ${MIN_PAIRS} are needed`);
+      if (n < MIN_JOINT_OBSERVATIONS) throw new DegenerateDataError(`columns ${j + 1} and ${i + 1} are observed together in only ${n} row(s); at least ${MIN_JOINT_OBSERVATIONS} are needed`);
       let value: number;
       if (global) {
         let t = tab;
