@@ -8,7 +8,8 @@
  * stage can clear and rebuild its own tables every time at no model cost, which keeps them exactly
  * in step with the current configuration.
  */
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { ModelConfig, StudyConfig } from '../config/schema.js';
 import type { Engine } from '../engine/engine.js';
 import type { RunStore } from '../store/store.js';
@@ -17,7 +18,7 @@ import { DescriptorNormalizer } from '../text/normalize.js';
 import { registerReportSection } from '../report/model.js';
 import { registerStage, type StageSummary } from './pipeline.js';
 import { loadPromptBank, selectPrompts, type ElicitPrompt, type PromptBank } from './prompts.js';
-import { buildLexicon, listLexicon, mergeSynonyms } from './lexicon.js';
+import { buildLexicon, exportLexicon, listLexicon, mergeSynonyms } from './lexicon.js';
 import type { Embedder } from '../embed/types.js';
 
 export const ELICIT_SCHEMA = `
@@ -181,6 +182,8 @@ export interface ElicitSummary extends StageSummary {
   terms: number;
   lexicon_terms: number;
   top_per_model: Record<string, string[]>;
+  /** The filtered lexicon as CSV next to the run database (file-backed runs). */
+  lexicon_file?: string;
 }
 
 function temperaturesOf(cfg: StudyConfig['elicit']): number[] {
@@ -241,7 +244,14 @@ export async function runElicitation(engine: Engine, config: StudyConfig, opts: 
       opts.log?.('elicit: merge_synonyms is set but no embedder is available; lexicon left unmerged');
     }
   }
-  return summarize(store, { models: models.length, prompts: prompts.length, bank: bankId, minCount: cfg.min_count, minModels: cfg.min_models, termsTotal: terms });
+  const summary = summarize(store, { models: models.length, prompts: prompts.length, bank: bankId, minCount: cfg.min_count, minModels: cfg.min_models, termsTotal: terms });
+  if (store.path !== ':memory:') {
+    // The filtered lexicon beside the run database, for people who want a spreadsheet, not SQL.
+    const file = join(dirname(store.path), 'lexicon.csv');
+    writeFileSync(file, exportLexicon(listLexicon(store, { minCount: cfg.min_count, minModels: cfg.min_models }), 'csv'));
+    summary.lexicon_file = file;
+  }
+  return summary;
 }
 
 function summarize(
@@ -292,12 +302,44 @@ export function describeElicitation(s: StageSummary): string {
   return lines.join('\n');
 }
 
+type EmbedderFactory = (cfg: StudyConfig['embedding']) => Embedder | Promise<Embedder>;
+
+/**
+ * The study's embedder for synonym merging, from src/embed's `createEmbedder` when that module is
+ * part of this build (looked up at run time so the elicit stage does not depend on it otherwise).
+ */
+async function studyEmbedder(config: StudyConfig, log: (m: string) => void): Promise<Embedder | undefined> {
+  for (const file of ['../embed/index.js', '../embed/create.js', '../embed/factory.js']) {
+    let mod: { createEmbedder?: EmbedderFactory };
+    try {
+      mod = (await import(new URL(file, import.meta.url).href)) as { createEmbedder?: EmbedderFactory };
+    } catch {
+      continue;
+    }
+    if (typeof mod.createEmbedder === 'function') {
+      try {
+        return await mod.createEmbedder(config.embedding);
+      } catch (e) {
+        log(`elicit: cannot open the ${config.embedding.backend} embedder (${(e as Error).message})`);
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
 registerStage({
   name: 'elicit',
   description: 'ask every model to name its values and build the value lexicon',
-  configOf: (config) => config.elicit,
+  configOf: (config) => ({ elicit: config.elicit, ...(config.elicit.merge_synonyms !== undefined ? { embedding: config.embedding } : {}) }),
   run: async ({ engine, config, log }) => {
-    const summary = await runElicitation(engine, config, { log });
+    const embedder = config.elicit.merge_synonyms !== undefined ? await studyEmbedder(config, log) : undefined;
+    let summary: ElicitSummary;
+    try {
+      summary = await runElicitation(engine, config, { log, ...(embedder ? { embedder } : {}) });
+    } finally {
+      await embedder?.close?.();
+    }
     log(describeElicitation(summary));
     return summary;
   },

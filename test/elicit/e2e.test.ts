@@ -34,6 +34,7 @@ describe('valuelex elicit against the local model server', () => {
     expect(summary.respondents).toBe(4 * 18 * 2 * 2);
     expect(summary.responses).toBe(summary.respondents);
     expect(summary.descriptors).toBeGreaterThan(summary.respondents * 3);
+    expect(readFileSync(join(dir, 'lexicon.csv'), 'utf8')).toMatch(/^descriptor,count,n_models,/);
     expect(Object.keys(summary.top_per_model).sort()).toEqual(MODELS.map((m) => m.replace('sim-', '')).sort());
     const answered = server.stats.answered;
     expect(answered).toBeGreaterThanOrEqual(summary.respondents);

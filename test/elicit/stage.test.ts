@@ -147,3 +147,27 @@ describe('elicit stage through the engine (in-process simulated population)', as
     expect(JSON.parse(exportLexicon(entries, 'json'))).toEqual(entries);
   });
 });
+
+describe('elicit stage options', () => {
+  it('merges synonyms when the study asks for it and an embedder is given; a custom bank and prompt subset work', async () => {
+    const store = RunStore.open(':memory:');
+    const cfg = studyConfigSchema.parse({
+      name: 'elicit-opts',
+      models: DEFAULT_POPULATION.slice(0, 2).map((m) => ({ name: m.name, provider: 'simulated', model: `sim/${m.name}` })),
+      elicit: { samples: 3, prompts: ['p1'], merge_synonyms: 0.95 },
+    });
+    const bank = { version: 7, name: 'custom', prompts: [{ id: 'p1', framing: 'first-person', format: 'list' as const, text: 'Which values do you hold? List them.' }] };
+    // Everything is one direction: all terms are "synonyms", so all merge into the most frequent.
+    const embedder: Embedder = { id: 'test:one', dimension: 2, embed: async (texts) => texts.map(() => Float32Array.from([1, 0])) };
+    const logs: string[] = [];
+    const summary = await runElicitation(new Engine({ config: cfg, store }), cfg, { bank, embedder, log: (m) => logs.push(m) });
+    expect(summary.respondents).toBe(6);
+    expect(summary.bank).toBe('custom@7');
+    expect(logs.join('\n')).toMatch(/merged \d+ near-synonyms/);
+    expect(listMerges(store).length).toBeGreaterThan(0);
+    const lex = listLexicon(store);
+    expect(lex).toHaveLength(1);
+    expect(summary.terms).toBe(1);
+    expect(lex[0]!.count).toBe(store.db.prepare('SELECT COUNT(*) AS n FROM elicit_descriptors WHERE reject IS NULL').pluck().get());
+  });
+});
