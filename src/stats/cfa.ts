@@ -287,53 +287,41 @@ function fitCfa(S: Mat, N: number, model: CfaModel, options: CfaOptions): CfaRes
     for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) tr += S[i]![j]! * info.inv[j]![i]!;
     return { f: info.logDet + tr - Sinfo.logDet - p, inv: info.inv };
   };
-  /** ∂Σ/∂θ_a as dense matrices. */
-  const derivatives = (): Mat[] => {
+  /**
+   * ∂Σ/∂θ_a written as a sum of one or two outer products u vᵀ (Σ is bilinear in the loadings and
+   * linear in Φ and Θ), so the gradient and the information need only matrix-vector products:
+   * tr(W u vᵀ) = vᵀ W u and tr(M u₁ v₁ᵀ M u₂ v₂ᵀ) = (v₁ᵀ M u₂)(v₂ᵀ M u₁).
+   */
+  const unit = (i: number): number[] => { const e = new Array<number>(p).fill(0); e[i] = 1; return e; };
+  const derivativeTerms = (): [number[], number[]][][] => {
     const LP = L.map((row) => Phi.map((_, l) => row.reduce((s, x, k) => s + x * Phi[k]![l]!, 0)));
-    return free.map((fp) => {
-      const D = zeros(p, p);
+    const column = (A: Mat, k: number): number[] => A.map((row) => row[k]!);
+    return free.map((fp): [number[], number[]][] => {
       if (fp.kind === 'loading') {
-        const i = fp.i, k = fp.j;
-        for (let j = 0; j < p; j++) { D[i]![j]! += LP[j]![k]!; D[j]![i]! += LP[j]![k]!; }
-      } else if (fp.kind === 'factor-covariance') {
-        const k = fp.i, l = fp.j;
-        for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) {
-          D[i]![j] = k === l ? L[i]![k]! * L[j]![k]! : L[i]![k]! * L[j]![l]! + L[i]![l]! * L[j]![k]!;
-        }
-      } else D[fp.i]![fp.i] = 1;
-      return D;
+        const e = unit(fp.i), b = column(LP, fp.j);
+        return [[e, b], [b, e]];
+      }
+      if (fp.kind === 'factor-covariance') {
+        const a = column(L, fp.i), b = column(L, fp.j);
+        return fp.i === fp.j ? [[a, a]] : [[a, b], [b, a]];
+      }
+      const e = unit(fp.i);
+      return [[e, e]];
     });
   };
-  const matMul = (A: Mat, B: Mat): Mat => {
-    const n = A.length;
-    const C = zeros(n, n);
-    for (let i = 0; i < n; i++) {
-      const Ai = A[i]!, Ci = C[i]!;
-      for (let k = 0; k < n; k++) {
-        const a = Ai[k]!;
-        if (a === 0) continue;
-        const Bk = B[k]!;
-        for (let j = 0; j < n; j++) Ci[j]! += a * Bk[j]!;
-      }
-    }
-    return C;
-  };
-  /** Gradient of F_ML and Fisher information tr(M D_a M D_b). */
+  const matVec = (A: Mat, v: readonly number[]): number[] => A.map((row) => { let s = 0; for (let j = 0; j < p; j++) s += row[j]! * v[j]!; return s; });
+  const dot = (a: readonly number[], b: readonly number[]): number => { let s = 0; for (let j = 0; j < p; j++) s += a[j]! * b[j]!; return s; };
+  /** Gradient of F_ML, tr(Σ⁻¹(Σ − S)Σ⁻¹ ∂Σ), and Fisher information tr(Σ⁻¹ ∂Σ_a Σ⁻¹ ∂Σ_b). */
   const gradInfo = (inv: Mat, Sig: Mat): { g: number[]; H: Mat } => {
     const diff = Sig.map((row, i) => row.map((x, j) => x - S[i]![j]!));
-    const W = matMul(matMul(inv, diff), inv);
-    const Ds = derivatives();
-    const g = Ds.map((D) => {
-      let s = 0;
-      for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) s += W[i]![j]! * D[i]![j]!;
-      return s;
-    });
-    const A = Ds.map((D) => matMul(inv, D));
+    const W = inv.map((_, i) => matVec(inv, matVec(diff, inv[i]!))); // M (Σ − S) M, M symmetric
+    const terms = derivativeTerms();
+    const g = terms.map((ts) => ts.reduce((acc, [u, v]) => acc + dot(v, matVec(W, u)), 0));
+    const Mu = terms.map((ts) => ts.map(([u]) => matVec(inv, u)));
     const H = zeros(q, q);
     for (let a = 0; a < q; a++) for (let b = 0; b <= a; b++) {
-      const Aa = A[a]!, Ab = A[b]!;
       let s = 0;
-      for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) s += Aa[i]![j]! * Ab[j]![i]!;
+      terms[a]!.forEach(([, va], r) => terms[b]!.forEach(([, vb], t) => { s += dot(va, Mu[b]![t]!) * dot(vb, Mu[a]![r]!); }));
       H[a]![b] = s;
       H[b]![a] = s;
     }
