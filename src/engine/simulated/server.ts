@@ -31,6 +31,16 @@ export interface FaultPlan {
   requireKey?: string;
 }
 
+/** One successfully answered generation request, as the server saw it (kept when `log` is on). */
+export interface AnsweredRequest {
+  route: string;
+  model: string;
+  messages?: ChatMessage[] | undefined;
+  prompt?: string | undefined;
+  seed?: number | undefined;
+  at: number;
+}
+
 export interface SimServerStats {
   /** Requests received per route. */
   received: number;
@@ -40,6 +50,8 @@ export interface SimServerStats {
   faults: Partial<Record<FaultKind, number>>;
   /** Authorization / x-api-key header values seen (to check keys are sent, and only where meant). */
   keysSeen: Set<string>;
+  /** Every answered generation request, in order (only with `log: true`). */
+  log: AnsweredRequest[];
 }
 
 export interface SimServer {
@@ -51,6 +63,8 @@ export interface SimServer {
 
 interface StartOptions {
   faults?: FaultPlan;
+  /** Keep a log of answered requests in stats.log (tests). */
+  log?: boolean;
   population?: readonly SimModel[];
   port?: number;
 }
@@ -186,7 +200,7 @@ function formatAnswer(p: Parsed, text: string, usage: { input_tokens: number; ou
 export async function startSimServer(options: StartOptions = {}): Promise<SimServer> {
   const faults = options.faults ?? {};
   const population = options.population ?? DEFAULT_POPULATION;
-  const stats: SimServerStats = { received: 0, answered: 0, answeredByContent: new Map(), faults: {}, keysSeen: new Set() };
+  const stats: SimServerStats = { received: 0, answered: 0, answeredByContent: new Map(), faults: {}, keysSeen: new Set(), log: [] };
   const deliveries = new Map<string, number>();
   const sockets = new Set<import('node:net').Socket>();
   let scriptIndex = 0;
@@ -281,6 +295,10 @@ export async function startSimServer(options: StartOptions = {}): Promise<SimSer
     }
     stats.answered++;
     stats.answeredByContent.set(contentKey, (stats.answeredByContent.get(contentKey) ?? 0) + 1);
+    if (options.log) {
+      const r = parsed.request!;
+      stats.log.push({ route: parsed.route, model: parsed.model, messages: r.messages, prompt: r.prompt, seed: r.params.seed, at: Date.now() });
+    }
     return sendJson(res, 200, formatAnswer(parsed, text, answer.usage, answer.model_version ?? parsed.model, answer.finish_reason ?? 'stop'));
   };
 
