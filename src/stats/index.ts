@@ -14,3 +14,4 @@ export * from './bivariate-normal.js';
 export * from './adequacy.js';
 export * from './parallel.js';
 export * from './map.js';
+export * from './reliability.js';
