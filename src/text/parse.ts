@@ -8,7 +8,7 @@
 import { isNonEnglish, isRefusal } from './refusal.js';
 import { ADJ_TO_NOUN, VALUE_ADJECTIVES, VALUE_NOUNS } from './morphology.js';
 
-export type ResponseFormat = 'json' | 'list' | 'lines' | 'comma' | 'prose';
+export type ResponseFormat = 'json' | 'table' | 'list' | 'lines' | 'comma' | 'prose';
 export type ResponseReject = 'empty' | 'refusal' | 'non-english' | 'no-values';
 export type ItemReject = 'junk' | 'too-long' | 'stopword' | 'non-english';
 
@@ -76,7 +76,7 @@ function stripMarkdown(s: string): string {
 
 /** The value part of a list item: the bold head if any, else the text before any explanation. */
 export function itemHead(item: string): string {
-  let s = item.trim();
+  let s = item.trim().replace(/^(?:\*\*|__)?(?:core |key )?(?:value|trait|quality|principle|virtue)\s*\d*\s*:\s*(?:\*\*|__)?\s*/i, '');
   const bold = /^(?:\*\*|__)([^*_]+?)(?:\*\*|__)/.exec(s);
   if (bold) s = bold[1]!;
   s = stripMarkdown(s);
@@ -210,6 +210,26 @@ function commaItems(text: string): string[] | undefined {
   return out.length >= 3 ? out : undefined;
 }
 
+/** First cells of a markdown table's body rows (the header row names the columns). */
+function tableItems(lines: string[]): string[] | undefined {
+  const rows = lines.filter((l) => /^\s*\|.*\|\s*$/.test(l));
+  const sep = rows.findIndex((r) => /^\s*\|(?:\s*:?-{2,}:?\s*\|)+\s*$/.test(r));
+  if (rows.length < 3 || sep < 0) return undefined;
+  const body = rows.slice(sep + 1).map((r) => r.split('|')[1]?.trim() ?? '').filter(Boolean);
+  return body.length > 0 ? body : undefined;
+}
+
+/**
+ * What the model said as its answer: reasoning blocks (<think>...</think>) removed, and for base
+ * models that run on into a new "Question:" turn, the text before it.
+ */
+export function answerText(text: string): string {
+  return text
+    .replace(/<think(?:ing)?>[\s\S]*?(?:<\/think(?:ing)?>|$)/gi, '')
+    .split(/\n\s*(?:Question|Q|User|Human|USER)\s*\d*\s*:/)[0]!
+    .trim();
+}
+
 // ---- prose -----------------------------------------------------------------------------------
 
 function proseItems(text: string): string[] {
@@ -238,7 +258,7 @@ function proseItems(text: string): string[] {
 
 /** Parse one answer into value descriptors (accepted items) and rejects, each with its raw text. */
 export function parseElicitation(text: string): ParsedResponse {
-  const t = text.normalize('NFKC').replace(/\r\n?/g, '\n').trim();
+  const t = answerText(text.normalize('NFKC').replace(/\r\n?/g, '\n'));
   if (t.length === 0) return { format: undefined, items: [], reject: 'empty' };
 
   let format: ResponseFormat | undefined;
@@ -249,8 +269,12 @@ export function parseElicitation(text: string): ParsedResponse {
     rawItems = json;
   } else {
     const lines = t.replace(/```[a-zA-Z]*/g, '').split('\n');
-    const list = listItems(lines);
-    if (list.length >= 2) {
+    const table = tableItems(lines);
+    const list = table ? [] : listItems(lines);
+    if (table) {
+      format = 'table';
+      rawItems = table;
+    } else if (list.length >= 2) {
       format = 'list';
       rawItems = list;
     } else {
