@@ -52,14 +52,24 @@ export function pairedCohensD(x: readonly number[], y: readonly number[]): numbe
 export interface CliffsDeltaResult {
   /** P(X > Y) - P(X < Y), in [-1, 1]. */
   delta: number;
-  /** Cliff's (1993) consistent variance estimate, floored at (1 - δ²) / (nx·ny - 1). */
+  /** Variance estimate of delta (Cliff 1993/1996), clamped at 0. */
   variance: number;
   /** Cliff's asymmetric interval, which stays inside [-1, 1]. */
   ci: [number, number];
 }
 
-export function cliffsDelta(x: readonly number[], y: readonly number[], level = 0.95): CliffsDeltaResult {
+export interface CliffsDeltaOptions {
+  level?: number;
+  /** 'unbiased' (default, as R effsize::cliff.delta) or Cliff's 'consistent' estimate. */
+  variance?: 'unbiased' | 'consistent';
+  /** Critical value from Student t with n1 + n2 - 2 df (default, as effsize) or the normal. */
+  distribution?: 't' | 'normal';
+}
+
+/** Cliff's delta of x against y with the interval of R effsize::cliff.delta. */
+export function cliffsDelta(x: readonly number[], y: readonly number[], options: CliffsDeltaOptions = {}): CliffsDeltaResult {
   twoSamples(x, y, 2);
+  const level = options.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw new StatsInputError(`level must be in (0, 1), got ${level}`);
   const nx = x.length, ny = y.length;
   const rowMean = new Array<number>(nx).fill(0);
@@ -71,21 +81,20 @@ export function cliffsDelta(x: readonly number[], y: readonly number[], level = 
     colMean[j]! += s / nx;
     total += s;
   }
-  const delta = total / (nx * ny);
-  let sr = 0, sc = 0, sd2 = 0;
-  for (const r of rowMean) sr += (r - delta) ** 2;
-  for (const c of colMean) sc += (c - delta) ** 2;
-  for (let i = 0; i < nx; i++) for (let j = 0; j < ny; j++) sd2 += (Math.sign(x[i]! - y[j]!) - delta) ** 2;
-  let v = (ny * ny * sr + nx * nx * sc - sd2) / (nx * ny * (nx - 1) * (ny - 1));
-  v = Math.max(v, (1 - delta * delta) / (nx * ny - 1));
-  const z = normalQuantile(1 - (1 - level) / 2);
-  const s = Math.sqrt(v);
-  const d = delta;
-  const root = z * s * Math.sqrt((1 - d * d) ** 2 + z * z * v);
+  const d = total / (nx * ny);
+  let sr = 0, sc = 0, ssr = 0;
+  for (const r of rowMean) sr += (r - d) ** 2;
+  for (const c of colMean) sc += (c - d) ** 2;
+  for (let i = 0; i < nx; i++) for (let j = 0; j < ny; j++) ssr += (Math.sign(x[i]! - y[j]!) - d) ** 2;
+  const v = Math.max(0, (options.variance ?? 'unbiased') === 'unbiased'
+    ? (ny * ny * sr + nx * nx * sc - ssr) / (nx * ny * (nx - 1) * (ny - 1))
+    : ((ny - 1) * (sr / (nx - 1)) + (nx - 1) * (sc / (ny - 1)) + ssr / ((nx - 1) * (ny - 1))) / (nx * ny));
+  const z = (options.distribution ?? 't') === 't' ? studentTQuantile(1 - (1 - level) / 2, nx + ny - 2) : normalQuantile(1 - (1 - level) / 2);
+  const root = z * Math.sqrt(v) * Math.sqrt((1 - d * d) ** 2 + z * z * v);
   const denom = 1 - d * d + z * z * v;
-  const lo = (d - d ** 3 - root) / denom;
-  const hi = (d - d ** 3 + root) / denom;
-  return { delta, variance: v, ci: [Math.max(-1, lo), Math.min(1, hi)] };
+  // With |d| = 1 and zero variance the interval degenerates to the point.
+  const ci: [number, number] = denom === 0 ? [d, d] : [(d - d ** 3 - root) / denom, (d - d ** 3 + root) / denom];
+  return { delta: d, variance: v, ci };
 }
 
 export interface TTestResult {

@@ -121,6 +121,14 @@ describe('effect sizes and permutation tests', () => {
     expect(r.ci[1]).toBeGreaterThan(r.delta);
     expect(r.ci[0]).toBeGreaterThanOrEqual(-1);
     expect(cliffsDelta([10, 11], [1, 2]).delta).toBe(1);
+    // Example from R effsize's cliff.delta source, whose comments give the three consistent-variance
+    // terms S_i. = 0.2669753, S_.j = 0.447, S_ij = 1.0055556 (n1 = 10, n2 = 6).
+    const e = cliffsDelta([10, 10, 20, 20, 20, 30, 30, 30, 40, 50], [10, 20, 30, 40, 40, 50], { variance: 'consistent', distribution: 'normal' });
+    expect(e.delta).toBe(-0.25);
+    expect(e.variance).toBeCloseTo((5 * 0.2669753 + 9 * 0.447 + 1.0055556) / 60, 7);
+    const d = -0.25, z = 1.959963984540054, v = e.variance;
+    const half = z * Math.sqrt(v) * Math.sqrt((1 - d * d) ** 2 + z * z * v);
+    expect(e.ci[0]).toBeCloseTo((d - d ** 3 - half) / (1 - d * d + z * z * v), 12);
   });
   it('permutation tests are seeded, never zero, and agree with the t-test on clear differences', () => {
     const a = permutationTest(fx.x, fx.y, { iterations: 2000, seed: 3 });
