@@ -15,3 +15,4 @@ export * from './adequacy.js';
 export * from './parallel.js';
 export * from './map.js';
 export * from './reliability.js';
+export * from './congruence.js';
