@@ -36,7 +36,8 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | 
       const line = redactSecrets(err.message.split('\n')[0] ?? String(err));
       process.stderr.write(`valuelex: ${line}\n`);
       if (process.env.VALUELEX_DEBUG === '1' && err.stack) process.stderr.write(redactSecrets(err.stack) + '\n');
-      process.exitCode = err instanceof InputError ? 2 : 1;
+      // An interrupted run (SIGINT) keeps its conventional 130.
+      process.exitCode = process.exitCode === 130 ? 130 : err instanceof InputError ? 2 : 1;
     }
   };
 }

@@ -131,3 +131,26 @@ describe('fault injection and kill/resume through the CLI', () => {
     expect(statuses.has('empty')).toBe(true);
   }, 240_000);
 });
+
+describe('SIGINT', () => {
+  it('stops cleanly with exit code 130, keeps what was answered, and --resume finishes the rest', async () => {
+    const server = await startSimServer({ faults: { latencyMs: [30, 60] }, log: true });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'vlx-int-'));
+      const study = writeStudy(dir, server, 5000);
+      const first = await runCliAsync(['run', study, '--stages', 'elicit'], { cwd: dir, killAfterMs: 900, killSignal: 'SIGINT' });
+      expect(first.code).toBe(130);
+      expect(first.stderr).toMatch(/interrupted/);
+      const stored = storedIdentities(join(dir, 'run.db'));
+      expect(stored.size).toBeGreaterThan(0);
+      const logStart = server.stats.log.length;
+      const second = await runCliAsync(['run', study, '--stages', 'elicit', '--resume'], { cwd: dir });
+      expect(second.code).toBe(0);
+      const resent = server.stats.log.slice(logStart).filter((a) => stored.has(identity(a.model, a.messages, a.prompt, a.seed)));
+      expect(resent).toEqual([]);
+      expect(storedIdentities(join(dir, 'run.db')).size).toBe(MODELS.length * 18 * 3);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+});
