@@ -21,7 +21,14 @@ import { loadPromptBank, selectPrompts, type ElicitPrompt, type PromptBank } fro
 import { buildLexicon, exportLexicon, listLexicon, mergeSynonyms } from './lexicon.js';
 import type { Embedder } from '../embed/types.js';
 
+/**
+ * Version 2. The stage rebuilds these tables from the request cache on every run, so a schema
+ * change simply drops and recreates them (no model call is lost).
+ */
+export const ELICIT_SCHEMA_VERSION = 2;
 export const ELICIT_SCHEMA = `
+DROP TABLE IF EXISTS elicit_descriptors;
+DROP TABLE IF EXISTS elicit_respondents;
 CREATE TABLE IF NOT EXISTS elicit_respondents (
   id TEXT PRIMARY KEY,            -- model/prompt_id/t<temperature>/s<sample>
   seq INTEGER NOT NULL,           -- position in the study plan (stable order, whatever order answers arrive in)
@@ -33,7 +40,8 @@ CREATE TABLE IF NOT EXISTS elicit_respondents (
   request_key TEXT,
   response_text TEXT,
   status TEXT NOT NULL,           -- ok | refusal | non-english | no-values | empty | error
-  format TEXT,                    -- json | list | lines | comma | prose
+  format TEXT,                    -- json | table | list | lines | comma | prose
+  finish_reason TEXT,             -- 'length' means the answer was cut off (its last item is marked truncated)
   error TEXT
 );
 CREATE INDEX IF NOT EXISTS elicit_respondents_model ON elicit_respondents(model);
@@ -45,14 +53,14 @@ CREATE TABLE IF NOT EXISTS elicit_descriptors (
   candidate TEXT,                 -- cleaned (explanation and filler stripped)
   descriptor TEXT,                -- normalized value term
   term_key TEXT,                  -- hyphen/space-insensitive merge key
-  reject TEXT,                    -- NULL when accepted; else junk | too-long | stopword | non-english | duplicate
+  reject TEXT,                    -- NULL when accepted; else junk | too-long | stopword | non-english | duplicate | truncated
   PRIMARY KEY (respondent_id, position)
 );
 CREATE INDEX IF NOT EXISTS elicit_descriptors_key ON elicit_descriptors(term_key);
 `;
 
 export function ensureElicitSchema(store: RunStore): void {
-  store.ensureSchema('elicit', 1, ELICIT_SCHEMA);
+  store.ensureSchema('elicit', ELICIT_SCHEMA_VERSION, ELICIT_SCHEMA);
 }
 
 export interface Respondent {
@@ -100,11 +108,21 @@ export interface DescriptorRow {
   reject: string | null;
 }
 
-/** Parse and normalize one answer; a term named twice by one respondent is kept once (later ones marked duplicate). */
-export function analyseResponse(text: string, normalizer: DescriptorNormalizer): { parsed: ParsedResponse; rows: DescriptorRow[] } {
+/**
+ * Parse and normalize one answer; a term named twice by one respondent is kept once (later ones
+ * marked duplicate). When the answer was cut off (`truncated`), its last item may be a fragment
+ * ("usefulnes"), so it is marked truncated rather than counted.
+ */
+export function analyseResponse(
+  text: string,
+  normalizer: DescriptorNormalizer,
+  opts: { truncated?: boolean } = {},
+): { parsed: ParsedResponse; rows: DescriptorRow[] } {
   const parsed = parseElicitation(text);
   const seen = new Set<string>();
-  const rows = parsed.items.map((item): DescriptorRow => {
+  const last = parsed.items.length - 1;
+  const rows = parsed.items.map((item, i): DescriptorRow => {
+    if (opts.truncated && i === last && item.descriptor) return { position: item.position, raw: item.raw, candidate: item.descriptor, descriptor: null, term_key: null, reject: 'truncated' };
     if (!item.descriptor) return { position: item.position, raw: item.raw, candidate: null, descriptor: null, term_key: null, reject: item.reject ?? 'junk' };
     const n = normalizer.normalize(item.descriptor);
     const dup = seen.has(n.key);
@@ -121,6 +139,7 @@ interface RespondentRecord {
   text: string | null;
   status: string;
   format: string | null;
+  finish: string | null;
   error: string | null;
   rows: DescriptorRow[];
 }
@@ -135,15 +154,15 @@ class ElicitWriter {
   constructor(private readonly store: RunStore, private readonly batchSize = 500) {
     const db = store.db;
     this.putRespondent = db.prepare(
-      `INSERT OR REPLACE INTO elicit_respondents (id, seq, model, prompt_id, bank, sample, temperature, request_key, response_text, status, format, error)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO elicit_respondents (id, seq, model, prompt_id, bank, sample, temperature, request_key, response_text, status, format, finish_reason, error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.putDescriptor = db.prepare(
       `INSERT INTO elicit_descriptors (respondent_id, position, raw, candidate, descriptor, term_key, reject) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     this.write = db.transaction((records: RespondentRecord[]) => {
       for (const x of records) {
-        this.putRespondent.run(x.r.id, x.r.seq, x.r.model, x.r.prompt.id, x.bank, x.r.sample, x.r.temperature, x.key, x.text, x.status, x.format, x.error);
+        this.putRespondent.run(x.r.id, x.r.seq, x.r.model, x.r.prompt.id, x.bank, x.r.sample, x.r.temperature, x.key, x.text, x.status, x.format, x.finish, x.error);
         for (const d of x.rows) this.putDescriptor.run(x.r.id, d.position, d.raw, d.candidate, d.descriptor, d.term_key, d.reject);
       }
     });
@@ -220,11 +239,12 @@ export async function runElicitation(engine: Engine, config: StudyConfig, opts: 
             params: { temperature: r.temperature, max_tokens: cfg.max_tokens },
             sample: r.sample,
           });
-          const { parsed, rows } = analyseResponse(result.text, normalizer);
-          writer.add({ r, bank: bankId, key: result.key, text: result.text, status: parsed.reject ?? 'ok', format: parsed.format ?? null, error: null, rows });
+          const { parsed, rows } = analyseResponse(result.text, normalizer, { truncated: result.finish_reason === 'length' || result.finish_reason === 'max_tokens' });
+          const finish = result.finish_reason ?? null;
+          writer.add({ r, bank: bankId, key: result.key, text: result.text, status: parsed.reject ?? 'ok', format: parsed.format ?? null, finish, error: null, rows });
         } catch (e) {
           const err = e as Error & { key?: string };
-          writer.add({ r, bank: bankId, key: err.key ?? null, text: null, status: 'error', format: null, error: err.message, rows: [] });
+          writer.add({ r, bank: bankId, key: err.key ?? null, text: null, status: 'error', format: null, finish: null, error: err.message, rows: [] });
           throw e;
         }
       },

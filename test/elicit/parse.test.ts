@@ -60,3 +60,14 @@ describe('parse details', () => {
     expect(p.items.map((i) => i.descriptor)).toEqual(['privacy', 'safety']);
   });
 });
+
+describe('cut-off answers', () => {
+  it('marks the last item of a truncated answer instead of counting a fragment', () => {
+    const n = new DescriptorNormalizer();
+    const text = '1. Honesty\n2. Kindness\n3. Usefulnes';
+    expect(analyseResponse(text, n).rows.map((r) => r.reject)).toEqual([null, null, null]);
+    const cut = analyseResponse(text, n, { truncated: true }).rows;
+    expect(cut.map((r) => r.reject)).toEqual([null, null, 'truncated']);
+    expect(cut[2]!.raw).toBe('Usefulnes');
+  });
+});
