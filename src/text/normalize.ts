@@ -7,8 +7,8 @@
  * Lemmatization is cached per token: a study repeats the same few hundred words tens of thousands
  * of times, so wink runs once per distinct word.
  */
-import winkNLP from 'wink-nlp';
-import model from 'wink-eng-lite-web-model';
+import { createRequire } from 'node:module';
+import type winkNLP from 'wink-nlp';
 import { ADJ_TO_NOUN, BRITISH_TO_AMERICAN, adverbBases, knownNounSet, nounCandidates } from './morphology.js';
 
 export interface NormalizedDescriptor {
@@ -25,8 +25,13 @@ export function termKey(descriptor: string): string {
 
 type Nlp = ReturnType<typeof winkNLP>;
 let sharedNlp: Nlp | undefined;
+/** wink and its model load on first use (about 100 ms), not when a command merely imports the library. */
 function nlp(): Nlp {
-  sharedNlp ??= winkNLP(model);
+  if (!sharedNlp) {
+    const require = createRequire(import.meta.url);
+    const wink = require('wink-nlp') as typeof winkNLP;
+    sharedNlp = wink(require('wink-eng-lite-web-model') as Parameters<typeof winkNLP>[0]);
+  }
   return sharedNlp;
 }
 
