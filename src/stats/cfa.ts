@@ -370,7 +370,13 @@ function fitCfa(S: Mat, N: number, model: CfaModel, options: CfaOptions): CfaRes
       throw new CfaConvergenceError(`line search failed at iteration ${iterations} (max |gradient| ${gmax.toExponential(2)})`);
     }
   }
-  if (!converged) throw new CfaConvergenceError(`did not converge in ${maxIter} iterations`);
+  if (!converged) {
+    // Typical cause: a factor whose items barely correlate, so a loading runs off to infinity while a
+    // residual variance runs to minus infinity (lavaan fails the same way). Name it.
+    const runaway = model.factors.filter((f, k) => f.items.some((it) => Math.abs(L[it]![k]!) * Math.sqrt(Math.abs(Phi[k]![k]!)) > 5 * Math.sqrt(S[it]![it]!)));
+    const hint = runaway.length > 0 ? `; the model looks empirically under-identified (loadings diverging on ${runaway.map((f) => f.name).join(', ')}: its items barely correlate)` : '';
+    throw new CfaConvergenceError(`did not converge in ${maxIter} iterations${hint}`);
+  }
 
   // --- sign convention: first listed item of each factor loads positively
   model.factors.forEach((f, k) => {

@@ -118,6 +118,11 @@ describe('cfa input checking', () => {
     const fx = load('cfa_hs_cov');
     expect(() => cfa(fx.S, fx.N, modelOf(fx), { maxIterations: 1 })).toThrow(CfaConvergenceError);
   });
+  it('names an empirically under-identified factor when the fit diverges', () => {
+    // r12 r13 / r23 < 0: no admissible loading for item 0, the ML solution runs off to infinity.
+    const bad = [[1, 0.3, 0.3], [0.3, 1, -0.05], [0.3, -0.05, 1]];
+    expect(() => cfa(bad, 300, { factors: [{ name: 'weak', items: [0, 1, 2] }] })).toThrow(/under-identified.*weak/);
+  });
   it('rmseaInterval is zero when df < 1 and brackets the point estimate', () => {
     expect(rmseaInterval(3, 0, 100)).toEqual({ lower: 0, upper: 0 });
     const ci = rmseaInterval(85.3055, 24, 301);
