@@ -7,9 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimServer, type SimServer } from '../../src/engine/simulated/server.js';
+import type { Embedder } from '../../src/embed/types.js';
+import { RunStore } from '../../src/store/store.js';
+import { listLexicon, mergeSynonyms } from '../../src/valuelex/lexicon.js';
 import { runCliAsync } from '../helpers/cli.js';
 
-const MODELS = ['sim-atlas-1b-instruct', 'sim-atlas-8b-rlhf', 'sim-boreal-2b-instruct', 'sim-cirrus-7b-rlhf'];
+const MODELS = ['sim-atlas-1b-instruct', 'sim-atlas-8b-rlhf', 'sim-boreal-2b-base', 'sim-cirrus-7b-rlhf'];
 
 describe('valuelex elicit against the local model server', () => {
   let server: SimServer;
@@ -19,7 +22,12 @@ describe('valuelex elicit against the local model server', () => {
     server = await startSimServer({ faults: { latencyMs: 1 } });
     dir = mkdtempSync(join(tmpdir(), 'vlx-elicit-'));
     study = join(dir, 'study.yaml');
-    const models = MODELS.map((m) => `  - name: ${m.replace('sim-', '')}\n    provider: openai\n    base_url: ${server.url}/v1\n    model: sim/${m}\n    concurrency: 8`).join('\n');
+    // One base model is called through the completions endpoint (the engine renders the chat as text).
+    const models = MODELS.map(
+      (m) =>
+        `  - name: ${m.replace('sim-', '')}\n    provider: openai\n    base_url: ${server.url}/v1\n    model: sim/${m}\n    concurrency: 8` +
+        (m.includes('-base') ? '\n    kind: completion' : ''),
+    ).join('\n');
     writeFileSync(study, `name: e2e-elicit\nstore: run.db\nmodels:\n${models}\nelicit:\n  samples: 2\n  temperature: [0.7, 1.0]\n  min_count: 2\n`);
   });
   afterAll(async () => server.close());
@@ -61,5 +69,35 @@ describe('valuelex elicit against the local model server', () => {
     const bad = await runCliAsync(['lexicon', join(dir, 'run.db'), '--format', 'xml'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  }, 60_000);
+
+  it('undoes a recorded synonym merge from the command line', async () => {
+    const db = join(dir, 'run.db');
+    const store = RunStore.open(db);
+    const before = listLexicon(store).map((e) => e.descriptor);
+    const embedder: Embedder = {
+      id: 'test:pair',
+      dimension: undefined,
+      // One-hot vectors, except that kindness and warmth share one direction.
+      embed: async (texts) =>
+        texts.map((t, i) => {
+          const v = new Float32Array(texts.length + 1);
+          v[t === 'kindness' || t === 'warmth' ? texts.length : i] = 1;
+          return v;
+        }),
+    };
+    const merges = await mergeSynonyms(store, embedder, { threshold: 0.99 });
+    store.close();
+    expect(merges).toHaveLength(1);
+    const absorbed = merges[0]!.from;
+    const merged = await runCliAsync(['lexicon', db, '--json'], { cwd: dir });
+    expect((JSON.parse(merged.stdout) as { terms: Array<{ descriptor: string }> }).terms.map((t) => t.descriptor)).not.toContain(absorbed);
+    const undone = await runCliAsync(['lexicon', db, '--unmerge', absorbed, '--json'], { cwd: dir });
+    expect(undone.code).toBe(0);
+    const out = JSON.parse(undone.stdout) as { terms: Array<{ descriptor: string }>; merges: unknown[] };
+    expect(out.terms.map((t) => t.descriptor).sort()).toEqual([...before].sort());
+    expect(out.merges).toEqual([]);
+    const missing = await runCliAsync(['lexicon', db, '--unmerge', 'no-such-term'], { cwd: dir });
+    expect(missing.code).toBe(2);
   }, 60_000);
 });
