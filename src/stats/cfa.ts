@@ -47,7 +47,8 @@ export interface CfaOptions {
 export interface CfaFit {
   chisq: number;
   df: number;
-  pValue: number;
+  /** Upper-tail chi-square p-value; null when df = 0 (undefined). */
+  pValue: number | null;
   baselineChisq: number;
   baselineDf: number;
   baselinePValue: number;
@@ -56,8 +57,8 @@ export interface CfaFit {
   rmsea: number;
   rmseaLower: number;
   rmseaUpper: number;
-  /** P(RMSEA <= rmseaH0), lavaan's rmsea.pvalue. */
-  rmseaPClose: number;
+  /** Close-fit test p-value for H0: RMSEA <= rmseaH0 (lavaan's rmsea.pvalue); null when df = 0. */
+  rmseaPClose: number | null;
   srmr: number;
   logLik: number;
   unrestrictedLogLik: number;
@@ -412,7 +413,7 @@ function fitCfa(S: Mat, N: number, model: CfaModel, options: CfaOptions): CfaRes
   const rmseaValue = df > 0 ? Math.sqrt(Math.max(chisq / N / df - 1 / N, 0)) : 0;
   const ci = rmseaInterval(chisq, df, N, level);
   const h0 = options.rmseaH0 ?? 0.05;
-  const rmseaPClose = df > 0 ? nonCentralChiSquare(chisq, df, N * df * h0 * h0).upper : NaN;
+  const rmseaPClose = df > 0 ? nonCentralChiSquare(chisq, df, N * df * h0 * h0).upper : null;
   let srmrSum = 0;
   for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) {
     const r = S[i]![j]! / Math.sqrt(S[i]![i]! * S[j]![j]!) - Sig[i]![j]! / Math.sqrt(Sig[i]![i]! * Sig[j]![j]!);
@@ -462,7 +463,7 @@ function fitCfa(S: Mat, N: number, model: CfaModel, options: CfaOptions): CfaRes
     sampleCovariance: S,
     parameters,
     fit: {
-      chisq, df, pValue: df > 0 ? chiSquareSurvival(chisq, df) : NaN,
+      chisq, df, pValue: df > 0 ? chiSquareSurvival(chisq, df) : null,
       baselineChisq, baselineDf, baselinePValue: chiSquareSurvival(baselineChisq, baselineDf),
       cfi: cfiValue, tli, rmsea: rmseaValue, rmseaLower: ci.lower, rmseaUpper: ci.upper, rmseaPClose, srmr,
       logLik, unrestrictedLogLik, aic: -2 * logLik + 2 * npar, bic: -2 * logLik + npar * Math.log(N), npar, fml: Fml,

@@ -54,11 +54,11 @@ describe('cfa matches lavaan 0.6', () => {
       expect(r.fit.npar).toBe(f['npar']);
       expectClose(r.fit.chisq, f['chisq']!, 1e-4 * Math.max(1, f['chisq']!), 'chisq');
       expectClose(r.fit.fml / 2, f['fmin']!, 1e-8, 'fmin');
-      expectClose(r.fit.pValue, f['pvalue']!, 1e-6, 'pvalue');
+      expectClose(r.fit.pValue!, f['pvalue']!, 1e-6, 'pvalue');
       expectClose(r.fit.baselineChisq, f['baseline.chisq']!, 1e-6 * f['baseline.chisq']!, 'baseline chisq');
       expect(r.fit.baselineDf).toBe(f['baseline.df']);
       for (const [ours, theirs] of [['cfi', 'cfi'], ['tli', 'tli'], ['rmsea', 'rmsea'], ['rmseaLower', 'rmsea.ci.lower'], ['rmseaUpper', 'rmsea.ci.upper'], ['rmseaPClose', 'rmsea.pvalue'], ['srmr', 'srmr']] as const) {
-        expectClose(r.fit[ours], f[theirs]!, 1e-5, ours);
+        expectClose(r.fit[ours]!, f[theirs]!, 1e-5, ours);
       }
       expectClose(r.fit.logLik, f['logl']!, 1e-3, 'logl');
       expectClose(r.fit.aic, f['aic']!, 1e-3, 'aic');
@@ -106,6 +106,9 @@ describe('cfa input checking', () => {
     const r = cfa(S, 200, { factors: [{ name: 'f', items: [0, 1, 2] }] });
     expect(r.fit.df).toBe(0);
     expect(r.fit.chisq).toBeLessThan(1e-10);
+    expect(r.fit.pValue).toBeNull();
+    expect(r.fit.rmseaPClose).toBeNull();
+    expect(r.fit.rmsea).toBe(0);
     r.impliedCovariance.forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(S[i]![j]! * 199 / 200, 10)));
   });
   it('flags a Heywood case instead of failing', () => {
