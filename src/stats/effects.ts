@@ -155,6 +155,11 @@ export interface RankTestResult {
   statistic: number;
   z: number;
   p: number;
+  /**
+   * Rank-biserial correlation in [-1, 1]: for the rank-sum test 2·W/(nx·ny) − 1 (= Cliff's delta of
+   * x against y); for the signed-rank test (V − V⁻)/(V + V⁻), the matched-pairs version.
+   */
+  rankBiserial: number;
 }
 
 /** Mann-Whitney U / Wilcoxon rank-sum with normal approximation, tie and continuity correction. */
@@ -170,7 +175,7 @@ export function mannWhitneyU(x: readonly number[], y: readonly number[]): RankTe
   if (sigma === 0) throw new StatsInputError('mannWhitneyU: all values are tied');
   const c = W - (nx * ny) / 2;
   const z = (c - Math.sign(c) * 0.5) / sigma;
-  return { statistic: W, z, p: Math.min(1, 2 * normalCdf(-Math.abs(z))) };
+  return { statistic: W, z, p: Math.min(1, 2 * normalCdf(-Math.abs(z))), rankBiserial: (2 * W) / (nx * ny) - 1 };
 }
 
 /** Wilcoxon signed-rank test for paired data (zero differences dropped), normal approximation with corrections. */
@@ -188,7 +193,8 @@ export function wilcoxonSignedRank(x: readonly number[], y: readonly number[]): 
   if (sigma === 0) throw new StatsInputError('wilcoxonSignedRank: zero variance of the statistic');
   const c = V - (n * (n + 1)) / 4;
   const z = (c - Math.sign(c) * 0.5) / sigma;
-  return { statistic: V, z, p: Math.min(1, 2 * normalCdf(-Math.abs(z))) };
+  const totalRank = (n * (n + 1)) / 2;
+  return { statistic: V, z, p: Math.min(1, 2 * normalCdf(-Math.abs(z))), rankBiserial: (2 * V - totalRank) / totalRank };
 }
 
 export interface CorrelationTestResult {
@@ -230,6 +236,8 @@ export interface KruskalWallisResult {
   H: number;
   df: number;
   p: number;
+  /** Effect size ε² = H / (N − 1) (Tomczak & Tomczak 2014). */
+  epsilonSquared: number;
 }
 
 /** Kruskal-Wallis rank test across groups, tie-corrected, as R kruskal.test. */
@@ -252,7 +260,7 @@ export function kruskalWallis(groups: readonly (readonly number[])[]): KruskalWa
   if (denom === 0) throw new StatsInputError('kruskalWallis: all values are tied');
   const H = ((12 / (N * (N + 1))) * s - 3 * (N + 1)) / denom;
   const df = used.length - 1;
-  return { H, df, p: chiSquareSurvival(H, df) };
+  return { H, df, p: chiSquareSurvival(H, df), epsilonSquared: H / (N - 1) };
 }
 
 export interface PermutationOptions {

@@ -77,7 +77,9 @@ describe('tests match R', () => {
     const u = mannWhitneyU(fx.x, fx.y);
     expect(u.statistic).toBe(fx.mannWhitney['W']);
     rel(u.p, fx.mannWhitney['p']!, 1e-9);
+    expect(u.rankBiserial).toBeCloseTo(cliffsDelta(fx.x, fx.y).delta, 12);
     const v = wilcoxonSignedRank(fx.xp, fx.yp);
+    expect(wilcoxonSignedRank([1, 2, 3], [0, 0, 0]).rankBiserial).toBe(1);
     expect(v.statistic).toBe(fx.signedRank['V']);
     rel(v.p, fx.signedRank['p']!, 1e-9);
   });
@@ -91,6 +93,7 @@ describe('tests match R', () => {
   it('kruskal.test', () => {
     const k = kruskalWallis(fx.groups);
     rel(k.H, fx.kruskal['H']!, 1e-12); expect(k.df).toBe(fx.kruskal['df']); rel(k.p, fx.kruskal['p']!, 1e-9);
+    expect(k.epsilonSquared).toBeCloseTo(k.H / (fx.groups.flat().length - 1), 12);
   });
   it('p.adjust holm, bonferroni, BH', () => {
     pAdjust(fx.pvalues, 'holm').forEach((p, i) => rel(p, fx.holm[i]!, 1e-12));
