@@ -16,3 +16,4 @@ export * from './parallel.js';
 export * from './map.js';
 export * from './reliability.js';
 export * from './congruence.js';
+export * from './omega.js';
