@@ -187,6 +187,10 @@ function listItems(lines: string[]): string[] {
   return found.filter((f) => f.indent <= top + 1).map((f) => f.text);
 }
 
+function boldLed(lines: string[]): string[] {
+  return lines.filter((l) => /^\s*(?:\*\*|__)[^*_\n]{2,60}(?:\*\*|__)/.test(l)).map((l) => l.trim());
+}
+
 function shortLines(lines: string[]): string[] | undefined {
   const body = lines.map((l) => stripMarkdown(l)).filter((l) => l.length > 0 && !/:$/.test(l));
   if (body.length < 3) return undefined;
@@ -277,6 +281,10 @@ export function parseElicitation(text: string): ParsedResponse {
     } else if (list.length >= 2) {
       format = 'list';
       rawItems = list;
+    } else if (boldLed(lines).length >= 2) {
+      // "**Honesty** - I try to ...": paragraphs led by a bold value, without list markers.
+      format = 'list';
+      rawItems = boldLed(lines);
     } else {
       const comma = commaItems(t);
       if (comma) {
