@@ -57,6 +57,11 @@ describe('polychoric against psych::polychoric (bfi A1-A5, C1-C5)', () => {
     expect(maxAbsDiff(res.tau, bfiFx.polychoric.tau)).toBeLessThan(1e-10);
     expect(res.global).toBe(true);
   });
+  it('matches psych with global = FALSE (pairwise thresholds, 0.5 correction of empty cells) on the first 300 rows', () => {
+    const local = polychoric(data.slice(0, 300), { global: false });
+    expect(maxAbsDiff(local.rho, bfiFx.polychoric_local_300.rho)).toBeLessThan(TOL);
+    expect(local.warnings.join(' ')).toMatch(/adjusted for 0 values/);
+  });
   it('of two 0/1 items equals their tetrachoric correlation (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 5, max: 60 }), { minLength: 4, maxLength: 4 }), ([a, b, c, d]) => {

@@ -35,6 +35,7 @@ export interface MatrixFixture {
 export interface BfiFixture extends Omit<MatrixFixture, 'r'> {
   pearson: number[][];
   polychoric: { names: string[]; rho: number[][]; tau: number[][] };
+  polychoric_local_300: { rho: number[][] };
   alpha: {
     keys: string[];
     total: Record<string, number>;
