@@ -3,7 +3,9 @@
  * the share of replicates below the estimate, acceleration from the jackknife), for any
  * statistic over a sample, with stratified (resample within groups) and cluster (resample whole
  * groups) designs, plus an allocation-free fast path for the mean.
- * Percentile end points are type-7 quantiles of the replicates (R's quantile default).
+ * Percentile end points are type-7 quantiles of the replicates (R's quantile default), or, with
+ * quantileRule 'boot', the normal-scale interpolation of R boot's norm.inter, which makes the
+ * percentile and BCa intervals identical to boot.ci given the same replicates.
  */
 import { StatsInputError } from './input-error.js';
 import { normalCdf, normalQuantile } from './probability.js';
@@ -11,6 +13,7 @@ import { quantileSorted } from './descriptive.js';
 import { createRng, type Rng } from './rng.js';
 
 export type BootstrapMethod = 'percentile' | 'bca';
+export type BootstrapQuantileRule = 'type7' | 'boot';
 
 export interface BootstrapOptions {
   iterations?: number;
@@ -21,6 +24,8 @@ export interface BootstrapOptions {
   strata?: readonly (string | number)[];
   /** One key per observation: resample whole clusters with replacement (items stay together). */
   clusters?: readonly (string | number)[];
+  /** How end points are read off the sorted replicates (default 'type7'). */
+  quantileRule?: BootstrapQuantileRule;
 }
 
 export interface BootstrapInterval {
@@ -34,6 +39,19 @@ export interface BootstrapInterval {
   se: number;
   /** Mean of the replicates minus the estimate. */
   bias: number;
+}
+
+/** R boot's norm.inter: order statistic (R + 1)·α, interpolated on the normal quantile scale. */
+function bootQuantile(sorted: readonly number[], alpha: number): number {
+  const R = sorted.length;
+  const rk = (R + 1) * alpha;
+  const k = Math.trunc(rk);
+  if (k === rk) return sorted[Math.min(Math.max(k, 1), R) - 1]!;
+  if (k <= 0) return sorted[0]!;
+  if (k >= R) return sorted[R - 1]!;
+  const z = normalQuantile(alpha), zk = normalQuantile(k / (R + 1)), zk1 = normalQuantile((k + 1) / (R + 1));
+  const tk = sorted[k - 1]!, tk1 = sorted[k]!;
+  return tk + ((z - zk) / (zk1 - zk)) * (tk1 - tk);
 }
 
 function checkOptions(options: BootstrapOptions): { iterations: number; level: number; seed: number; method: BootstrapMethod } {
@@ -58,7 +76,8 @@ function groupIndices(keys: readonly (string | number)[], n: number, what: strin
  * Turn replicates into an interval. `jackknife` (leave-one-out or leave-one-cluster-out
  * estimates) is needed for BCa only.
  */
-export function bootstrapInterval(estimate: number, replicates: readonly number[], level: number, method: BootstrapMethod, jackknife?: readonly number[]): BootstrapInterval {
+export function bootstrapInterval(estimate: number, replicates: readonly number[], level: number, method: BootstrapMethod, jackknife?: readonly number[], quantileRule: BootstrapQuantileRule = 'type7'): BootstrapInterval {
+  const q = (sorted: readonly number[], prob: number): number => (quantileRule === 'boot' ? bootQuantile(sorted, prob) : quantileSorted(sorted, prob));
   const B = replicates.length;
   if (B === 0) throw new StatsInputError('no bootstrap replicates');
   replicates.forEach((r, i) => { if (!Number.isFinite(r)) throw new StatsInputError(`bootstrap replicate ${i} is not finite (${r}); the statistic is undefined on some resamples`); });
@@ -71,7 +90,7 @@ export function bootstrapInterval(estimate: number, replicates: readonly number[
   const base = { estimate, level, method, iterations: B, se, bias: m - estimate };
   const alpha = (1 - level) / 2;
   if (sorted[0] === sorted[B - 1]) return { ...base, lower: sorted[0]!, upper: sorted[0]! };
-  if (method === 'percentile') return { ...base, lower: quantileSorted(sorted, alpha), upper: quantileSorted(sorted, 1 - alpha) };
+  if (method === 'percentile') return { ...base, lower: q(sorted, alpha), upper: q(sorted, 1 - alpha) };
   if (!jackknife || jackknife.length < 2) throw new StatsInputError('BCa needs jackknife estimates from at least two observations');
   let below = 0;
   for (const r of replicates) if (r < estimate) below++;
@@ -88,7 +107,7 @@ export function bootstrapInterval(estimate: number, replicates: readonly number[
   };
   const lo = adjust(normalQuantile(alpha));
   const hi = adjust(normalQuantile(1 - alpha));
-  return { ...base, lower: quantileSorted(sorted, lo), upper: quantileSorted(sorted, hi) };
+  return { ...base, lower: q(sorted, lo), upper: q(sorted, hi) };
 }
 
 /** Bootstrap interval for statistic(data) under simple, stratified or cluster resampling. */
@@ -123,7 +142,7 @@ export function bootstrapCI<T>(data: readonly T[], statistic: (sample: readonly 
   }
   for (let b = 0; b < iterations; b++) replicates[b] = statistic(draw(rng));
   const jackknife = method === 'bca' ? jackknifeSets().map((s) => statistic(s)) : undefined;
-  return bootstrapInterval(estimate, replicates, level, method, jackknife);
+  return bootstrapInterval(estimate, replicates, level, method, jackknife, options.quantileRule);
 }
 
 /** Fast path: bootstrap interval of the mean without allocating resamples. */
@@ -145,5 +164,5 @@ export function bootstrapMeanCI(values: readonly number[], options: Omit<Bootstr
     replicates[b] = s / n;
   }
   const jackknife = method === 'bca' ? values.map((v) => (total - v) / (n - 1)) : undefined;
-  return bootstrapInterval(estimate, replicates, level, method, jackknife);
+  return bootstrapInterval(estimate, replicates, level, method, jackknife, options.quantileRule);
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bootstrapCI, bootstrapInterval, bootstrapMeanCI } from '../../src/stats/bootstrap.js';
 import { createRng } from '../../src/stats/rng.js';
@@ -57,4 +58,20 @@ describe('bootstrap', () => {
     expect(() => bootstrapInterval(0, [1, 2, 3], 0.95, 'bca', [0, 1])).toThrow(/BCa is undefined/);
     expect(bootstrapMeanCI([2, 2, 2], { method: 'bca' })).toMatchObject({ lower: 2, upper: 2 });
   });
+});
+
+describe('bootstrap intervals equal R boot.ci given the same replicates', () => {
+  interface Case { t0: number; t: number[]; jackknife: number[]; level: number; perc: number[]; bca: number[] }
+  const fx = JSON.parse(readFileSync(new URL('../fixtures/r/more/boot.json', import.meta.url), 'utf8')) as Record<'mean' | 'median', Case>;
+  for (const name of ['mean', 'median'] as const) {
+    it(name, () => {
+      const c = fx[name];
+      const perc = bootstrapInterval(c.t0, c.t, c.level, 'percentile', undefined, 'boot');
+      expect(perc.lower).toBeCloseTo(c.perc[0]!, 10);
+      expect(perc.upper).toBeCloseTo(c.perc[1]!, 10);
+      const bca = bootstrapInterval(c.t0, c.t, c.level, 'bca', c.jackknife, 'boot');
+      expect(bca.lower).toBeCloseTo(c.bca[0]!, 10);
+      expect(bca.upper).toBeCloseTo(c.bca[1]!, 10);
+    });
+  }
 });
