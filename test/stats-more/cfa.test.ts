@@ -41,7 +41,7 @@ function expectClose(actual: number, expected: number, tol: number, what: string
   if (Math.abs(actual - expected) > tol) throw new Error(`${what}: got ${actual}, lavaan ${expected}`);
 }
 
-const cases = ['cfa_hs_raw', 'cfa_hs_cov', 'cfa_hs_cov_marker', 'cfa_hs_cross', 'cfa_hs_2f', 'cfa_hs_2f_orth', 'cfa_bfi', 'cfa_bfi_raw', 'cfa_poldem', 'cfa_heywood'];
+const cases = ['cfa_hs_raw', 'cfa_hs_raw_orth_marker', 'cfa_hs_cov', 'cfa_hs_cov_marker', 'cfa_hs_cross', 'cfa_hs_2f', 'cfa_hs_2f_orth', 'cfa_bfi', 'cfa_bfi_raw', 'cfa_poldem', 'cfa_heywood'];
 const expectedWarnings: Record<string, RegExp> = { cfa_heywood: /^Heywood case: item 0/, cfa_bfi_raw: /364 row\(s\) with missing values dropped/ };
 
 describe('cfa matches lavaan 0.6', () => {
