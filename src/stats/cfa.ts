@@ -30,6 +30,8 @@ export interface CfaModel {
   orthogonal?: boolean;
   /** 'std.lv' fixes factor variances to 1 (default); 'marker' fixes each first loading to 1. */
   identification?: 'std.lv' | 'marker';
+  /** Item names (one per column) used in parameter labels and warnings; defaults to x1..xp. */
+  itemNames?: readonly string[];
 }
 
 export interface CfaOptions {
@@ -85,6 +87,8 @@ export interface CfaParameter {
   free: boolean;
   /** lavaan std.all. */
   standardized: number;
+  /** lavaan-style label: `visual=~x1`, `visual~~textual`, `x1~~x1`. */
+  label: string;
 }
 
 export interface CfaResult {
@@ -125,6 +129,7 @@ function zeros(r: number, c: number): Mat {
 
 function validateModel(model: CfaModel, p: number): void {
   if (model.factors.length === 0) throw new StatsInputError('CFA model needs at least one factor');
+  if (model.itemNames && model.itemNames.length !== p) throw new StatsInputError(`itemNames has ${model.itemNames.length} names for ${p} items`);
   for (const f of model.factors) {
     if (f.items.length === 0) throw new StatsInputError(`factor ${f.name} has no items`);
     const seen = new Set<number>();
@@ -431,7 +436,9 @@ function fitCfa(S: Mat, N: number, model: CfaModel, options: CfaOptions): CfaRes
   const standardizedLoadings = L.map((row, i) => row.map((x, k) => (x * sdFactor[k]!) / sdItem[i]!));
   const factorCorrelation = Phi.map((row, k) => row.map((x, l) => (sdFactor[k]! > 0 && sdFactor[l]! > 0 ? x / (sdFactor[k]! * sdFactor[l]!) : k === l ? 1 : 0)));
   const standardizedResidualVariances = theta.map((t, i) => t / Sig[i]![i]!);
-  theta.forEach((t, i) => { if (t < 0) warnings.push(`Heywood case: item ${i} has a negative residual variance (${t.toPrecision(4)})`); });
+  const itemName = (i: number): string => model.itemNames?.[i] ?? `x${i + 1}`;
+  const factorName = (k: number): string => model.factors[k]!.name;
+  theta.forEach((t, i) => { if (t < 0) warnings.push(`Heywood case: item ${i} (${itemName(i)}) has a negative residual variance (${t.toPrecision(4)})`); });
   Phi.forEach((row, k) => { if (row[k]! <= 0) warnings.push(`factor ${model.factors[k]!.name} has a non-positive variance`); });
   if (!orthogonal && m > 1 && !cholInfo(Phi)) warnings.push('factor covariance matrix is not positive definite');
   factorCorrelation.forEach((row, k) => row.forEach((r, l) => { if (l < k && Math.abs(r) > 1) warnings.push(`factors ${model.factors[l]!.name} and ${model.factors[k]!.name} correlate beyond ±1 (${r.toFixed(3)})`); }));
@@ -444,13 +451,13 @@ function fitCfa(S: Mat, N: number, model: CfaModel, options: CfaOptions): CfaRes
     return a === undefined ? { free: false } : se ? { free: true, se: se[a]! } : { free: true };
   };
   model.factors.forEach((f, k) => {
-    for (const it of f.items) parameters.push({ kind: 'loading', item: it, factor: k, estimate: L[it]![k]!, standardized: standardizedLoadings[it]![k]!, ...seOf(`loading:${it}:${k}`) });
+    for (const it of f.items) parameters.push({ kind: 'loading', label: `${factorName(k)}=~${itemName(it)}`, item: it, factor: k, estimate: L[it]![k]!, standardized: standardizedLoadings[it]![k]!, ...seOf(`loading:${it}:${k}`) });
   });
   for (let k = 0; k < m; k++) for (let l = 0; l <= k; l++) {
     if (k !== l && orthogonal) continue;
-    parameters.push({ kind: 'factor-covariance', factor: l, factor2: k, estimate: Phi[k]![l]!, standardized: factorCorrelation[k]![l]!, ...seOf(`factor-covariance:${k}:${l}`) });
+    parameters.push({ kind: 'factor-covariance', label: `${factorName(l)}~~${factorName(k)}`, factor: l, factor2: k, estimate: Phi[k]![l]!, standardized: factorCorrelation[k]![l]!, ...seOf(`factor-covariance:${k}:${l}`) });
   }
-  for (let i = 0; i < p; i++) parameters.push({ kind: 'residual-variance', item: i, estimate: theta[i]!, standardized: standardizedResidualVariances[i]!, ...seOf(`residual-variance:${i}:-1`) });
+  for (let i = 0; i < p; i++) parameters.push({ kind: 'residual-variance', label: `${itemName(i)}~~${itemName(i)}`, item: i, estimate: theta[i]!, standardized: standardizedResidualVariances[i]!, ...seOf(`residual-variance:${i}:-1`) });
 
   return {
     loadings: L,

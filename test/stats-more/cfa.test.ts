@@ -42,7 +42,7 @@ function expectClose(actual: number, expected: number, tol: number, what: string
 }
 
 const cases = ['cfa_hs_raw', 'cfa_hs_raw_orth_marker', 'cfa_hs_cov', 'cfa_hs_cov_marker', 'cfa_hs_cross', 'cfa_hs_2f', 'cfa_hs_2f_orth', 'cfa_bfi', 'cfa_bfi_raw', 'cfa_poldem', 'cfa_heywood'];
-const expectedWarnings: Record<string, RegExp> = { cfa_heywood: /^Heywood case: item 0/, cfa_bfi_raw: /364 row\(s\) with missing values dropped/ };
+const expectedWarnings: Record<string, RegExp> = { cfa_heywood: /^Heywood case: item 0 \(x1\)/, cfa_bfi_raw: /364 row\(s\) with missing values dropped/ };
 
 describe('cfa matches lavaan 0.6', () => {
   for (const name of cases) {
@@ -87,6 +87,9 @@ describe('cfa matches lavaan 0.6', () => {
     const a = fitOf(load('cfa_hs_cov'));
     const b = fitOf(load('cfa_hs_cov_marker'));
     expect(b.fit.chisq).toBeCloseTo(a.fit.chisq, 6);
+    expect(a.parameters.map((x) => x.label).slice(0, 2)).toEqual(['visual=~x1', 'visual=~x2']);
+    expect(a.parameters.find((x) => x.label === 'visual~~textual')?.free).toBe(true);
+    expect(b.parameters.find((x) => x.label === 'visual=~x1')).toMatchObject({ estimate: 1, free: false });
     a.standardizedLoadings.forEach((row, i) => row.forEach((x, k) => expect(b.standardizedLoadings[i]![k]!).toBeCloseTo(x, 6)));
   });
 });
@@ -114,8 +117,10 @@ describe('cfa input checking', () => {
   it('flags a Heywood case instead of failing', () => {
     // r12 * r13 / r23 > 1 forces a loading above 1 for item 0.
     const H = [[1, 0.8, 0.75], [0.8, 1, 0.5], [0.75, 0.5, 1]];
-    const r = cfa(H, 300, { factors: [{ name: 'f', items: [0, 1, 2] }] });
-    expect(r.warnings.some((w) => w.includes('Heywood'))).toBe(true);
+    const r = cfa(H, 300, { factors: [{ name: 'f', items: [0, 1, 2] }], itemNames: ['care', 'fair', 'loyal'] });
+    expect(r.warnings.some((w) => w.includes('Heywood case: item 0 (care)'))).toBe(true);
+    expect(r.parameters.map((x) => x.label)).toContain('f=~loyal');
+    expect(() => cfa(H, 300, { factors: [{ name: 'f', items: [0, 1, 2] }], itemNames: ['a'] })).toThrow(StatsInputError);
   });
   it('reports non-convergence as an error', () => {
     const fx = load('cfa_hs_cov');
