@@ -6,10 +6,10 @@
  * `schmidLeiman` and `omegaFromSchmid` take the factor solution as input, so they are exact given
  * any extraction; `omega` wires in the extraction (minres + varimax, then oblimin) that psych uses.
  */
-import { squaredMultipleCorrelations } from './correlation-linalg.js';
-import { DegenerateDataError } from './correlation.js';
+import { covToCor, eigenSymmetric, squaredMultipleCorrelations } from './correlation-linalg.js';
+import { DegenerateDataError, pearsonPairwise } from './correlation.js';
+import { minresLoadings, obliminGpa, varimaxR } from './omega-factoring.js';
 import { minresReducedEigenvalues } from './parallel.js';
-import { eigenSymmetric } from './correlation-linalg.js';
 
 export interface ObliqueSolution {
   /** Unrotated-to-varimax orthogonal loadings (psych's orth.load), variables x factors. */
@@ -133,4 +133,31 @@ export function omegaFromSchmid(r: number[][], schmid: SchmidLeimanResult): Omeg
     schmid: sl,
     groups: { total, general, group },
   };
+}
+
+export interface OmegaOptions {
+  /** Number of group factors (psych default 3). */
+  nfactors?: number;
+}
+
+/**
+ * psych::omega(m, nfactors, fm = "minres", rotate = "oblimin") from raw data (pairwise Pearson
+ * correlations) or a correlation matrix: minres + varimax, oblimin, Schmid–Leiman, omega.
+ */
+export function omega(input: { data: (number | null)[][] } | { r: number[][] }, options: OmegaOptions = {}): OmegaResult & { solution: ObliqueSolution } {
+  const nfactors = options.nfactors ?? 3;
+  const r = 'data' in input ? pearsonPairwise(input.data) : input.r;
+  const p = r.length;
+  if (r.some((row) => row.length !== p || row.some((v) => !Number.isFinite(v)))) throw new DegenerateDataError('omega needs a square, finite correlation matrix');
+  if (!(Number.isInteger(nfactors) && nfactors >= 2)) throw new DegenerateDataError(`omega needs nfactors >= 2, got ${nfactors}`);
+  if (p < 2 * nfactors) throw new DegenerateDataError(`omega with ${nfactors} factors needs at least ${2 * nfactors} variables, got ${p}`);
+  const m = covToCor(r);
+  const rotated = varimaxR(minresLoadings(m, nfactors));
+  // psych::fa orders rotated factors by the variance they explain; group omegas follow that order
+  const ss = rotated[0]!.map((_, k) => rotated.reduce((s, row) => s + row[k]! ** 2, 0));
+  const order = ss.map((_, k) => k).sort((a, b) => ss[b]! - ss[a]!);
+  const orthogonal = rotated.map((row) => order.map((k) => row[k]!));
+  const { loadings: oblique, phi } = obliminGpa(orthogonal);
+  const solution = { orthogonal, oblique, phi };
+  return { ...omegaFromSchmid(m, schmidLeiman(solution)), solution };
 }

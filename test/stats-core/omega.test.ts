@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { omegaFromSchmid, schmidLeiman } from '../../src/stats/omega.js';
-import { fixture, maxAbsDiff, TOL, type BfiFixture, type MatrixFixture } from './fixtures.js';
+import { omega, omegaFromSchmid, schmidLeiman } from '../../src/stats/omega.js';
+import { csvData, fixture, maxAbsDiff, TOL, type BfiFixture, type MatrixFixture } from './fixtures.js';
 
 interface OmegaFixture {
   nfactors: number;
@@ -62,5 +62,33 @@ describe('schmidLeiman input checks', () => {
     const sl = schmidLeiman({ orthogonal: [[0.7, 0.1], [0.6, 0.2], [0.1, 0.7], [0.2, 0.6]], oblique: [[0.7, 0], [0.6, 0.1], [0, 0.7], [0.1, 0.6]], phi: [[1, 0.36], [0.36, 1]] });
     expect(sl.gLoadings[0]).toBeCloseTo(0.6, 12);
     expect(sl.gLoadings[1]).toBeCloseTo(0.6, 12);
+  });
+});
+
+describe('omega end to end (minres + varimax + oblimin + Schmid-Leiman) against psych::omega', () => {
+  it.each(['thurstone', 'harman74'] as const)('%s correlation matrix', (name) => {
+    const fx = om[name];
+    const res = omega({ r: correlations[name] }, { nfactors: fx.nfactors });
+    expect(Math.abs(res.omegaH - fx.omega_h)).toBeLessThan(TOL);
+    expect(Math.abs(res.omegaTotal - fx.omega_tot)).toBeLessThan(TOL);
+    expect(Math.abs(res.omegaLimit - fx.omega_lim)).toBeLessThan(TOL);
+    expect(Math.abs(res.alpha - fx.alpha)).toBeLessThan(TOL);
+    expect(Math.abs(res.ecv - fx.ECV)).toBeLessThan(TOL);
+    expect(maxAbsDiff(res.schmid.general, fx.sl.map((row) => row[0]!))).toBeLessThan(TOL);
+    expect(maxAbsDiff(res.schmid.communality, fx.sl.map((row) => row[fx.nfactors + 1]!))).toBeLessThan(TOL);
+    expect(maxAbsDiff(res.groups.total, fx.group.total)).toBeLessThan(TOL);
+  });
+  it('bfi raw data (25 items with missing values, 5 factors, reversed items)', () => {
+    const fx = om.bfi;
+    const res = omega({ data: csvData('bfi.csv') }, { nfactors: 5 });
+    expect(res.keys).toEqual(fx.key);
+    expect(Math.abs(res.omegaH - fx.omega_h)).toBeLessThan(TOL);
+    expect(Math.abs(res.omegaTotal - fx.omega_tot)).toBeLessThan(TOL);
+    expect(Math.abs(res.alpha - fx.alpha)).toBeLessThan(TOL);
+    expect(Math.abs(res.g6 - fx.G6)).toBeLessThan(TOL);
+  });
+  it('rejects too few variables or factors', () => {
+    expect(() => omega({ r: correlations.thurstone }, { nfactors: 5 })).toThrow(/at least 10 variables/);
+    expect(() => omega({ r: correlations.thurstone }, { nfactors: 1 })).toThrow(/nfactors >= 2/);
   });
 });
