@@ -50,7 +50,6 @@ export function varimaxR(x0: Mat, eps = 1e-5): Mat {
 
 /** vgQ.oblimin with gamma = 0: criterion and its gradient. */
 function oblimin0(l: Mat): { f: number; gq: Mat } {
-  const k = l[0]!.length;
   const x = l.map((row) => {
     const sq = row.map((v) => v * v);
     const tot = sq.reduce((a, b) => a + b, 0);
@@ -61,7 +60,6 @@ function oblimin0(l: Mat): { f: number; gq: Mat } {
     f += v * v * x[i]![j]!;
     return v * x[i]![j]!;
   }));
-  void k;
   return { f: f / 4, gq };
 }
 

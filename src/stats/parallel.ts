@@ -4,6 +4,9 @@
  * correlation matrices of simulated normal data of the same size. A factor/component is retained
  * while its observed eigenvalue exceeds the `quantile` (psych: 0.95) of the simulated ones.
  *
+ * One psych quirk is kept on purpose: with a correlation matrix and fa = 'fa' only, psych compares
+ * the factor eigenvalues with the simulated *means* rather than the quantile.
+ *
  * Our random numbers are not R's, so the simulated means match psych only to Monte Carlo error;
  * the observed eigenvalues match exactly, and seeded runs are reproducible.
  */
@@ -169,7 +172,7 @@ export function parallelAnalysis(input: ParallelInput, options: ParallelOptions 
     faSimQuantile: faSim?.quantile ?? null,
     pcSimSd: pcSim?.sd ?? null,
     faSimSd: faSim?.sd ?? null,
-    nfact: faSim ? leadingAbove(faValues, faSim.quantile) : null,
+    nfact: faSim ? leadingAbove(faValues, kind === 'fa' && !('data' in input) ? faSim.mean : faSim.quantile) : null,
     ncomp: pcSim ? leadingAbove(pcValues, pcSim.quantile) : null,
     kaiser: pcValues.filter((v) => v > 1).length,
     n,

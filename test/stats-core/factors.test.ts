@@ -77,6 +77,14 @@ describe('parallel analysis against psych::fa.parallel (iter = 100)', () => {
     expect(b).toEqual(a);
     expect(c.pcSimMean).not.toEqual(a.pcSimMean);
   });
+  it("keeps psych's rule for fa = 'fa' on a correlation matrix: observed factor eigenvalues against the simulated means", () => {
+    const fx = fixture<MatrixFixture>('thurstone.json');
+    const res = parallelAnalysis({ r: fx.r, n: fx.n }, { iter: 50, fa: 'fa', seed: 5 });
+    const k = res.faValues.findIndex((v, i) => !(v > res.faSimMean![i]!));
+    expect(res.nfact).toBe(k);
+    expect(res.nfact).toBe(3); // psych: fa.parallel(Thurstone, n.obs = 213, fa = "fa")$nfact
+    expect(res.pcSimMean).toBeNull();
+  });
   it('computes only the requested kind', () => {
     const fx = fixture<MatrixFixture>('thurstone.json');
     const pc = parallelAnalysis({ r: fx.r, n: fx.n }, { iter: 3, fa: 'pc' });
