@@ -217,6 +217,37 @@ export function respondentTermMatrix(store: RunStore, opts: { terms?: readonly s
   return { respondents, terms, matrix };
 }
 
+export interface TermSource {
+  respondent_id: string;
+  model: string;
+  prompt_id: string;
+  /** The item as the model wrote it. */
+  raw: string;
+  /** The whole answer. */
+  response_text: string;
+}
+
+/**
+ * Every answer that produced a lexicon term (through its spellings, morphological variants and
+ * active synonym merges), in plan order: the full trace behind an entry's `first_seen`.
+ */
+export function termSources(store: RunStore, descriptor: string, opts: { limit?: number } = {}): TermSource[] {
+  const row = store.hasTable('lexicon')
+    ? (store.db.prepare('SELECT term_key FROM lexicon WHERE descriptor = ?').get(descriptor) as { term_key: string } | undefined)
+    : undefined;
+  const key = row?.term_key ?? termKey(descriptor);
+  const merges = mergeMap(store);
+  const keys = [key, ...[...merges.entries()].filter(([, to]) => to === key).map(([from]) => from)];
+  return store.db
+    .prepare(
+      `SELECT d.respondent_id, r.model, r.prompt_id, d.raw, r.response_text
+       FROM elicit_descriptors d JOIN elicit_respondents r ON r.id = d.respondent_id
+       WHERE d.reject IS NULL AND r.status = 'ok' AND d.term_key IN (SELECT value FROM json_each(?))
+       ORDER BY r.seq, d.position LIMIT ?`,
+    )
+    .all(JSON.stringify(keys), opts.limit ?? -1) as TermSource[];
+}
+
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
   let na = 0;

@@ -66,6 +66,11 @@ describe('valuelex elicit against the local model server', () => {
     const parsed = JSON.parse(json.stdout) as { terms: Array<{ descriptor: string; count: number }> };
     expect(parsed.terms).toHaveLength(5);
     expect(parsed.terms[0]!.count).toBeGreaterThanOrEqual(parsed.terms[4]!.count);
+    const trace = await runCliAsync(['lexicon', join(dir, 'run.db'), '--trace', 'honesty', '--limit', '4', '--json'], { cwd: dir });
+    expect(trace.code).toBe(0);
+    const sources = (JSON.parse(trace.stdout) as { sources: Array<{ raw: string; response_text: string }> }).sources;
+    expect(sources).toHaveLength(4);
+    for (const x of sources) expect(x.response_text).toContain(x.raw);
     const bad = await runCliAsync(['lexicon', join(dir, 'run.db'), '--format', 'xml'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);

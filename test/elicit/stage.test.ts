@@ -5,7 +5,7 @@ import { DEFAULT_POPULATION, PLANTED_DIMENSIONS } from '../../src/engine/simulat
 import type { Embedder } from '../../src/embed/types.js';
 import { RunStore } from '../../src/store/store.js';
 import { runElicitation } from '../../src/valuelex/elicit.js';
-import { exportLexicon, listLexicon, listMerges, mergeSynonyms, respondentTermMatrix, setMergeActive } from '../../src/valuelex/lexicon.js';
+import { exportLexicon, listLexicon, listMerges, mergeSynonyms, respondentTermMatrix, setMergeActive, termSources } from '../../src/valuelex/lexicon.js';
 
 function config(samples: number) {
   return studyConfigSchema.parse({
@@ -70,6 +70,16 @@ describe('elicit stage through the engine (in-process simulated population)', as
     expect(filtered.length).toBeGreaterThan(0);
     expect(filtered.every((e) => e.count >= 5 && e.n_models >= 3)).toBe(true);
     expect(filtered.length).toBeLessThanOrEqual(lex.length);
+  });
+
+  it('traces a term to every answer that produced it', () => {
+    const honesty = listLexicon(store).find((e) => e.descriptor === 'honesty')!;
+    const sources = termSources(store, 'honesty');
+    expect(sources).toHaveLength(honesty.count);
+    expect(sources.slice(0, honesty.first_seen.length).map((s) => s.respondent_id)).toEqual(honesty.first_seen);
+    for (const s of sources) expect(s.response_text).toContain(s.raw);
+    expect(new Set(sources.map((s) => s.raw.toLowerCase().replace(/[^a-z]/g, '')))).toContain('honest');
+    expect(termSources(store, 'honesty', { limit: 3 })).toHaveLength(3);
   });
 
   it('the respondent x term matrix carries the planted factor structure', () => {

@@ -1,12 +1,13 @@
 /**
  * `valuelex lexicon <run.db>`: print or export the value lexicon of a run (after `elicit`), with
- * minimum-frequency and minimum-models filters; `--unmerge <term>` undoes a recorded synonym merge.
+ * minimum-frequency and minimum-models filters; `--trace <term>` lists the answers behind a term;
+ * `--unmerge <term>` undoes a recorded synonym merge.
  */
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { InputError } from '../../config/load.js';
 import { RunStore } from '../../store/store.js';
-import { exportLexicon, listLexicon, listMerges, setMergeActive } from '../../valuelex/lexicon.js';
+import { exportLexicon, listLexicon, listMerges, setMergeActive, termSources } from '../../valuelex/lexicon.js';
 import { action, output, parseIntOption, type GlobalOptions } from '../util.js';
 
 interface LexiconOptions extends GlobalOptions {
@@ -17,6 +18,7 @@ interface LexiconOptions extends GlobalOptions {
   out?: string;
   unmerge?: string;
   remerge?: string;
+  trace?: string;
 }
 
 export function register(program: Command): void {
@@ -31,6 +33,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'write the export to a file')
     .option('--unmerge <term>', 'undo a recorded synonym merge of <term> and rebuild the lexicon')
     .option('--remerge <term>', 're-activate a recorded synonym merge of <term>')
+    .option('--trace <term>', 'list the answers that produced <term> (with --limit)')
     .option('--json', 'machine-readable output')
     .action(
       action(async (db: string, opts: LexiconOptions) => {
@@ -45,6 +48,14 @@ export function register(program: Command): void {
             [opts.remerge, true],
           ] as const) {
             if (term !== undefined && !setMergeActive(store, term, active)) throw new InputError(`--${active ? 'remerge' : 'unmerge'}: no recorded merge of "${term}"`);
+          }
+          if (opts.trace !== undefined) {
+            const sources = termSources(store, opts.trace, opts.limit !== undefined ? { limit: opts.limit } : {});
+            if (sources.length === 0) throw new InputError(`--trace: no answers produced "${opts.trace}"`);
+            output(opts, { term: opts.trace, sources }, () =>
+              sources.map((x) => `${x.respondent_id}  [${x.raw}]\n    ${x.response_text.replace(/\s+/g, ' ').slice(0, 200)}`).join('\n'),
+            );
+            return;
           }
           const entries = listLexicon(store, {
             ...(opts.minCount !== undefined ? { minCount: opts.minCount } : {}),
