@@ -64,10 +64,11 @@ export function readItemCsv(path: string): ItemTable {
 /** A correlation matrix CSV: header of names, optionally a first column of row names. */
 export function readCorrelationCsv(path: string): { names: string[]; r: number[][] } {
   const table = readItemCsvLoose(path);
+  // Row names may sit in a first column, under an empty (or any) header cell or under none.
   const square = table.names.length === table.cells.length;
   const names = square ? table.names : table.names.slice(1);
   const r = table.cells.map((rec, i) => {
-    const values = square ? rec : rec.slice(1);
+    const values = rec.length === names.length + 1 ? rec.slice(1) : rec;
     if (values.length !== names.length) throw new InputError(`${path}: row ${i + 2} does not have ${names.length} correlations`);
     return values.map((s, j) => {
       const v = Number(s.trim());
