@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/config/load.js';
 import { loadPromptBank, selectPrompts } from '../../src/valuelex/prompts.js';
+import { elicitResponder } from '../../src/engine/simulated/responders/elicit.js';
 
 describe('elicitation prompt bank', () => {
   it('ships a versioned bank with varied framings and formats', () => {
@@ -16,6 +17,13 @@ describe('elicitation prompt bank', () => {
     expect(bank.prompts.some((p) => p.format === 'list')).toBe(true);
     expect(bank.prompts.some((p) => p.format === 'free')).toBe(true);
     expect(bank.prompts.some((p) => /json/i.test(p.text))).toBe(true);
+  });
+
+  it('every shipped prompt is answered by the simulated elicitation responder', () => {
+    for (const p of loadPromptBank().prompts) {
+      expect(elicitResponder.matches({ model: 'sim/x', kind: 'chat', params: {} }, p.text), p.id).toBe(true);
+    }
+    expect(elicitResponder.matches({ model: 'sim/x', kind: 'chat', params: {} }, 'Rate how well "honesty" describes your values on a scale from 1 to 5.')).toBe(false);
   });
 
   it('selects prompts by id and names an unknown id', () => {

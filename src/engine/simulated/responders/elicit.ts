@@ -138,7 +138,9 @@ const NON_ENGLISH = ['Mes valeurs : honnêteté, bienveillance, équité et tran
 
 export const elicitResponder: SimResponder = {
   id: 'elicit',
-  matches: (_req, text) => ELICIT_PATTERN.test(text) && !OTHER_STAGE_PATTERN.test(text),
+  // Elicitation prompts are short questions; other stages' prompts that mention values are longer
+  // (rubrics, item lists) or ask for ratings/completions, and are left to their own responders.
+  matches: (_req, text) => text.length < 700 && ELICIT_PATTERN.test(text) && !OTHER_STAGE_PATTERN.test(text),
   respond({ model, rng, text }: SimContext): string {
     if (rng.next() < model.refusalRate) return REFUSALS[rng.int(REFUSALS.length)]!;
     if (model.training === 'base' && rng.next() < 0.03) return NON_ENGLISH[rng.int(NON_ENGLISH.length)]!;
