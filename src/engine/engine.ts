@@ -4,6 +4,7 @@
  * otherwise schedules the call under the model's limits, retries transient failures, and stores
  * the answer the moment it arrives (so a killed run loses at most the calls in flight).
  */
+import { setMaxListeners } from 'node:events';
 import type { ModelConfig, StudyConfig } from '../config/schema.js';
 import { InputError } from '../config/load.js';
 import { RunStore } from '../store/store.js';
@@ -138,6 +139,8 @@ export class Engine {
     this.backoff = { ...defaultBackoff, ...opts.backoff };
     this.showProgress = opts.progress ?? false;
     this.mode = opts.mode ?? 'live';
+    // Every attempt in flight listens for the run's abort: hundreds at once is normal.
+    setMaxListeners(0, this.controller.signal);
     const all = [...opts.config.models, ...this.judgeConfigs()];
     for (const m of all) {
       if (this.slots.has(m.name)) continue;
