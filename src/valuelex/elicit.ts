@@ -8,6 +8,7 @@
  * stage can clear and rebuild its own tables every time at no model cost, which keeps them exactly
  * in step with the current configuration.
  */
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ModelConfig, StudyConfig } from '../config/schema.js';
@@ -322,6 +323,18 @@ export function describeElicitation(s: StageSummary): string {
   return lines.join('\n');
 }
 
+/** The chosen prompts' content, so `--resume` reruns the stage when a bank file's wording changes. */
+function bankFingerprint(config: StudyConfig): string {
+  try {
+    const bank = loadPromptBank(config.elicit.bank ? resolve(config.elicit.bank) : undefined);
+    const prompts = selectPrompts(bank, config.elicit.prompts);
+    return createHash('sha256').update(JSON.stringify([bank.name, bank.version, prompts])).digest('hex').slice(0, 16);
+  } catch (e) {
+    // The stage itself reports a bad bank with file and line; here it only must not match a good one.
+    return `unreadable: ${(e as Error).message}`;
+  }
+}
+
 type EmbedderFactory = (cfg: StudyConfig['embedding']) => Embedder | Promise<Embedder>;
 
 /**
@@ -351,7 +364,11 @@ async function studyEmbedder(config: StudyConfig, log: (m: string) => void): Pro
 registerStage({
   name: 'elicit',
   description: 'ask every model to name its values and build the value lexicon',
-  configOf: (config) => ({ elicit: config.elicit, ...(config.elicit.merge_synonyms !== undefined ? { embedding: config.embedding } : {}) }),
+  configOf: (config) => ({
+    elicit: config.elicit,
+    bank: bankFingerprint(config),
+    ...(config.elicit.merge_synonyms !== undefined ? { embedding: config.embedding } : {}),
+  }),
   run: async ({ engine, config, log }) => {
     const embedder = config.elicit.merge_synonyms !== undefined ? await studyEmbedder(config, log) : undefined;
     let summary: ElicitSummary;

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { studyConfigSchema } from '../../src/config/schema.js';
 import { Engine } from '../../src/engine/engine.js';
@@ -5,6 +8,7 @@ import { DEFAULT_POPULATION, PLANTED_DIMENSIONS } from '../../src/engine/simulat
 import type { Embedder } from '../../src/embed/types.js';
 import { RunStore } from '../../src/store/store.js';
 import { runElicitation } from '../../src/valuelex/elicit.js';
+import { runStage } from '../../src/valuelex/pipeline.js';
 import { exportLexicon, listLexicon, listMerges, mergeSynonyms, respondentTermMatrix, setMergeActive, termSources } from '../../src/valuelex/lexicon.js';
 
 function config(samples: number) {
@@ -179,5 +183,25 @@ describe('elicit stage options', () => {
     expect(lex).toHaveLength(1);
     expect(summary.terms).toBe(1);
     expect(lex[0]!.count).toBe(store.db.prepare('SELECT COUNT(*) AS n FROM elicit_descriptors WHERE reject IS NULL').pluck().get());
+  });
+});
+
+describe('resume', () => {
+  it('skips a finished elicitation on --resume, but not after the bank wording changed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vlx-elicit-resume-'));
+    const bankFile = join(dir, 'bank.yaml');
+    const bank = (text: string) => `version: 1\nname: b\nprompts:\n  - id: p1\n    framing: first-person\n    format: list\n    text: ${text}\n`;
+    writeFileSync(bankFile, bank('Which values do you hold? List them.'));
+    const store = RunStore.open(':memory:');
+    const cfg = studyConfigSchema.parse({
+      name: 'resume',
+      models: [{ name: 'm', provider: 'simulated', model: `sim/${DEFAULT_POPULATION[2]!.name}` }],
+      elicit: { samples: 2, prompts: ['p1'], bank: bankFile },
+    });
+    const ctx = { engine: new Engine({ config: cfg, store }), config: cfg, log: () => {} };
+    expect((await runStage('elicit', ctx, { resume: true })).skipped).toBe(false);
+    expect((await runStage('elicit', ctx, { resume: true })).skipped).toBe(true);
+    writeFileSync(bankFile, bank('Which values do you hold most? List them.'));
+    expect((await runStage('elicit', ctx, { resume: true })).skipped).toBe(false);
   });
 });
