@@ -87,6 +87,8 @@ export const elicitConfigSchema = z
     min_models: z.number().int().min(1).default(1),
     merge_synonyms: z.number().min(0).max(1).optional(),
     bank: z.string().optional(),
+    /** An optional system message sent before every elicitation prompt. */
+    system: z.string().min(1).optional(),
   })
   .passthrough();
 

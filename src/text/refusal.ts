@@ -51,6 +51,6 @@ export function isNonEnglish(text: string): boolean {
   }
   if (foreign >= 3 && foreign > 2 * english) return true;
   // Word lists carry no function words: look for non-English derivational endings instead.
-  const foreignMorph = words.filter((w) => /\p{L}{3,}(?:keit|heit|schaft|dad|idade|ción|zione|tà|ité)$/u.test(w)).length;
+  const foreignMorph = words.filter((w) => /\p{L}{3,}(?:keit|heit|heid|schaft|dad|idade|ción|zione|tà|ité)$/u.test(w)).length;
   return foreignMorph >= 2 && foreignMorph >= 0.3 * words.length;
 }

@@ -236,7 +236,7 @@ export async function runElicitation(engine: Engine, config: StudyConfig, opts: 
           const result = await engine.generate({
             model: r.model,
             stage: 'elicit',
-            messages: [{ role: 'user', content: r.prompt.text }],
+            messages: cfg.system ? [{ role: 'system', content: cfg.system }, { role: 'user', content: r.prompt.text }] : [{ role: 'user', content: r.prompt.text }],
             params: { temperature: r.temperature, max_tokens: cfg.max_tokens },
             sample: r.sample,
           });

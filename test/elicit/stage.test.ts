@@ -168,7 +168,7 @@ describe('elicit stage options', () => {
     const cfg = studyConfigSchema.parse({
       name: 'elicit-opts',
       models: DEFAULT_POPULATION.slice(0, 2).map((m) => ({ name: m.name, provider: 'simulated', model: `sim/${m.name}` })),
-      elicit: { samples: 3, prompts: ['p1'], merge_synonyms: 0.95 },
+      elicit: { samples: 3, prompts: ['p1'], merge_synonyms: 0.95, system: 'You are a helpful assistant.' },
     });
     const bank = { version: 7, name: 'custom', prompts: [{ id: 'p1', framing: 'first-person', format: 'list' as const, text: 'Which values do you hold? List them.' }] };
     // Everything is one direction: all terms are "synonyms", so all merge into the most frequent.
@@ -176,6 +176,9 @@ describe('elicit stage options', () => {
     const logs: string[] = [];
     const summary = await runElicitation(new Engine({ config: cfg, store }), cfg, { bank, embedder, log: (m) => logs.push(m) });
     expect(summary.respondents).toBe(6);
+    const request = JSON.parse(store.db.prepare(`SELECT request FROM requests WHERE stage = 'elicit' LIMIT 1`).pluck().get() as string) as { messages: Array<{ role: string; content: string }> };
+    expect(request.messages.map((m) => m.role)).toEqual(['system', 'user']);
+    expect(summary.statuses.ok).toBeGreaterThan(0);
     expect(summary.bank).toBe('custom@7');
     expect(logs.join('\n')).toMatch(/merged \d+ near-synonyms/);
     expect(listMerges(store).length).toBeGreaterThan(0);
