@@ -104,7 +104,7 @@ interface ModelSlot {
   simulated: boolean;
 }
 
-const DEFAULT_CONCURRENCY: Record<string, number> = { openai: 8, anthropic: 4, ollama: 2, local: 1, simulated: 64 };
+const DEFAULT_CONCURRENCY: Record<string, number> = { openai: 8, anthropic: 4, ollama: 2, local: 2, simulated: 64 };
 
 /** Plain-text rendering of a chat for completion-only (base) models. */
 export function renderChatAsPrompt(messages: ChatMessage[]): string {

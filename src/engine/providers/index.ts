@@ -8,6 +8,7 @@ import { InputError } from '../../config/load.js';
 import { readApiKey } from '../secrets.js';
 import type { Provider } from '../types.js';
 import { AnthropicProvider } from './anthropic.js';
+import { LocalProvider } from './local.js';
 import { OllamaProvider } from './ollama.js';
 import { OpenAIProvider } from './openai.js';
 import { SimulatedProvider } from './simulated.js';
@@ -50,6 +51,8 @@ export function createProvider(model: ModelConfig): Provider {
       return new OllamaProvider({ baseURL: model.base_url, timeoutMs, apiKey: apiKeyFor(model, undefined, false) });
     case 'simulated':
       return new SimulatedProvider();
+    case 'local':
+      return new LocalProvider(model);
     default: {
       const factory = extraFactories.get(model.provider);
       if (!factory) {
