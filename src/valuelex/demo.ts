@@ -11,6 +11,7 @@
 import type { ModelConfig, ModelConfigInput, StudyConfig } from '../config/schema.js';
 import { studyConfigSchema } from '../config/schema.js';
 import { DEFAULT_POPULATION } from '../engine/simulated/population.js';
+import { DEFAULT_LOCAL_JUDGE, localModelConfigs, prepareLocalPopulation } from '../engine/local/population.js';
 
 export type PopulationKind = 'server' | 'ollama' | 'local' | 'simulated';
 
@@ -75,6 +76,19 @@ async function fromOllama(env: NodeJS.ProcessEnv): Promise<DemoPopulation | unde
   };
 }
 
+async function fromLocalModels(env: NodeJS.ProcessEnv, log: (m: string) => void): Promise<DemoPopulation | undefined> {
+  if (env.VALUELEX_DEMO_POPULATION === 'simulated' || env.VALUELEX_NO_LOCAL_MODELS === '1') return undefined;
+  const specs = await prepareLocalPopulation(log, env);
+  if (specs.length < 2) return undefined;
+  const judgeSpec = specs.find((s) => s.name === DEFAULT_LOCAL_JUDGE) ?? specs.find((s) => s.kind === 'chat') ?? specs[0]!;
+  return {
+    kind: 'local',
+    description: `${specs.length} embedded local models (${specs.map((s) => s.name).join(', ')})`,
+    models: localModelConfigs(specs),
+    judge: { name: `judge-${judgeSpec.name}`, provider: 'local', model: judgeSpec.ref, kind: 'chat' },
+  };
+}
+
 function simulatedPopulation(): DemoPopulation {
   return {
     kind: 'simulated',
@@ -92,7 +106,8 @@ function simulatedPopulation(): DemoPopulation {
 
 /** The best reachable population; failures of a named server are reported, never hidden. */
 export async function detectPopulation(env: NodeJS.ProcessEnv = process.env, log: (m: string) => void = () => {}): Promise<DemoPopulation> {
-  for (const detect of [fromServer, fromOllama, ...extraDetectors]) {
+  const detectors: PopulationDetector[] = [fromServer, fromOllama, (e) => fromLocalModels(e, log), ...extraDetectors];
+  for (const detect of detectors) {
     try {
       const p = await detect(env);
       if (p) return p;
@@ -105,6 +120,7 @@ export async function detectPopulation(env: NodeJS.ProcessEnv = process.env, log
 
 /** A study sized for a demo: quick on the simulated population, modest on real models. */
 export function demoStudy(pop: DemoPopulation, storePath: string): StudyConfig {
+  if (pop.kind === 'local') return localDemoStudy(pop, storePath);
   const real = pop.kind !== 'simulated';
   return studyConfigSchema.parse({
     name: 'demo',
@@ -117,6 +133,25 @@ export function demoStudy(pop: DemoPopulation, storePath: string): StudyConfig {
     rate: { respondents: real ? 6 : 30, scale: 5, batch_size: 20, max_terms: real ? 30 : 40 },
     taxonomy: { source: 'ratings', factors: 'auto', fm: 'minres', rotate: 'oblimin' },
     projective: { items: 'default', samples: real ? 1 : 2, system: 'taxonomy' },
+  });
+}
+
+/**
+ * Sized for about 15 minutes on a 2-core CPU with the embedded local models: fewer prompts and
+ * samples, short answers, a short lexicon.
+ */
+function localDemoStudy(pop: DemoPopulation, storePath: string): StudyConfig {
+  return studyConfigSchema.parse({
+    name: 'demo',
+    store: storePath,
+    seed: 7,
+    models: pop.models,
+    judge: pop.judge,
+    embedding: { backend: 'glove' },
+    elicit: { prompts: ['fp-list-core', 'fp-json-values', 'desc-list-good-assistant', 'desc-free-trustworthy', 'scen-free-conflict', 'fp-list-one-word'], samples: 1, temperature: 0.9, max_tokens: 120, min_count: 2, min_models: 2 },
+    rate: { respondents: 3, scale: 5, batch_size: 15, max_terms: 24 },
+    taxonomy: { source: 'ratings', factors: 'auto', fm: 'minres', rotate: 'oblimin' },
+    projective: { items: 'default', samples: 1, system: 'taxonomy', max_tokens: 40 },
   });
 }
 
