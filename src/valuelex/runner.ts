@@ -6,6 +6,7 @@ import { loadStudy, type LoadedStudy } from '../config/study.js';
 import type { StudyConfig } from '../config/schema.js';
 import { Engine } from '../engine/engine.js';
 import { RunStore } from '../store/store.js';
+import { localRuntimeStats } from '../engine/local/runtime.js';
 import { runStudy, type StageOutcome } from './pipeline.js';
 import './stages.js';
 
@@ -26,6 +27,8 @@ export interface RunResult {
   stages: StageOutcome[];
   cost: ReturnType<RunStore['costSummary']>;
   simulated: string[];
+  /** Peak resident memory and model switches of in-process local models, when any ran. */
+  local?: { peak_rss_mb: number; model_switches: number };
 }
 
 export async function runConfig(config: StudyConfig, storePath: string, opts: RunOptions = {}): Promise<RunResult> {
@@ -46,7 +49,9 @@ export async function runConfig(config: StudyConfig, storePath: string, opts: Ru
     const simulated = config.models.filter((m) => engine.isSimulated(m.name)).map((m) => m.name);
     if (simulated.length > 0) store.setMetaJson('simulated_models', simulated);
     const stages = await runStudy({ engine, config, log }, { ...(opts.stages ? { stages: opts.stages } : {}), resume: opts.resume ?? false });
-    return { study: config.name, store: storePath, stages, cost: store.costSummary(), simulated };
+    const local = localRuntimeStats();
+    if (local) store.setMetaJson('local_runtime', local);
+    return { study: config.name, store: storePath, stages, cost: store.costSummary(), simulated, ...(local ? { local } : {}) };
   } finally {
     await engine.close();
     release();

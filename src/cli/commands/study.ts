@@ -35,6 +35,7 @@ export function summarizeRun(r: RunResult): string {
     (a, c) => ({ requests: a.requests + c.requests, cached: a.cached + c.cached, input: a.input + c.input_tokens, output: a.output + c.output_tokens, usd: a.usd + c.cost_usd }),
     { requests: 0, cached: 0, input: 0, output: 0, usd: 0 },
   );
+  if (r.local) lines.push(`  local models: peak memory ${r.local.peak_rss_mb} MB, ${r.local.model_switches} model switches`);
   lines.push(`  requests ${totals.requests} (cached answers used ${totals.cached}), tokens in ${totals.input} out ${totals.output}, est. cost $${totals.usd.toFixed(4)}`);
   return lines.join('\n');
 }
@@ -81,7 +82,7 @@ export function register(program: Command): void {
           log,
           onEngine: interruptible(),
         });
-        output(opts, { study: result.study, store: result.store, stages: result.stages, cost: result.cost, simulated: result.simulated }, () => summarizeRun(result));
+        output(opts, { study: result.study, store: result.store, stages: result.stages, cost: result.cost, simulated: result.simulated, ...(result.local ? { local: result.local } : {}) }, () => summarizeRun(result));
       }),
     );
 

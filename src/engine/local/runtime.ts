@@ -226,6 +226,11 @@ export class LocalRuntime {
 
 /** One runtime per process: the one-model-at-a-time rule holds across all local models. */
 let shared: LocalRuntime | undefined;
+
+/** Figures of the process's local runtime, when one ran (for run summaries and reports). */
+export function localRuntimeStats(): { peak_rss_mb: number; model_switches: number } | undefined {
+  return shared && shared.peakRssBytes > 0 ? { peak_rss_mb: Math.round(shared.peakRssBytes / 2 ** 20), model_switches: shared.modelSwitches } : undefined;
+}
 export function sharedLocalRuntime(opts?: LocalRuntimeOptions): LocalRuntime {
   shared ??= new LocalRuntime(opts);
   return shared;
