@@ -17,3 +17,5 @@ export * from './map.js';
 export * from './reliability.js';
 export * from './congruence.js';
 export * from './omega.js';
+export * from './efa.js';
+export * from './rotations.js';

@@ -6,6 +6,7 @@ import { register as study } from './study.js';
 import { register as demo } from './demo.js';
 import { register as batch } from './batch.js';
 import { register as lexicon } from './lexicon.js';
+import { register as stats } from './stats.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -14,4 +15,5 @@ export const commands: RegisterCommand[] = [
   demo,
   batch,
   lexicon,
+  stats,
 ];
