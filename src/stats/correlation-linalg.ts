@@ -3,7 +3,8 @@
  * (symmetric eigen-decomposition, inverse, log-determinant), kept private to those modules so
  * they do not depend on the factor-analysis helpers being written alongside.
  */
-import { EigenvalueDecomposition, LuDecomposition, Matrix, inverse } from 'ml-matrix';
+import { LuDecomposition, Matrix, inverse } from 'ml-matrix';
+import { eigenSymmetricRows } from './eigen.js';
 import { StatsInputError } from './input-error.js';
 
 export interface SymmetricEigen {
@@ -14,14 +15,12 @@ export interface SymmetricEigen {
 }
 
 export function eigenSymmetric(a: readonly (readonly number[])[]): SymmetricEigen {
-  const evd = new EigenvalueDecomposition(new Matrix(a.map((row) => [...row])), { assumeSymmetric: true });
-  const vals = evd.realEigenvalues;
-  const vecs = evd.eigenvectorMatrix.to2DArray();
-  const order = vals.map((_, i) => i).sort((i, j) => vals[j]! - vals[i]!);
-  return {
-    values: order.map((k) => vals[k]!),
-    vectors: vecs.map((row) => order.map((k) => row[k]!)),
-  };
+  return eigenSymmetricRows(a);
+}
+
+/** Eigenvalues only (decreasing): several times cheaper than the full decomposition. */
+export function eigenvaluesSymmetric(a: readonly (readonly number[])[]): number[] {
+  return eigenSymmetricRows(a, { vectors: false }).values;
 }
 
 export function invertMatrix(a: readonly (readonly number[])[]): number[][] {
