@@ -448,30 +448,49 @@ export function faData(data: (number | null)[][], options: Omit<FaOptions, 'nObs
 export type FactorScoreMethod = 'regression' | 'bartlett';
 
 /**
- * Factor scores for raw data (psych::factor.scores): standardized data (missing values imputed
- * with the item median, psych's default) times weights: regression (Thurstone) weights
- * solve(R, L Phi), or Bartlett weights U^-2 L (L' U^-2 L)^-1.
+ * Factor scores for raw data like psych::factor.scores: scale(x) %*% weights, with regression
+ * (Thurstone) weights solve(R, L Phi) or Bartlett weights U^-2 L (L' U^-2 L)^-1, where U^2 = 1 - h2.
+ * Standardization uses each item's available values; with `impute: 'none'` (psych's default) a
+ * respondent with a missing item gets null scores, with 'median' or 'mean' missing cells are filled.
  */
-export function factorScores(data: (number | null)[][], result: Pick<FaResult, 'loadings' | 'phi' | 'uniquenesses'>, r: Mat, method: FactorScoreMethod = 'regression'): Mat {
+export function factorScores(
+  data: (number | null)[][],
+  result: Pick<FaResult, 'loadings' | 'phi'>,
+  r: Mat,
+  method: FactorScoreMethod = 'regression',
+  impute: 'none' | 'median' | 'mean' = 'none',
+): (number[] | null)[] {
   const p = r.length;
-  const cols = Array.from({ length: p }, (_, j) => data.map((row) => row[j]).filter((v): v is number => v !== null && Number.isFinite(v)));
-  const med = cols.map((c) => {
+  const cols = Array.from({ length: p }, (_, j) => data.map((row) => row[j]).filter((v): v is number => v !== null && v !== undefined && Number.isFinite(v)));
+  const mean = cols.map((c) => c.reduce((a, b) => a + b, 0) / c.length);
+  const sdv = cols.map((c, j) => Math.sqrt(c.reduce((s, v) => s + (v - mean[j]!) ** 2, 0) / (c.length - 1)));
+  const fillWith = cols.map((c, j) => {
+    if (impute === 'mean') return mean[j]!;
     const s = [...c].sort((a, b) => a - b);
     const h = Math.floor((s.length - 1) / 2);
     return s.length % 2 ? s[h]! : (s[h]! + s[h + 1]!) / 2;
   });
-  const filled = data.map((row) => row.map((v, j) => (v === null || !Number.isFinite(v) ? med[j]! : v)));
-  const mean = Array.from({ length: p }, (_, j) => filled.reduce((s, row) => s + row[j]!, 0) / filled.length);
-  const sdv = Array.from({ length: p }, (_, j) => Math.sqrt(filled.reduce((s, row) => s + (row[j]! - mean[j]!) ** 2, 0) / (filled.length - 1)));
-  const z = filled.map((row) => row.map((v, j) => (v - mean[j]!) / sdv[j]!));
   const l = new Matrix(result.loadings);
+  const phi = result.phi ? new Matrix(result.phi) : Matrix.eye(l.columns, l.columns);
   let w: Matrix;
   if (method === 'regression') {
-    const structure = result.phi ? l.mmul(new Matrix(result.phi)) : l;
-    w = mlSolve(new Matrix(r), structure);
+    w = mlSolve(new Matrix(r), l.mmul(phi));
   } else {
-    const uInv2 = Matrix.diag(result.uniquenesses.map((u) => 1 / Math.max(u, 1e-8)));
+    const h2 = l.mmul(phi).mmul(l.transpose()).diagonal();
+    const uInv2 = Matrix.diag(h2.map((h) => 1 / (1 - h)));
     w = uInv2.mmul(l).mmul(inverse(l.transpose().mmul(uInv2).mmul(l)));
   }
-  return new Matrix(z).mmul(w).to2DArray();
+  const weights = w.to2DArray();
+  return data.map((row) => {
+    const z: number[] = [];
+    for (let j = 0; j < p; j++) {
+      let v = row[j];
+      if (v === null || v === undefined || !Number.isFinite(v)) {
+        if (impute === 'none') return null;
+        v = fillWith[j]!;
+      }
+      z.push((v - mean[j]!) / sdv[j]!);
+    }
+    return weights[0]!.map((_, k) => z.reduce((s, zj, j) => s + zj * weights[j]![k]!, 0));
+  });
 }

@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fa, faData, type FactorMethod } from '../../src/stats/efa.js';
+import { fa, faData, factorScores, type FactorMethod } from '../../src/stats/efa.js';
 import type { RotationName } from '../../src/stats/rotations.js';
 
 const dir = fileURLToPath(new URL('../fixtures/r/efa/', import.meta.url));
@@ -125,4 +125,24 @@ describe('fa equals R psych', () => {
     expect(res.warnings.join(' ')).toMatch(/not positive definite; it was smoothed/);
     expect(res.loadings.flat().every(Number.isFinite)).toBe(true);
   });
+});
+
+describe('factor scores equal psych::factor.scores', () => {
+  const sc = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/r/efa-scores/bfi.json', import.meta.url)), 'utf8')) as {
+    loadings: number[][]; phi: number[][]; regression: (number | null)[][]; bartlett: (number | null)[][];
+  };
+  const bfi = sets.find((s) => s.name === 'bfi')!;
+  const data = bfi.data!;
+  const r = faData(data, { nfactors: 5, fm: 'minres', rotate: 'oblimin' }).r;
+  for (const method of ['regression', 'bartlett'] as const) {
+    it(method, () => {
+      // Standardization uses the whole sample, as scale(x) does: score all rows, compare the first 30.
+      const full = factorScores(data, { loadings: sc.loadings, phi: sc.phi }, r, method).slice(0, 30);
+      const theirs = sc[method];
+      theirs.forEach((row, i) => {
+        if (row.some((v) => v === null)) expect(full[i]).toBeNull();
+        else row.forEach((v, k) => expectClose(full[i]![k]!, v!, `${method} score [${i + 1},${k + 1}]`));
+      });
+    });
+  }
 });
