@@ -23,3 +23,4 @@ export * from './valuelex/prompts.js';
 export * from './text/parse.js';
 export * from './text/normalize.js';
 export { isRefusal, isNonEnglish } from './text/refusal.js';
+export * from './embed/index.js';

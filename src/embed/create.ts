@@ -1,0 +1,31 @@
+/**
+ * Build an Embedder from the study's `embedding:` config. API keys are read from the named
+ * environment variable through `readApiKey`, which registers them for redaction.
+ */
+import type { z } from 'zod';
+import type { embeddingConfigSchema } from '../config/schema.js';
+import { readApiKey } from '../engine/secrets.js';
+import { GloveEmbedder } from './glove.js';
+import { OllamaEmbedder } from './ollama.js';
+import { OpenAIEmbedder } from './openai.js';
+import { EmbeddingError, type Embedder } from './types.js';
+
+export type EmbeddingConfig = z.input<typeof embeddingConfigSchema>;
+
+export function createEmbedder(config: EmbeddingConfig): Embedder {
+  const backend = config.backend ?? 'glove';
+  switch (backend) {
+    case 'glove':
+      return new GloveEmbedder();
+    case 'openai': {
+      if (!config.model) throw new EmbeddingError('embedding: backend openai needs a model');
+      const apiKey = readApiKey(config.api_key_env ?? (config.base_url ? undefined : 'OPENAI_API_KEY'));
+      return new OpenAIEmbedder({ model: config.model, baseURL: config.base_url, apiKey });
+    }
+    case 'ollama':
+      if (!config.model) throw new EmbeddingError('embedding: backend ollama needs a model');
+      return new OllamaEmbedder({ model: config.model, baseURL: config.base_url });
+    case 'transformers':
+      throw new EmbeddingError('embedding: the transformers backend is not available in this build (use glove, openai or ollama)');
+  }
+}
