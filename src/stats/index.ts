@@ -19,3 +19,5 @@ export * from './congruence.js';
 export * from './omega.js';
 export * from './efa.js';
 export * from './rotations.js';
+export * from './cluster/index.js';
+export * from './pca.js';

@@ -1,0 +1,5 @@
+export * from './points.js';
+export * from './kmeans.js';
+export * from './agglomerative.js';
+export * from './silhouette.js';
+export * from './ari.js';
