@@ -21,3 +21,4 @@ export * from './efa.js';
 export * from './rotations.js';
 export * from './cluster/index.js';
 export * from './pca.js';
+export * from './umap.js';

@@ -3,3 +3,5 @@ export * from './kmeans.js';
 export * from './agglomerative.js';
 export * from './silhouette.js';
 export * from './ari.js';
+export * from './choose-k.js';
+export * from './stability.js';
