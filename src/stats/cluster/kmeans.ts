@@ -52,23 +52,71 @@ function kmeansPlusPlus(x: Points, k: number, rng: Rng): Float64Array[] {
   return centers;
 }
 
+/**
+ * Lloyd iterations with Hamerly's bounds (Hamerly 2010): each point keeps an upper bound on the
+ * distance to its center and a lower bound on the distance to any other; a point whose bounds
+ * prove its center unchanged skips the k distance computations. The result is exactly Lloyd's.
+ */
 function lloyd(x: Points, start: Float64Array[], maxIterations: number): KMeansResult {
   const n = x.length, k = start.length, d = x[0]!.length;
-  const centers = start.map((c) => Float64Array.from(c));
+  const X = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) X.set(x[i]!, i * d);
+  const C = new Float64Array(k * d);
+  start.forEach((c, ci) => C.set(c, ci * d));
+  const dist = (i: number, c: number): number => {
+    const xo = i * d, co = c * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const t = X[xo + j]! - C[co + j]!;
+      s += t * t;
+    }
+    return Math.sqrt(s);
+  };
   const labels = new Int32Array(n).fill(-1);
+  const upper = new Float64Array(n).fill(Infinity);
+  const lower = new Float64Array(n); // 0: forces a full scan in the first iteration
+  const half = new Float64Array(k);
+  const moved = new Float64Array(k);
+  const sums = new Float64Array(k * d);
+  const counts = new Int32Array(k);
+  const old = new Float64Array(k * d);
   let iterations = 0, converged = false;
   while (iterations < maxIterations) {
     iterations++;
+    // Half the distance from each center to its nearest other center.
+    half.fill(Infinity);
+    for (let a = 0; a < k; a++) {
+      for (let b = a + 1; b < k; b++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) {
+          const t = C[a * d + j]! - C[b * d + j]!;
+          s += t * t;
+        }
+        const h = Math.sqrt(s) / 2;
+        if (h < half[a]!) half[a] = h;
+        if (h < half[b]!) half[b] = h;
+      }
+    }
     let changed = false;
     for (let i = 0; i < n; i++) {
-      let best = 0, bestD = Infinity;
-      for (let c = 0; c < k; c++) {
-        const dist = squaredEuclidean(x[i]!, centers[c]!);
-        if (dist < bestD) {
-          bestD = dist;
-          best = c;
-        }
+      const a = labels[i]!;
+      if (a >= 0) {
+        const bound = Math.max(half[a]!, lower[i]!);
+        if (upper[i]! <= bound) continue;
+        upper[i] = dist(i, a);
+        if (upper[i]! <= bound) continue;
       }
+      let best = 0, bestD = Infinity, second = Infinity;
+      for (let c = 0; c < k; c++) {
+        const dc = dist(i, c);
+        if (dc < bestD) {
+          second = bestD;
+          bestD = dc;
+          best = c;
+        } else if (dc < second) second = dc;
+      }
+      upper[i] = bestD;
+      lower[i] = second;
       if (labels[i] !== best) {
         labels[i] = best;
         changed = true;
@@ -78,16 +126,32 @@ function lloyd(x: Points, start: Float64Array[], maxIterations: number): KMeansR
       converged = true;
       break;
     }
-    const sums = centers.map(() => new Float64Array(d));
-    const counts = new Int32Array(k);
+    sums.fill(0);
+    counts.fill(0);
     for (let i = 0; i < n; i++) {
-      const s = sums[labels[i]!]!, p = x[i]!;
+      const so = labels[i]! * d, xo = i * d;
       counts[labels[i]!]!++;
-      for (let j = 0; j < d; j++) s[j]! += p[j]!;
+      for (let j = 0; j < d; j++) sums[so + j]! += X[xo + j]!;
     }
+    old.set(C);
     // An emptied cluster keeps its old center (as R's Lloyd does).
-    for (let c = 0; c < k; c++) if (counts[c]! > 0) for (let j = 0; j < d; j++) centers[c]![j] = sums[c]![j]! / counts[c]!;
+    for (let c = 0; c < k; c++) if (counts[c]! > 0) for (let j = 0; j < d; j++) C[c * d + j] = sums[c * d + j]! / counts[c]!;
+    let maxMove = 0;
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const t = C[c * d + j]! - old[c * d + j]!;
+        s += t * t;
+      }
+      moved[c] = Math.sqrt(s);
+      if (moved[c]! > maxMove) maxMove = moved[c]!;
+    }
+    for (let i = 0; i < n; i++) {
+      upper[i]! += moved[labels[i]!]!;
+      lower[i]! -= maxMove;
+    }
   }
+  const centers = Array.from({ length: k }, (_, c) => C.slice(c * d, (c + 1) * d));
   let inertia = 0;
   for (let i = 0; i < n; i++) inertia += squaredEuclidean(x[i]!, centers[labels[i]!]!);
   return { labels, centers, inertia, iterations, converged };
