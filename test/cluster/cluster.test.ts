@@ -6,6 +6,7 @@ import { silhouette } from '../../src/stats/cluster/silhouette.js';
 import { adjustedRandIndex } from '../../src/stats/cluster/ari.js';
 import { pca } from '../../src/stats/pca.js';
 import { StatsInputError } from '../../src/stats/input-error.js';
+import { createRng } from '../../src/stats/rng.js';
 
 interface Fixture {
   x: number[][];
@@ -78,5 +79,37 @@ describe('k-means, silhouette, ARI, PCA vs R', () => {
     expect(() => kmeans([[1, 2], [1]], 1)).toThrow(/dimension 1, expected 2/);
     expect(() => agglomerative([[1, NaN], [0, 0]])).toThrow(/non-finite/);
     expect(() => kmeans([[1], [2]], 3)).toThrow(/k must be/);
+  });
+});
+
+describe('k-means bounds give exactly plain Lloyd', () => {
+  function naive(x: number[][], start: number[][], iters: number): number[] {
+    let c = start.map((r) => [...r]);
+    let labels: number[] = [];
+    for (let it = 0; it < iters; it++) {
+      labels = x.map((p) => {
+        let best = 0, bd = Infinity;
+        c.forEach((q, j) => {
+          const d = p.reduce((s, v, t) => s + (v - q[t]!) ** 2, 0);
+          if (d < bd) { bd = d; best = j; }
+        });
+        return best;
+      });
+      c = c.map((q, j) => {
+        const m = x.filter((_, i) => labels[i] === j);
+        return m.length ? q.map((_, t) => m.reduce((s, p) => s + p[t]!, 0) / m.length) : q;
+      });
+    }
+    return labels;
+  }
+  it('on random data with many clusters', () => {
+    const rng = createRng(11);
+    const pts = Array.from({ length: 300 }, () => Array.from({ length: 5 }, () => rng.normal()));
+    for (const k of [2, 7, 15]) {
+      const start = pts.slice(0, k);
+      const res = kmeans(pts, k, { initialCenters: start, maxIterations: 500 });
+      expect(res.converged).toBe(true);
+      expect(Array.from(res.labels)).toEqual(naive(pts, start, res.iterations + 1));
+    }
   });
 });

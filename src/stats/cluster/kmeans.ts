@@ -53,9 +53,9 @@ function kmeansPlusPlus(x: Points, k: number, rng: Rng): Float64Array[] {
 }
 
 /**
- * Lloyd iterations with Hamerly's bounds (Hamerly 2010): each point keeps an upper bound on the
- * distance to its center and a lower bound on the distance to any other; a point whose bounds
- * prove its center unchanged skips the k distance computations. The result is exactly Lloyd's.
+ * Lloyd iterations with Elkan's bounds (Elkan 2003): each point keeps an upper bound on the
+ * distance to its center and a lower bound on the distance to every other center; the triangle
+ * inequality then skips most distance computations. The result is exactly Lloyd's.
  */
 function lloyd(x: Points, start: Float64Array[], maxIterations: number): KMeansResult {
   const n = x.length, k = start.length, d = x[0]!.length;
@@ -72,60 +72,32 @@ function lloyd(x: Points, start: Float64Array[], maxIterations: number): KMeansR
     }
     return Math.sqrt(s);
   };
-  const labels = new Int32Array(n).fill(-1);
-  const upper = new Float64Array(n).fill(Infinity);
-  const lower = new Float64Array(n); // 0: forces a full scan in the first iteration
+  const labels = new Int32Array(n);
+  const upper = new Float64Array(n);
+  const lower = new Float64Array(n * k);
+  const cc = new Float64Array(k * k);
   const half = new Float64Array(k);
   const moved = new Float64Array(k);
   const sums = new Float64Array(k * d);
   const counts = new Int32Array(k);
   const old = new Float64Array(k * d);
+  // Initial assignment: a full scan that also fills every lower bound.
+  for (let i = 0; i < n; i++) {
+    let best = 0, bestD = Infinity;
+    for (let c = 0; c < k; c++) {
+      const dc = dist(i, c);
+      lower[i * k + c] = dc;
+      if (dc < bestD) {
+        bestD = dc;
+        best = c;
+      }
+    }
+    labels[i] = best;
+    upper[i] = bestD;
+  }
   let iterations = 0, converged = false;
-  while (iterations < maxIterations) {
-    iterations++;
-    // Half the distance from each center to its nearest other center.
-    half.fill(Infinity);
-    for (let a = 0; a < k; a++) {
-      for (let b = a + 1; b < k; b++) {
-        let s = 0;
-        for (let j = 0; j < d; j++) {
-          const t = C[a * d + j]! - C[b * d + j]!;
-          s += t * t;
-        }
-        const h = Math.sqrt(s) / 2;
-        if (h < half[a]!) half[a] = h;
-        if (h < half[b]!) half[b] = h;
-      }
-    }
-    let changed = false;
-    for (let i = 0; i < n; i++) {
-      const a = labels[i]!;
-      if (a >= 0) {
-        const bound = Math.max(half[a]!, lower[i]!);
-        if (upper[i]! <= bound) continue;
-        upper[i] = dist(i, a);
-        if (upper[i]! <= bound) continue;
-      }
-      let best = 0, bestD = Infinity, second = Infinity;
-      for (let c = 0; c < k; c++) {
-        const dc = dist(i, c);
-        if (dc < bestD) {
-          second = bestD;
-          bestD = dc;
-          best = c;
-        } else if (dc < second) second = dc;
-      }
-      upper[i] = bestD;
-      lower[i] = second;
-      if (labels[i] !== best) {
-        labels[i] = best;
-        changed = true;
-      }
-    }
-    if (!changed) {
-      converged = true;
-      break;
-    }
+  for (;;) {
+    // Move centers to the means of their points.
     sums.fill(0);
     counts.fill(0);
     for (let i = 0; i < n; i++) {
@@ -136,7 +108,6 @@ function lloyd(x: Points, start: Float64Array[], maxIterations: number): KMeansR
     old.set(C);
     // An emptied cluster keeps its old center (as R's Lloyd does).
     for (let c = 0; c < k; c++) if (counts[c]! > 0) for (let j = 0; j < d; j++) C[c * d + j] = sums[c * d + j]! / counts[c]!;
-    let maxMove = 0;
     for (let c = 0; c < k; c++) {
       let s = 0;
       for (let j = 0; j < d; j++) {
@@ -144,11 +115,58 @@ function lloyd(x: Points, start: Float64Array[], maxIterations: number): KMeansR
         s += t * t;
       }
       moved[c] = Math.sqrt(s);
-      if (moved[c]! > maxMove) maxMove = moved[c]!;
     }
     for (let i = 0; i < n; i++) {
       upper[i]! += moved[labels[i]!]!;
-      lower[i]! -= maxMove;
+      const lo = i * k;
+      for (let c = 0; c < k; c++) lower[lo + c] = Math.max(0, lower[lo + c]! - moved[c]!);
+    }
+    iterations++;
+    if (iterations >= maxIterations) break;
+    // Reassign with the bounds.
+    half.fill(Infinity);
+    for (let a = 0; a < k; a++) {
+      for (let b = a + 1; b < k; b++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) {
+          const t = C[a * d + j]! - C[b * d + j]!;
+          s += t * t;
+        }
+        const h = Math.sqrt(s) / 2;
+        cc[a * k + b] = cc[b * k + a] = h;
+        if (h < half[a]!) half[a] = h;
+        if (h < half[b]!) half[b] = h;
+      }
+    }
+    let changed = false;
+    for (let i = 0; i < n; i++) {
+      let a = labels[i]!;
+      if (upper[i]! <= half[a]!) continue;
+      let stale = true;
+      const lo = i * k;
+      for (let c = 0; c < k; c++) {
+        if (c === a || upper[i]! <= lower[lo + c]! || upper[i]! <= cc[a * k + c]!) continue;
+        if (stale) {
+          upper[i] = lower[lo + a] = dist(i, a);
+          stale = false;
+          if (upper[i]! <= lower[lo + c]! || upper[i]! <= cc[a * k + c]!) continue;
+        }
+        const dc = dist(i, c);
+        lower[lo + c] = dc;
+        // Ties keep the lower-numbered center, as a plain scan does.
+        if (dc < upper[i]! || (dc === upper[i]! && c < a)) {
+          a = c;
+          upper[i] = dc;
+        }
+      }
+      if (labels[i] !== a) {
+        labels[i] = a;
+        changed = true;
+      }
+    }
+    if (!changed) {
+      converged = true;
+      break;
     }
   }
   const centers = Array.from({ length: k }, (_, c) => C.slice(c * d, (c + 1) * d));
