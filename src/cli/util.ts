@@ -3,6 +3,7 @@
  * Commands stay thin: parse flags, call the library, print through these helpers.
  */
 import { InputError } from '../config/load.js';
+import { StatsInputError } from '../stats/input-error.js';
 import { redactSecrets } from '../engine/secrets.js';
 
 export interface GlobalOptions {
@@ -37,7 +38,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | 
       process.stderr.write(`valuelex: ${line}\n`);
       if (process.env.VALUELEX_DEBUG === '1' && err.stack) process.stderr.write(redactSecrets(err.stack) + '\n');
       // An interrupted run (SIGINT) keeps its conventional 130.
-      process.exitCode = process.exitCode === 130 ? 130 : err instanceof InputError ? 2 : 1;
+      process.exitCode = process.exitCode === 130 ? 130 : err instanceof InputError || err instanceof StatsInputError ? 2 : 1;
     }
   };
 }
@@ -56,4 +57,14 @@ export function parseNumberOption(name: string) {
     if (!Number.isFinite(n)) throw new InputError(`--${name}: expected a number, got "${value}"`);
     return n;
   };
+}
+
+/** Statistics errors on a user's data are input errors (one line, exit code 2). */
+export function asInputError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof StatsInputError) throw new InputError(e.message);
+    throw e;
+  }
 }

@@ -216,29 +216,8 @@ export class Engine {
     return { model: slot.config.model, kind: 'chat', messages, params };
   }
 
-  keyOf(req: EngineRequest): string {
-    const slot = this.slot(req.model);
-    const preq = this.toProviderRequest(slot, req);
-    return requestKey({
-      provider: slot.config.provider,
-      model: slot.config.model,
-      kind: preq.kind,
-      messages: preq.messages,
-      prompt: preq.prompt,
-      params: preq.params,
-      sample: req.sample ?? 0,
-      attempt: req.attempt ?? 0,
-    });
-  }
-
-  private slot(label: string): ModelSlot {
-    const slot = this.slots.get(label);
-    if (!slot) throw new InputError(`unknown model "${label}" (known: ${[...this.slots.keys()].join(', ')})`);
-    return slot;
-  }
-
-  /** One model call: from the cache if answered before, else scheduled, retried and stored. */
-  async generate(req: EngineRequest): Promise<EngineResult> {
+  /** The slot, the request as the provider will see it, and its cache key. */
+  private prepare(req: EngineRequest): { slot: ModelSlot; preq: ProviderRequest; key: string } {
     const slot = this.slot(req.model);
     const preq = this.toProviderRequest(slot, req);
     const key = requestKey({
@@ -251,6 +230,22 @@ export class Engine {
       sample: req.sample ?? 0,
       attempt: req.attempt ?? 0,
     });
+    return { slot, preq, key };
+  }
+
+  keyOf(req: EngineRequest): string {
+    return this.prepare(req).key;
+  }
+
+  private slot(label: string): ModelSlot {
+    const slot = this.slots.get(label);
+    if (!slot) throw new InputError(`unknown model "${label}" (known: ${[...this.slots.keys()].join(', ')})`);
+    return slot;
+  }
+
+  /** One model call: from the cache if answered before, else scheduled, retried and stored. */
+  async generate(req: EngineRequest): Promise<EngineResult> {
+    const { slot, preq, key } = this.prepare(req);
     const hit = this.store.getResponse(key);
     if (hit) {
       this.store.countCacheHit(req.stage, slot.config.name);

@@ -118,29 +118,24 @@ export async function detectPopulation(env: NodeJS.ProcessEnv = process.env, log
   return simulatedPopulation();
 }
 
-/** A study sized for a demo: quick on the simulated population, modest on real models. */
-export function demoStudy(pop: DemoPopulation, storePath: string): StudyConfig {
-  if (pop.kind === 'local') return localDemoStudy(pop, storePath);
-  const real = pop.kind !== 'simulated';
-  return studyConfigSchema.parse({
-    name: 'demo',
-    store: storePath,
-    seed: 7,
-    models: pop.models,
-    judge: pop.judge,
-    embedding: { backend: 'glove' },
-    elicit: { prompts: 'all', samples: real ? 2 : 4, temperature: 1.0, min_count: 3, min_models: 2 },
-    rate: { respondents: real ? 6 : 30, scale: 5, batch_size: 20, max_terms: real ? 30 : 40 },
-    taxonomy: { source: 'ratings', factors: 'auto', fm: 'minres', rotate: 'oblimin' },
-    projective: { items: 'default', samples: real ? 1 : 2, system: 'taxonomy' },
-  });
-}
-
 /**
- * Sized for about 15 minutes on a 2-core CPU with the embedded local models: fewer prompts and
- * samples, short answers, a short lexicon.
+ * A study sized for a demo: quick on the simulated population, modest on a server, and about 15
+ * minutes on a 2-core CPU with the embedded local models (fewer prompts, short answers).
  */
-function localDemoStudy(pop: DemoPopulation, storePath: string): StudyConfig {
+export function demoStudy(pop: DemoPopulation, storePath: string): StudyConfig {
+  const size = {
+    simulated: { prompts: 'all', samples: 4, max_tokens: 400, respondents: 30, max_terms: 40, projective: 2 },
+    server: { prompts: 'all', samples: 2, max_tokens: 400, respondents: 6, max_terms: 30, projective: 1 },
+    ollama: { prompts: 'all', samples: 2, max_tokens: 400, respondents: 6, max_terms: 30, projective: 1 },
+    local: {
+      prompts: ['fp-list-core', 'fp-json-values', 'desc-list-good-assistant', 'desc-free-trustworthy', 'scen-free-conflict', 'fp-list-one-word'],
+      samples: 1,
+      max_tokens: 120,
+      respondents: 3,
+      max_terms: 24,
+      projective: 1,
+    },
+  }[pop.kind];
   return studyConfigSchema.parse({
     name: 'demo',
     store: storePath,
@@ -148,10 +143,10 @@ function localDemoStudy(pop: DemoPopulation, storePath: string): StudyConfig {
     models: pop.models,
     judge: pop.judge,
     embedding: { backend: 'glove' },
-    elicit: { prompts: ['fp-list-core', 'fp-json-values', 'desc-list-good-assistant', 'desc-free-trustworthy', 'scen-free-conflict', 'fp-list-one-word'], samples: 1, temperature: 0.9, max_tokens: 120, min_count: 2, min_models: 2 },
-    rate: { respondents: 3, scale: 5, batch_size: 15, max_terms: 24 },
+    elicit: { prompts: size.prompts, samples: size.samples, temperature: 1.0, max_tokens: size.max_tokens, min_count: pop.kind === 'local' ? 2 : 3, min_models: 2 },
+    rate: { respondents: size.respondents, scale: 5, batch_size: pop.kind === 'local' ? 15 : 20, max_terms: size.max_terms },
     taxonomy: { source: 'ratings', factors: 'auto', fm: 'minres', rotate: 'oblimin' },
-    projective: { items: 'default', samples: 1, system: 'taxonomy', max_tokens: 40 },
+    projective: { items: 'default', samples: size.projective, system: 'taxonomy', ...(pop.kind === 'local' ? { max_tokens: 40 } : {}) },
   });
 }
 

@@ -87,8 +87,8 @@ describe('fault injection and kill/resume through the CLI', () => {
     // Reference: no transient faults, no kills (same stable refusals/empty answers).
     const refDir = mkdtempSync(join(tmpdir(), 'vlx-ref-'));
     const ref = await runCliAsync(['run', writeStudy(refDir, calm, 5000), '--stages', 'elicit'], { cwd: refDir, env });
-    expect(ref.stderr).not.toMatch(/valuelex: /);
-    expect(ref.code).toBe(0);
+    expect(ref.stderr, 'reference run').not.toMatch(/valuelex: /);
+    expect(ref.code, `reference run exit code; stderr: ${ref.stderr.slice(-500)}`).toBe(0);
 
     const dir = mkdtempSync(join(tmpdir(), 'vlx-kill-'));
     const study = writeStudy(dir, stormy, 400);
@@ -103,16 +103,16 @@ describe('fault injection and kill/resume through the CLI', () => {
       const r = await runCliAsync(['run', study, '--stages', 'elicit', '--resume'], { cwd: dir, env, ...(killAfterMs !== undefined ? { killAfterMs, killSignal: 'SIGKILL' as const } : {}) });
       if (r.signal === 'SIGKILL') kills++;
       else {
-        expect(r.stderr).not.toMatch(/valuelex: /);
-        expect(r.code).toBe(0);
+        expect(r.stderr, `round ${round}`).not.toMatch(/valuelex: /);
+        expect(r.code, `round ${round} exit code; stderr: ${r.stderr.slice(-500)}`).toBe(0);
         finished = true;
       }
       // No request the database already held at the start of this round reached the server again.
       const resent = stormy.stats.log.slice(logStart).filter((a: AnsweredRequest) => storedBefore.has(identity(a.model, a.messages, a.prompt, a.seed)));
       expect(resent).toEqual([]);
     }
-    expect(finished).toBe(true);
-    expect(kills).toBeGreaterThanOrEqual(2);
+    expect(finished, 'the run finished within 12 rounds').toBe(true);
+    expect(kills, 'kills before the run finished').toBeGreaterThanOrEqual(2);
     // The storm really happened.
     const f = stormy.stats.faults;
     for (const kind of ['429', '500', 'malformed', 'truncated', 'drop'] as const) expect(f[kind] ?? 0).toBeGreaterThan(0);
@@ -127,8 +127,8 @@ describe('fault injection and kill/resume through the CLI', () => {
     expect(b.lexicon).toEqual(a.lexicon);
     // Refusals and empty answers were stored as answers and classified, not retried forever.
     const statuses = new Set((b.respondents as Array<{ status: string }>).map((x) => x.status));
-    expect(statuses.has('refusal')).toBe(true);
-    expect(statuses.has('empty')).toBe(true);
+    expect(statuses.has('refusal'), `statuses: ${[...statuses].join(', ')}`).toBe(true);
+    expect(statuses.has('empty'), `statuses: ${[...statuses].join(', ')}`).toBe(true);
   }, 240_000);
 });
 

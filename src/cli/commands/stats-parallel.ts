@@ -4,12 +4,11 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../../config/load.js';
-import { StatsInputError } from '../../stats/input-error.js';
 import { velicerMap, type MapResult } from '../../stats/map.js';
 import { parallelAnalysis, type ParallelKind } from '../../stats/parallel.js';
 import { pearsonPairwise } from '../../stats/correlation.js';
 import { readCorrelationCsv, readItemCsv } from '../csv-read.js';
-import { action, output, parseIntOption, parseNumberOption, type GlobalOptions } from '../util.js';
+import { action, asInputError, output, parseIntOption, parseNumberOption, type GlobalOptions } from '../util.js';
 
 interface ParallelOptions extends GlobalOptions {
   input: string;
@@ -21,15 +20,6 @@ interface ParallelOptions extends GlobalOptions {
   quantile: number;
 }
 
-/** Statistics errors on user data are input errors (exit code 2). */
-function asInputError<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof StatsInputError) throw new InputError(e.message);
-    throw e;
-  }
-}
 
 const fmt = (v: number | undefined | null, d = 3): string => (v === undefined || v === null ? '' : v.toFixed(d));
 

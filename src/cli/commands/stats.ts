@@ -9,11 +9,10 @@ import { InputError } from '../../config/load.js';
 import { bartlett, kmo } from '../../stats/adequacy.js';
 import { pearsonPairwise } from '../../stats/correlation.js';
 import { fa, FACTOR_METHODS, type FactorMethod, type FaResult } from '../../stats/efa.js';
-import { StatsInputError } from '../../stats/input-error.js';
 import { parallelAnalysis } from '../../stats/parallel.js';
 import { ROTATIONS, type RotationName } from '../../stats/rotations.js';
 import { readCorrelationCsv, readItemCsv } from '../csv-read.js';
-import { action, output, parseIntOption, type GlobalOptions } from '../util.js';
+import { action, asInputError, output, parseIntOption, type GlobalOptions } from '../util.js';
 import { registerAlpha } from './stats-alpha.js';
 import { registerParallel } from './stats-parallel.js';
 
@@ -28,14 +27,6 @@ interface EfaOptions extends GlobalOptions {
   iter: number;
 }
 
-function asInputError<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof StatsInputError) throw new InputError(e.message);
-    throw e;
-  }
-}
 
 const f3 = (v: number): string => (v < 0 ? '' : ' ') + v.toFixed(2);
 
