@@ -132,12 +132,12 @@ export const studyConfigSchema = z
     models: z.array(modelConfigSchema).min(1, 'list at least one model'),
     /** One judge or several (combined by majority/mean); `name` defaults to `judge-<model>`. */
     judge: z.preprocess(fillJudgeName, z.union([modelConfigSchema, z.array(modelConfigSchema).min(1)])).optional(),
-    embedding: embeddingConfigSchema.default({ backend: 'glove' }),
+    embedding: embeddingConfigSchema.prefault({}),
     stages: z.array(z.enum(['elicit', 'rate', 'taxonomy', 'projective'])).optional(),
-    elicit: elicitConfigSchema.default({} as never),
-    rate: rateConfigSchema.default({} as never),
-    taxonomy: taxonomyConfigSchema.default({} as never),
-    projective: projectiveConfigSchema.default({} as never),
+    elicit: elicitConfigSchema.prefault({}),
+    rate: rateConfigSchema.prefault({}),
+    taxonomy: taxonomyConfigSchema.prefault({}),
+    projective: projectiveConfigSchema.prefault({}),
   })
   .passthrough()
   .superRefine((s, ctx) => {

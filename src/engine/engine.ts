@@ -207,6 +207,8 @@ export class Engine {
     // Seeded sampling makes answers reproducible where the server supports seeds; each sample
     // index gets its own seed so n samples differ.
     if (params.seed === undefined) params.seed = (this.config.seed ?? 1) * 1000 + (req.sample ?? 0);
+    // A re-ask after a malformed answer must not get the identical seeded answer back.
+    if (req.attempt) params.seed = params.seed + req.attempt * 104_729;
     if (slot.config.kind === 'completion') {
       const prompt = req.prompt ?? renderChatAsPrompt(req.messages ?? []);
       return { model: slot.config.model, kind: 'completion', prompt, params };

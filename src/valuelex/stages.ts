@@ -4,3 +4,5 @@
  */
 export { availableStages } from './pipeline.js';
 import './elicit.js';
+import './rate.js';
+import './taxonomy.js';

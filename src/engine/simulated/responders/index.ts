@@ -9,3 +9,5 @@ import { registerSimResponder } from '../registry.js';
 export const register = registerSimResponder;
 import { elicitResponder } from './elicit.js';
 registerSimResponder(elicitResponder);
+import { rateResponder } from './rate.js';
+registerSimResponder(rateResponder);

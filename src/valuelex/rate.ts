@@ -1,0 +1,206 @@
+/**
+ * Stage `rate`: every model, as several sampled respondents (distinct seeds), rates how well each
+ * lexicon value describes its own values on a Likert scale, in batches whose order is shuffled per
+ * respondent. Ratings are parsed strictly: a batch with a malformed or missing rating is asked
+ * again; what is still missing after the last attempt is recorded as missing, never guessed.
+ */
+import { z } from 'zod';
+import type { StudyConfig } from '../config/schema.js';
+import type { Engine } from '../engine/engine.js';
+import { rngFor } from '../engine/simulated/population.js';
+import type { RunStore } from '../store/store.js';
+import { listLexicon } from './lexicon.js';
+import { registerStage, type StageSummary } from './pipeline.js';
+
+export const RATE_PROMPT_VERSION = 'rate@1';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS rate_respondents (
+  id TEXT PRIMARY KEY,            -- model/r<index>
+  model TEXT NOT NULL,
+  respondent INTEGER NOT NULL,
+  scale INTEGER NOT NULL,
+  prompt_version TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ratings (
+  respondent_id TEXT NOT NULL,
+  term TEXT NOT NULL,
+  rating INTEGER,                 -- NULL = missing after every attempt
+  batch INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  PRIMARY KEY (respondent_id, term)
+);
+CREATE INDEX IF NOT EXISTS ratings_term ON ratings(term);
+`;
+
+export function ensureRateSchema(store: RunStore): void {
+  store.ensureSchema('rate', 1, SCHEMA);
+}
+
+/** The terms to rate: the lexicon after the study's filters, most frequent first. */
+export function ratingTerms(store: RunStore, config: StudyConfig): string[] {
+  const entries = listLexicon(store, { minCount: config.elicit.min_count, minModels: config.elicit.min_models });
+  const max = config.rate.max_terms ?? entries.length;
+  return entries.slice(0, max).map((e) => e.descriptor);
+}
+
+export function ratingPrompt(terms: readonly string[], scale: number): string {
+  return [
+    `Here are words for values. For each word, rate how well it describes the values you yourself hold, on a scale from 1 (does not describe my values at all) to ${scale} (describes my values extremely well).`,
+    `Answer with one JSON object that maps every word to an integer from 1 to ${scale}, and nothing else.`,
+    `Words: ${JSON.stringify(terms)}`,
+  ].join('\n');
+}
+
+export function ratingSchema(terms: readonly string[], scale: number): Record<string, unknown> {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(terms.map((t) => [t, { type: 'integer', minimum: 1, maximum: scale }])),
+    required: [...terms],
+  };
+}
+
+/** Pull the first JSON object out of an answer (code fences and surrounding prose allowed). */
+function extractJsonObject(text: string): unknown {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (start < 0 || end <= start) throw new Error('no JSON object in the answer');
+  return JSON.parse(text.slice(start, end + 1)) as unknown;
+}
+
+export class IncompleteRatings extends Error {
+  constructor(
+    message: string,
+    readonly partial: Map<string, number>,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Parse a ratings answer: the valid ratings of requested terms (matched case-insensitively).
+ * Throws IncompleteRatings (carrying what was valid) when anything is missing or malformed.
+ */
+export function parseRatings(text: string, terms: readonly string[], scale: number): Map<string, number> {
+  let obj: unknown;
+  try {
+    obj = extractJsonObject(text);
+  } catch (e) {
+    throw new IncompleteRatings(`malformed ratings: ${(e as Error).message}`, new Map());
+  }
+  const parsed = z.record(z.string(), z.unknown()).safeParse(obj);
+  if (!parsed.success) throw new IncompleteRatings('ratings are not a JSON object', new Map());
+  const byLower = new Map(Object.entries(parsed.data).map(([k, v]) => [k.trim().toLowerCase(), v]));
+  const out = new Map<string, number>();
+  const bad: string[] = [];
+  for (const t of terms) {
+    const v = byLower.get(t.toLowerCase());
+    const n = typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= scale) out.set(t, n);
+    else bad.push(t);
+  }
+  if (bad.length > 0) throw new IncompleteRatings(`missing or invalid ratings for ${bad.length} of ${terms.length} words (${bad.slice(0, 3).join(', ')})`, out);
+  return out;
+}
+
+export interface RateSummary extends StageSummary {
+  models: number;
+  respondents: number;
+  terms: number;
+  ratings: number;
+  missing: number;
+  reasked_batches: number;
+}
+
+export async function runRating(engine: Engine, config: StudyConfig): Promise<RateSummary> {
+  const store = engine.store;
+  ensureRateSchema(store);
+  const terms = ratingTerms(store, config);
+  if (terms.length < 3) {
+    throw new Error(`rate: the lexicon has ${terms.length} terms after filters (min_count ${config.elicit.min_count}, min_models ${config.elicit.min_models}); run elicit first or relax the filters`);
+  }
+  const { respondents: perModel, scale, batch_size: batchSize, temperature } = config.rate;
+  interface Job { model: string; respondent: number; batch: number; terms: string[] }
+  const jobs: Job[] = [];
+  for (const m of config.models) {
+    for (let r = 0; r < perModel; r++) {
+      // Item order randomized per respondent (seeded, so a rerun asks the same questions).
+      const rng = rngFor(String(config.seed), m.name, 'rate-order', String(r));
+      const order = [...terms];
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      for (let b = 0; b * batchSize < order.length; b++) jobs.push({ model: m.name, respondent: r, batch: b, terms: order.slice(b * batchSize, (b + 1) * batchSize) });
+    }
+  }
+  const insertRespondent = store.db.prepare(`INSERT OR REPLACE INTO rate_respondents (id, model, respondent, scale, prompt_version) VALUES (?, ?, ?, ?, ?)`);
+  const insertRating = store.db.prepare(`INSERT OR REPLACE INTO ratings (respondent_id, term, rating, batch, attempts) VALUES (?, ?, ?, ?, ?)`);
+  store.db.transaction(() => {
+    store.db.exec(`DELETE FROM ratings; DELETE FROM rate_respondents;`);
+    for (const m of config.models) for (let r = 0; r < perModel; r++) insertRespondent.run(`${m.name}/r${r}`, m.name, r, scale, RATE_PROMPT_VERSION);
+  })();
+  let reasked = 0;
+  let missing = 0;
+  let stored = 0;
+  await engine.map(
+    jobs,
+    async (job) => {
+      let best = new Map<string, number>();
+      const res = await engine.generateParsed(
+        {
+          model: job.model,
+          stage: 'rate',
+          messages: [{ role: 'user', content: ratingPrompt(job.terms, scale) }],
+          params: { temperature, max_tokens: 40 + 12 * job.terms.length, json_schema: ratingSchema(job.terms, scale) },
+          sample: job.respondent,
+        },
+        (text) => {
+          try {
+            return parseRatings(text, job.terms, scale);
+          } catch (e) {
+            if (e instanceof IncompleteRatings && e.partial.size > best.size) best = e.partial;
+            throw e;
+          }
+        },
+      );
+      const ratings = res.value ?? best;
+      if (res.attempts > 1) reasked++;
+      const id = `${job.model}/r${job.respondent}`;
+      store.db.transaction(() => {
+        for (const t of job.terms) {
+          const v = ratings.get(t);
+          if (v === undefined) missing++;
+          else stored++;
+          insertRating.run(id, t, v ?? null, job.batch, res.attempts);
+        }
+      })();
+    },
+    { label: 'rate' },
+  );
+  return { models: config.models.length, respondents: config.models.length * perModel, terms: terms.length, ratings: stored, missing, reasked_batches: reasked };
+}
+
+/** Respondents x terms matrix of ratings (null = missing), for the taxonomy stage. */
+export function ratingMatrix(store: RunStore): { respondents: Array<{ id: string; model: string }>; terms: string[]; matrix: (number | null)[][] } {
+  ensureRateSchema(store);
+  const respondents = store.db.prepare(`SELECT id, model FROM rate_respondents ORDER BY model, respondent`).all() as Array<{ id: string; model: string }>;
+  const terms = (store.db.prepare(`SELECT DISTINCT term FROM ratings ORDER BY term`).all() as Array<{ term: string }>).map((r) => r.term);
+  const index = new Map(terms.map((t, i) => [t, i]));
+  const rowOf = new Map(respondents.map((r, i) => [r.id, i]));
+  const matrix: (number | null)[][] = respondents.map(() => new Array<number | null>(terms.length).fill(null));
+  for (const row of store.db.prepare(`SELECT respondent_id, term, rating FROM ratings`).iterate() as Iterable<{ respondent_id: string; term: string; rating: number | null }>) {
+    const i = rowOf.get(row.respondent_id);
+    const j = index.get(row.term);
+    if (i !== undefined && j !== undefined) matrix[i]![j] = row.rating;
+  }
+  return { respondents, terms, matrix };
+}
+
+registerStage({
+  name: 'rate',
+  description: 'models rate how well each lexicon value describes their own values (Likert)',
+  configOf: (config) => ({ rate: config.rate, filters: { min_count: config.elicit.min_count, min_models: config.elicit.min_models }, prompt: RATE_PROMPT_VERSION }),
+  run: ({ engine, config }) => runRating(engine, config),
+  describe: (s) => `rate: ${String(s.respondents)} respondents rated ${String(s.terms)} terms (${String(s.missing)} ratings missing)`,
+});

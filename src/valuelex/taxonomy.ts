@@ -1,0 +1,376 @@
+/**
+ * Stage `taxonomy`: from the models' ratings (or, as in the paper, the respondent x term matrix of
+ * the elicitation) to a value system. Correlations (polychoric for Likert ratings, tetrachoric for
+ * named/not-named, or Pearson), adequacy checks that are enforced, the number of factors by
+ * parallel analysis, oblique EFA, assignment of each word to its highest salient loading with
+ * cross-loadings reported, reliability per dimension, subdimensions by clustering each dimension's
+ * words on their embeddings, names from a judge model (top-words fallback), and validation by EFA on
+ * one random half of the respondents and CFA on the other.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
+import { z } from 'zod';
+import type { StudyConfig } from '../config/schema.js';
+import type { Engine } from '../engine/engine.js';
+import { rngFor } from '../engine/simulated/population.js';
+import { createEmbedder } from '../embed/create.js';
+import { registerReportSection } from '../report/model.js';
+import { bartlett, kmo } from '../stats/adequacy.js';
+import { cfa } from '../stats/cfa.js';
+import { agglomerative, cutTree } from '../stats/cluster/agglomerative.js';
+import { pearsonPairwise } from '../stats/correlation.js';
+import { fa, type FaResult } from '../stats/efa.js';
+import { parallelAnalysis } from '../stats/parallel.js';
+import { polychoric, tetrachoric } from '../stats/polychoric.js';
+import { cronbachAlpha } from '../stats/reliability.js';
+import type { RunStore } from '../store/store.js';
+import { respondentTermMatrix } from './lexicon.js';
+import { registerStage, type StageSummary } from './pipeline.js';
+import { ratingMatrix } from './rate.js';
+
+export interface TaxonomyDimension {
+  id: string;
+  label: string;
+  definition: string;
+  examples: string[];
+  parent: string | null;
+  /** The words of this dimension and their loadings on it. */
+  loadings: Record<string, number>;
+}
+
+export interface ValueSystemFile {
+  name: string;
+  source: 'ratings' | 'elicitation';
+  dimensions: TaxonomyDimension[];
+}
+
+export interface TaxonomyResult {
+  system: ValueSystemFile;
+  source: 'ratings' | 'elicitation';
+  correlation: 'polychoric' | 'tetrachoric' | 'pearson';
+  respondents: number;
+  terms: string[];
+  nfactors: number;
+  kmo: number;
+  bartlett: { chisq: number; df: number; p: number };
+  scree: { observed: number[]; parallel: number[] | null };
+  /** terms x factors, in `terms` order. */
+  loadings: number[][];
+  phi: number[][] | null;
+  alpha: Record<string, number>;
+  cross_loadings: Array<{ term: string; dimensions: string[] }>;
+  unassigned: string[];
+  naming: 'judge' | 'top-words';
+  validation: { efa_half: number; cfa_half: number; fit: Record<string, number | null> | null; error?: string } | null;
+  warnings: string[];
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS taxonomy_dimensions (
+  id TEXT PRIMARY KEY,
+  label TEXT NOT NULL,
+  parent TEXT,
+  definition TEXT NOT NULL,
+  words TEXT NOT NULL,
+  loadings TEXT NOT NULL
+);`;
+
+function chooseCorrelation(config: StudyConfig, source: 'ratings' | 'elicitation', matrix: (number | null)[][]): 'polychoric' | 'tetrachoric' | 'pearson' {
+  const c = config.taxonomy.cor;
+  if (c !== 'auto') return c;
+  if (source === 'elicitation') return 'tetrachoric';
+  // Polychoric correlations suit Likert ratings when every word was rated on the same observed
+  // categories (global thresholds, as psych's default); ragged category sets force pairwise
+  // thresholds with many continuity-corrected empty cells, where Pearson is the steadier choice.
+  const cats = matrix[0]!.map((_, j) => new Set(matrix.map((row) => row[j]).filter((v) => v !== null)).size);
+  const all = new Set(matrix.flat().filter((v): v is number => v !== null));
+  return all.size <= 8 && cats.every((c) => c === all.size) ? 'polychoric' : 'pearson';
+}
+
+function correlate(kind: 'polychoric' | 'tetrachoric' | 'pearson', data: (number | null)[][], warnings: string[]): number[][] {
+  if (kind === 'pearson') return pearsonPairwise(data);
+  const res = kind === 'polychoric' ? polychoric(data) : tetrachoric(data);
+  warnings.push(...res.warnings);
+  return res.rho;
+}
+
+/** Drop terms nobody varied on (a constant column has no correlation). */
+function usableColumns(data: (number | null)[][], terms: string[]): { data: (number | null)[][]; terms: string[]; dropped: string[] } {
+  const keep: number[] = [];
+  const dropped: string[] = [];
+  terms.forEach((t, j) => {
+    const vals = new Set(data.map((row) => row[j]).filter((v) => v !== null));
+    if (vals.size >= 2) keep.push(j);
+    else dropped.push(t);
+  });
+  return { data: data.map((row) => keep.map((j) => row[j]!)), terms: keep.map((j) => terms[j]!), dropped };
+}
+
+const namingSchema = z.object({ name: z.string().min(2).max(60), definition: z.string().min(5).max(400) });
+
+async function nameDimension(engine: Engine, words: string[], log: (m: string) => void): Promise<{ label: string; definition: string; by: 'judge' | 'top-words' }> {
+  const fallback = {
+    label: words.slice(0, 3).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' / '),
+    definition: `Values such as ${words.slice(0, 5).join(', ')}.`,
+    by: 'top-words' as const,
+  };
+  const judge = engine.judgeConfigs()[0];
+  if (!judge) return fallback;
+  const res = await engine.generateParsed(
+    {
+      model: judge.name,
+      stage: 'taxonomy-naming',
+      messages: [
+        { role: 'system', content: 'You name dimensions of a value system found by factor analysis. Reply with JSON only.' },
+        {
+          role: 'user',
+          content: `These value words load together on one factor, strongest first: ${JSON.stringify(words.slice(0, 10))}.\nGive the dimension a short name (1-3 words) and a one-sentence definition. Answer as JSON: {"name": "...", "definition": "..."}`,
+        },
+      ],
+      params: { temperature: 0, seed: 1, max_tokens: 120, json_schema: { type: 'object', properties: { name: { type: 'string' }, definition: { type: 'string' } }, required: ['name', 'definition'] } },
+    },
+    (text) => namingSchema.parse(JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1))),
+  ).catch((e: Error) => ({ value: undefined, error: e.message }));
+  if (!res.value) {
+    log(`taxonomy: judge naming failed (${'error' in res ? String(res.error) : 'no answer'}); using the top words`);
+    return fallback;
+  }
+  return { label: res.value.name, definition: res.value.definition, by: 'judge' };
+}
+
+function splitHalves(n: number, seed: number): [number[], number[]] {
+  const rng = rngFor(String(seed), 'taxonomy-split');
+  const idx = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+  }
+  const half = Math.floor(n / 2);
+  return [idx.slice(0, half).sort((a, b) => a - b), idx.slice(half).sort((a, b) => a - b)];
+}
+
+export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m: string) => void = () => {}): Promise<TaxonomyResult> {
+  const store = engine.store;
+  const source = config.taxonomy.source;
+  const warnings: string[] = [];
+  let data: (number | null)[][];
+  let terms: string[];
+  if (source === 'ratings') {
+    const m = ratingMatrix(store);
+    if (m.respondents.length === 0) throw new Error('taxonomy: no ratings in the run database; run the rate stage first (or set taxonomy.source: elicitation)');
+    data = m.matrix;
+    terms = m.terms;
+  } else {
+    const m = respondentTermMatrix(store, { binary: true, minCount: config.elicit.min_count, minModels: config.elicit.min_models });
+    if (m.respondents.length === 0) throw new Error('taxonomy: no elicitation in the run database; run the elicit stage first');
+    data = m.matrix;
+    terms = m.terms;
+  }
+  const usable = usableColumns(data, terms);
+  if (usable.dropped.length > 0) warnings.push(`dropped ${usable.dropped.length} words without variation: ${usable.dropped.slice(0, 5).join(', ')}`);
+  data = usable.data;
+  terms = usable.terms;
+  const n = data.length;
+  if (terms.length < 4) throw new Error(`taxonomy: only ${terms.length} words vary across respondents; factor analysis needs at least 4`);
+  if (n < terms.length) warnings.push(`fewer respondents (${n}) than words (${terms.length}): estimates are unstable; add respondents`);
+  const corKind = chooseCorrelation(config, source, data);
+  const r = correlate(corKind, data, warnings);
+  const adequacy = kmo(r);
+  const sphericity = bartlett(r, n);
+  const enforce = (config.taxonomy as { enforce_adequacy?: boolean }).enforce_adequacy ?? true;
+  if (adequacy.overall < 0.5 || sphericity.p > 0.05) {
+    const msg = `taxonomy: the data are not suitable for factor analysis (KMO ${adequacy.overall.toFixed(2)}, needs >= 0.50; Bartlett p ${sphericity.p.toExponential(2)}, needs <= 0.05): collect more respondents or more varied answers`;
+    if (enforce) throw new Error(`${msg}; set taxonomy.enforce_adequacy: false to proceed anyway`);
+    warnings.push(msg);
+  }
+  const pa = parallelAnalysis({ r, n }, { iter: 20, seed: config.taxonomy.seed, fa: 'fa' });
+  const nfactors = config.taxonomy.factors === 'auto' ? Math.max(1, Math.min(pa.nfact ?? 1, terms.length - 1)) : config.taxonomy.factors;
+  const res: FaResult = fa(r, { nfactors, fm: config.taxonomy.fm, rotate: config.taxonomy.rotate, nObs: n });
+  warnings.push(...res.warnings);
+
+  // Assignment: highest salient loading; other salient loadings are cross-loadings.
+  const threshold = config.taxonomy.threshold;
+  const members: number[][] = Array.from({ length: nfactors }, () => []);
+  const crossLoadings: Array<{ term: string; dimensions: string[] }> = [];
+  const unassigned: string[] = [];
+  res.loadings.forEach((row, i) => {
+    const abs = row.map(Math.abs);
+    const best = abs.indexOf(Math.max(...abs));
+    if (abs[best]! < threshold) {
+      unassigned.push(terms[i]!);
+      return;
+    }
+    members[best]!.push(i);
+    const others = abs.map((a, k) => (k !== best && a >= threshold ? `dim${k + 1}` : '')).filter(Boolean);
+    if (others.length > 0) crossLoadings.push({ term: terms[i]!, dimensions: [`dim${best + 1}`, ...others] });
+  });
+
+  let embedder: ReturnType<typeof createEmbedder> | undefined;
+  try {
+    embedder = createEmbedder(config.embedding);
+  } catch (e) {
+    warnings.push(`subdimensions skipped: ${(e as Error).message}`);
+  }
+  const dimensions: TaxonomyDimension[] = [];
+  const alpha: Record<string, number> = {};
+  let naming: 'judge' | 'top-words' = 'top-words';
+  for (let k = 0; k < nfactors; k++) {
+    const items = [...members[k]!].sort((a, b) => Math.abs(res.loadings[b]![k]!) - Math.abs(res.loadings[a]![k]!));
+    if (items.length === 0) continue;
+    const words = items.map((i) => terms[i]!);
+    const id = `dim${k + 1}`;
+    const named = await nameDimension(engine, words, log);
+    naming = named.by === 'judge' ? 'judge' : naming;
+    dimensions.push({
+      id,
+      label: named.label,
+      definition: named.definition,
+      examples: words.slice(0, 5),
+      parent: null,
+      loadings: Object.fromEntries(items.map((i) => [terms[i]!, res.loadings[i]![k]!])),
+    });
+    if (items.length >= 2) {
+      // Negatively loading words are reversed, as the factor defines them.
+      const keys = items.map((i) => (res.loadings[i]![k]! < 0 ? -1 : 1));
+      try {
+        alpha[id] = cronbachAlpha(data.map((row) => items.map((i) => row[i]!)), { keys }).total.rawAlpha;
+      } catch (e) {
+        warnings.push(`alpha for ${id}: ${(e as Error).message}`);
+      }
+    }
+    if (embedder && words.length >= 4) {
+      try {
+        const vecs = await embedder.embed(words);
+        const tree = agglomerative(vecs.map((v) => Array.from(v)), 'ward', 'euclidean');
+        const labels = cutTree(tree, 2);
+        for (const c of [1, 2]) {
+          const sub = words.filter((_, i) => labels[i] === c);
+          if (sub.length === 0) continue;
+          dimensions.push({
+            id: `${id}.${c}`,
+            label: sub.slice(0, 2).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' / '),
+            definition: `Within ${named.label}: values such as ${sub.slice(0, 4).join(', ')}.`,
+            examples: sub.slice(0, 5),
+            parent: id,
+            loadings: Object.fromEntries(sub.map((w) => [w, res.loadings[terms.indexOf(w)]![k]!])),
+          });
+        }
+      } catch (e) {
+        warnings.push(`subdimensions of ${id} skipped: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  // Validation: EFA on one random half, CFA of that structure on the other.
+  let validation: TaxonomyResult['validation'] = null;
+  const [h1, h2] = splitHalves(n, config.taxonomy.seed);
+  if (h1.length >= 20 && h2.length >= 20) {
+    try {
+      const r1 = correlate(corKind, h1.map((i) => data[i]!), []);
+      const half = fa(r1, { nfactors, fm: config.taxonomy.fm, rotate: config.taxonomy.rotate, nObs: h1.length });
+      const groups: number[][] = Array.from({ length: nfactors }, () => []);
+      half.loadings.forEach((row, i) => {
+        const abs = row.map(Math.abs);
+        const best = abs.indexOf(Math.max(...abs));
+        if (abs[best]! >= threshold) groups[best]!.push(i);
+      });
+      const factors = groups.map((items, k) => ({ name: `F${k + 1}`, items })).filter((f) => f.items.length >= 2);
+      const used = factors.flatMap((f) => f.items).sort((a, b) => a - b);
+      const remap = new Map(used.map((i, j) => [i, j]));
+      const r2full = correlate(corKind, h2.map((i) => data[i]!), []);
+      const r2 = used.map((i) => used.map((j) => r2full[i]![j]!));
+      const fit = cfa(r2, h2.length, { factors: factors.map((f) => ({ name: f.name, items: f.items.map((i) => remap.get(i)!) })), itemNames: used.map((i) => terms[i]!) }).fit;
+      validation = { efa_half: h1.length, cfa_half: h2.length, fit: { chisq: fit.chisq, df: fit.df, p: fit.pValue, cfi: fit.cfi, tli: fit.tli, rmsea: fit.rmsea, rmsea_lower: fit.rmseaLower, rmsea_upper: fit.rmseaUpper, srmr: fit.srmr } };
+    } catch (e) {
+      validation = { efa_half: h1.length, cfa_half: h2.length, fit: null, error: (e as Error).message };
+    }
+  } else warnings.push(`split-half validation skipped: ${n} respondents (needs at least 40)`);
+
+  const system: ValueSystemFile = { name: `${config.name}-taxonomy`, source, dimensions };
+  return {
+    system,
+    source,
+    correlation: corKind,
+    respondents: n,
+    terms,
+    nfactors,
+    kmo: adequacy.overall,
+    bartlett: sphericity,
+    scree: { observed: res.values, parallel: pa.faSimMean },
+    loadings: res.loadings,
+    phi: res.phi,
+    alpha,
+    cross_loadings: crossLoadings,
+    unassigned,
+    naming,
+    validation,
+    warnings,
+  };
+}
+
+export function saveTaxonomy(store: RunStore, result: TaxonomyResult): string {
+  store.ensureSchema('taxonomy', 1, SCHEMA);
+  const insert = store.db.prepare(`INSERT INTO taxonomy_dimensions (id, label, parent, definition, words, loadings) VALUES (?, ?, ?, ?, ?, ?)`);
+  store.db.transaction(() => {
+    store.db.exec('DELETE FROM taxonomy_dimensions');
+    for (const d of result.system.dimensions) insert.run(d.id, d.label, d.parent, d.definition, JSON.stringify(Object.keys(d.loadings)), JSON.stringify(d.loadings));
+  })();
+  store.setMetaJson('taxonomy', result);
+  const file = join(dirname(store.path), 'taxonomy.yaml');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `# Value system discovered by valuelex taxonomy (${result.source}, ${result.correlation} correlations).\n${stringify(result.system)}`);
+  return file;
+}
+
+/** The taxonomy of a run (for projective tests, evaluators and the report), if one was built. */
+export function loadTaxonomy(store: RunStore): TaxonomyResult | undefined {
+  return store.getMetaJson<TaxonomyResult>('taxonomy');
+}
+
+registerReportSection('taxonomy', (store) => {
+  const t = loadTaxonomy(store);
+  if (!t) return undefined;
+  return {
+    taxonomy: {
+      dimensions: t.system.dimensions.map((d) => ({ id: d.id, label: d.label, parent: d.parent, words: Object.keys(d.loadings), loadings: d.loadings, definition: d.definition })),
+      nfactors: t.nfactors,
+      kmo: t.kmo,
+      alpha: t.alpha,
+      source: t.source,
+      correlation: t.correlation,
+      bartlett: t.bartlett,
+      scree: t.scree,
+      validation: t.validation,
+      cross_loadings: t.cross_loadings,
+    },
+  };
+});
+
+export interface TaxonomySummary extends StageSummary {
+  source: string;
+  nfactors: number;
+  dimensions: Array<{ id: string; label: string; words: string[] }>;
+  kmo: number;
+  file: string;
+}
+
+registerStage({
+  name: 'taxonomy',
+  description: 'factor analysis of the ratings (or the elicitation matrix) into a value system',
+  configOf: (config) => ({ taxonomy: config.taxonomy, embedding: config.embedding }),
+  run: async ({ engine, config, log }) => {
+    const result = await buildTaxonomy(engine, config, log);
+    const file = saveTaxonomy(engine.store, result);
+    for (const w of result.warnings) log(`taxonomy: ${w}`);
+    const summary: TaxonomySummary = {
+      source: result.source,
+      nfactors: result.nfactors,
+      kmo: Number(result.kmo.toFixed(3)),
+      dimensions: result.system.dimensions.filter((d) => d.parent === null).map((d) => ({ id: d.id, label: d.label, words: Object.keys(d.loadings).slice(0, 6) })),
+      file,
+    };
+    return summary;
+  },
+  describe: (s) => `taxonomy: ${String(s.nfactors)} dimensions`,
+});
