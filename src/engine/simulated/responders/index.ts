@@ -7,6 +7,9 @@ import { registerSimResponder } from '../registry.js';
 
 // Keep the import referenced so bundlers and linters see it used even before stages register.
 export const register = registerSimResponder;
+// Specific prompts first: a responder that claims broad patterns must not shadow them.
+import { namingResponder } from './naming.js';
+registerSimResponder(namingResponder);
 import { elicitResponder } from './elicit.js';
 registerSimResponder(elicitResponder);
 import { rateResponder } from './rate.js';
