@@ -6,3 +6,4 @@ export { availableStages } from './pipeline.js';
 import './elicit.js';
 import './rate.js';
 import './taxonomy.js';
+import './projective.js';

@@ -10,6 +10,9 @@ export const register = registerSimResponder;
 // Specific prompts first: a responder that claims broad patterns must not shadow them.
 import { namingResponder } from './naming.js';
 registerSimResponder(namingResponder);
+import { projectiveJudgeResponder, projectiveResponder } from './projective.js';
+registerSimResponder(projectiveJudgeResponder);
+registerSimResponder(projectiveResponder);
 import { elicitResponder } from './elicit.js';
 registerSimResponder(elicitResponder);
 import { rateResponder } from './rate.js';
