@@ -52,6 +52,11 @@ export function buildReportModel(store: RunStore, context: ReportContext = {}): 
     const part = s.build(store);
     if (part) Object.assign(model, part);
   }
+  // Provenance: every stage run with the configuration it ran with.
+  const stages = store.db
+    .prepare(`SELECT stage, status, started_at, finished_at, config FROM stage_runs ORDER BY id`)
+    .all() as Array<{ stage: string; status: string; started_at: string; finished_at: string | null; config: string }>;
+  if (stages.length > 0) model.stages = stages;
   return model;
 }
 

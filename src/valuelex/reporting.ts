@@ -4,7 +4,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunStore } from '../store/store.js';
+import { renderHtml } from '../report/html.js';
 import { buildReportModel, type ReportContext } from '../report/model.js';
+import './stages.js';
 
 export interface WrittenReport {
   json?: string;
@@ -17,7 +19,9 @@ export async function writeRunReport(dbPath: string, dir: string, context: Repor
     const model = buildReportModel(store, context);
     const json = join(dir, 'report.json');
     writeFileSync(json, JSON.stringify(model, null, 2));
-    return { json };
+    const html = join(dir, 'report.html');
+    writeFileSync(html, await renderHtml(model));
+    return { json, html };
   } finally {
     store.close();
   }

@@ -7,6 +7,7 @@ import { register as demo } from './demo.js';
 import { register as batch } from './batch.js';
 import { register as lexicon } from './lexicon.js';
 import { register as stats } from './stats.js';
+import { register as report } from './report.js';
 import { register as embed } from './embed.js';
 
 export type RegisterCommand = (program: Command) => void;
@@ -17,5 +18,6 @@ export const commands: RegisterCommand[] = [
   batch,
   lexicon,
   stats,
+  report,
   embed,
 ];

@@ -1,0 +1,167 @@
+/**
+ * The report as one self-contained HTML file: inline CSS, charts rendered server-side by vega-lite
+ * to inline SVG (they print, and open with no network), tables of the same numbers, provenance.
+ * Every piece of text from the run (model names, words, completions) is escaped; the page carries
+ * no script at all, and a CSP forbids one.
+ */
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import type { ReportModel } from './model.js';
+
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+async function chart(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  // Defence in depth: vega escapes text, but nothing executable may survive in any case.
+  return svg.replace(/<script[\s\S]*?<\/script>/gi, '').replace(/\son\w+\s*=/gi, ' data-removed=');
+}
+
+const num = (v: unknown, d = 3): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '');
+
+function table(headers: string[], rows: unknown[][]): string {
+  return `<table><thead><tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${typeof c === 'number' ? escapeHtml(num(c)) : escapeHtml(c)}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+interface LexiconRow { descriptor: string; count: number; models: number }
+interface TaxonomySection {
+  dimensions: Array<{ id: string; label: string; parent: string | null; words: string[]; loadings: Record<string, number>; definition?: string }>;
+  nfactors: number;
+  kmo: number;
+  alpha: Record<string, number>;
+  source?: string;
+  correlation?: string;
+  scree?: { observed: number[]; parallel: number[] | null };
+  validation?: { fit: Record<string, number | null> | null; efa_half: number; cfa_half: number; error?: string } | null;
+}
+interface ProfileRow { model: string; dimension: string; mean: number; ci_low: number; ci_high: number; n: number }
+interface Comparison { tag: string; a: string; b: string; dimension: string; mean_a: number; mean_b: number; cohens_d: number; cliffs_delta: number; p: number; p_holm: number }
+
+export async function renderHtml(model: ReportModel): Promise<string> {
+  const parts: string[] = [];
+  const simulated = (model.simulated_models ?? []).length > 0;
+  parts.push(`<h1>ValueLex report: ${escapeHtml(model.study)}</h1>`);
+  if (simulated) {
+    parts.push(
+      `<p class="banner">SIMULATED: ${escapeHtml((model.simulated_models ?? []).join(', '))} ${(model.simulated_models ?? []).length === 1 ? 'is a' : 'are'} synthetic stand-in model${(model.simulated_models ?? []).length === 1 ? '' : 's'} from the built-in simulated population, not real language models. Their answers illustrate the method only.</p>`,
+    );
+  }
+  parts.push(`<p>Models: ${model.models.map((m) => `<code>${escapeHtml(m)}</code>`).join(', ')}</p>`);
+
+  const lexicon = model.lexicon as LexiconRow[] | undefined;
+  if (lexicon && lexicon.length > 0) {
+    const top = lexicon.slice(0, 30);
+    parts.push('<h2>Value lexicon</h2>');
+    parts.push(
+      await chart({
+        width: 640,
+        height: Math.max(120, 14 * top.length),
+        data: { values: top.map((l) => ({ word: l.descriptor, count: l.count })) },
+        mark: 'bar',
+        encoding: { y: { field: 'word', type: 'nominal', sort: '-x', title: null }, x: { field: 'count', type: 'quantitative', title: 'times named' } },
+      }),
+    );
+    parts.push(table(['descriptor', 'count', 'models'], top.map((l) => [l.descriptor, String(l.count), String(l.models)])));
+  }
+
+  const tax = model.taxonomy as TaxonomySection | undefined;
+  if (tax) {
+    parts.push('<h2>Value taxonomy</h2>');
+    parts.push(`<p>${escapeHtml(tax.nfactors)} dimensions from ${escapeHtml(tax.source ?? '')} (${escapeHtml(tax.correlation ?? '')} correlations); KMO ${escapeHtml(num(tax.kmo, 2))}.</p>`);
+    const roots = tax.dimensions.filter((d) => d.parent === null);
+    parts.push(
+      `<ul class="tree">${roots
+        .map(
+          (d) =>
+            `<li><b>${escapeHtml(d.label)}</b> <span class="muted">(${escapeHtml(d.id)}, alpha ${escapeHtml(num(tax.alpha[d.id], 2))})</span>: ${escapeHtml(d.words.join(', '))}<ul>${tax.dimensions
+              .filter((s) => s.parent === d.id)
+              .map((s) => `<li>${escapeHtml(s.label)}: ${escapeHtml(s.words.join(', '))}</li>`)
+              .join('')}</ul></li>`,
+        )
+        .join('')}</ul>`,
+    );
+    if (tax.scree) {
+      const values = tax.scree.observed.slice(0, 15).flatMap((v, i) => [
+        { k: i + 1, eigenvalue: v, series: 'observed' },
+        ...(tax.scree!.parallel?.[i] !== undefined ? [{ k: i + 1, eigenvalue: tax.scree!.parallel[i]!, series: 'parallel analysis' }] : []),
+      ]);
+      parts.push('<h3>Scree plot</h3>');
+      parts.push(await chart({ width: 480, height: 240, data: { values }, mark: { type: 'line', point: true }, encoding: { x: { field: 'k', type: 'ordinal', title: 'factor' }, y: { field: 'eigenvalue', type: 'quantitative' }, color: { field: 'series', type: 'nominal' } } }));
+    }
+    const cells = roots.flatMap((d) => Object.entries(d.loadings).map(([word, loading]) => ({ word, dimension: d.label, loading })));
+    if (cells.length > 0) {
+      parts.push('<h3>Loadings</h3>');
+      parts.push(
+        await chart({
+          width: 80 * roots.length,
+          height: 14 * cells.length,
+          data: { values: cells },
+          mark: 'rect',
+          encoding: { x: { field: 'dimension', type: 'nominal', title: null }, y: { field: 'word', type: 'nominal', title: null, sort: null }, color: { field: 'loading', type: 'quantitative', scale: { scheme: 'redblue', domain: [-1, 1], reverse: true } } },
+        }),
+      );
+    }
+    const fit = tax.validation?.fit;
+    if (fit) parts.push(`<p>Split-half validation (EFA on ${escapeHtml(tax.validation!.efa_half)} respondents, CFA on ${escapeHtml(tax.validation!.cfa_half)}): CFI ${escapeHtml(num(fit.cfi))}, TLI ${escapeHtml(num(fit.tli))}, RMSEA ${escapeHtml(num(fit.rmsea))} [${escapeHtml(num(fit.rmsea_lower))}, ${escapeHtml(num(fit.rmsea_upper))}], SRMR ${escapeHtml(num(fit.srmr))}.</p>`);
+  }
+
+  const profiles = model.profiles as ProfileRow[] | undefined;
+  if (profiles && profiles.length > 0) {
+    parts.push('<h2>Value profiles (projective tests)</h2>');
+    const dims = (model.profile_dimensions as Array<{ id: string; label: string }> | undefined) ?? [];
+    const labelOf = new Map(dims.map((d) => [d.id, d.label]));
+    const values = profiles.map((p) => ({ ...p, label: labelOf.get(p.dimension) ?? p.dimension }));
+    parts.push(
+      await chart({
+        width: 180,
+        height: 22 * new Set(profiles.map((p) => p.model)).size,
+        data: { values },
+        facet: { column: { field: 'label', type: 'nominal', title: null } },
+        spec: {
+          layer: [
+            { mark: 'bar', encoding: { y: { field: 'model', type: 'nominal', title: null }, x: { field: 'mean', type: 'quantitative', scale: { domain: [-1, 1] }, title: 'mean score' } } },
+            { mark: { type: 'rule', color: 'black' }, encoding: { y: { field: 'model', type: 'nominal' }, x: { field: 'ci_low', type: 'quantitative' }, x2: { field: 'ci_high' } } },
+          ],
+        },
+      } as TopLevelSpec),
+    );
+    parts.push(table(['model', 'dimension', 'mean', '95% low', '95% high', 'items'], values.map((p) => [p.model, p.label, p.mean, p.ci_low, p.ci_high, String(p.n)])));
+    const comparisons = (model.comparisons as Comparison[] | undefined) ?? [];
+    if (comparisons.length > 0) {
+      parts.push('<h3>Group comparisons</h3>');
+      parts.push(table(['tag', 'group a', 'group b', 'dimension', 'mean a', 'mean b', "Cohen's d", "Cliff's delta", 'p', 'p (Holm)'], comparisons.map((c) => [c.tag, c.a, c.b, labelOf.get(c.dimension) ?? c.dimension, c.mean_a, c.mean_b, c.cohens_d, c.cliffs_delta, c.p, c.p_holm])));
+    }
+  }
+
+  parts.push('<h2>Provenance and cost</h2>');
+  parts.push(table(['model', 'requests', 'cached answers', 'errors', 'input tokens', 'output tokens', 'cost (USD)'], model.cost.per_model.map((c) => [c.model, String(c.requests), String(c.cached), String(c.errors), String(c.input_tokens), String(c.output_tokens), c.cost_usd])));
+  const judges = model.judges as Array<Record<string, unknown>> | undefined;
+  if (judges && judges.length > 0) parts.push(`<p>Judge configuration: ${judges.map((j) => `<code>${escapeHtml(JSON.stringify(j))}</code>`).join(' ')}</p>`);
+  const stages = model.stages as Array<{ stage: string; status: string; finished_at: string | null; config: string }> | undefined;
+  if (stages) parts.push(table(['stage', 'status', 'finished', 'configuration'], stages.map((s) => [s.stage, s.status, s.finished_at ?? '', s.config])));
+
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>ValueLex report: ${escapeHtml(model.study)}</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}
+th{background:#f3f3f3}.banner{background:#fff3cd;border:1px solid #e0b400;padding:.8em;font-weight:600}
+.muted{color:#777}code{background:#f5f5f5;padding:0 3px}svg{max-width:100%;height:auto}
+@media print{.banner{border:2px solid #000}}
+</style></head><body>
+${parts.join('\n')}
+</body></html>
+`;
+}
