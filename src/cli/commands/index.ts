@@ -8,6 +8,7 @@ import { register as batch } from './batch.js';
 import { register as lexicon } from './lexicon.js';
 import { register as stats } from './stats.js';
 import { register as report } from './report.js';
+import { register as view } from './view.js';
 import { register as embed } from './embed.js';
 
 export type RegisterCommand = (program: Command) => void;
@@ -19,5 +20,6 @@ export const commands: RegisterCommand[] = [
   lexicon,
   stats,
   report,
+  view,
   embed,
 ];
