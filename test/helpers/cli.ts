@@ -25,7 +25,10 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
 }
 
 /** Async variant, for tests that run a local server in the same process. */
-export function runCliAsync(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; killAfterMs?: number; killSignal?: NodeJS.Signals } = {}): Promise<CliResult> {
+export function runCliAsync(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; killAfterMs?: number; killSignal?: NodeJS.Signals; killWhen?: () => boolean } = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env } });
     let stdout = '';
@@ -33,8 +36,19 @@ export function runCliAsync(args: string[], opts: { cwd?: string; env?: NodeJS.P
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = opts.killAfterMs !== undefined ? setTimeout(() => child.kill(opts.killSignal ?? 'SIGKILL'), opts.killAfterMs) : undefined;
+    // Kill on a condition (e.g. "the server has answered N requests"), which unlike a timer does
+    // not depend on how fast a loaded machine starts the process.
+    const poll = opts.killWhen
+      ? setInterval(() => {
+          if (opts.killWhen!()) {
+            clearInterval(poll);
+            child.kill(opts.killSignal ?? 'SIGKILL');
+          }
+        }, 10)
+      : undefined;
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
+      if (poll) clearInterval(poll);
       resolve({ code, signal, stdout, stderr });
     });
   });

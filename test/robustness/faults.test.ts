@@ -5,7 +5,7 @@
  * with SIGKILL at random points several times. After resuming, the run database must equal one
  * made by an undisturbed run, and no request may be sent again after it was stored.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -32,6 +32,7 @@ function identity(model: string, messages: unknown, prompt: unknown, seed: unkno
 }
 
 function storedIdentities(db: string): Set<string> {
+  if (!existsSync(db)) return new Set();
   const conn = new Database(db, { readonly: true });
   try {
     const rows = conn.prepare(`SELECT model, request FROM requests WHERE status = 'ok'`).all() as Array<{ model: string; request: string }>;
@@ -99,8 +100,14 @@ describe('fault injection and kill/resume through the CLI', () => {
     for (let round = 0; round < 12 && !finished; round++) {
       const storedBefore = round === 0 ? new Set<string>() : storedIdentities(db);
       const logStart = stormy.stats.log.length;
-      const killAfterMs = round < 4 ? 350 + Math.floor(rng.next() * 700) : undefined;
-      const r = await runCliAsync(['run', study, '--stages', 'elicit', '--resume'], { cwd: dir, env, ...(killAfterMs !== undefined ? { killAfterMs, killSignal: 'SIGKILL' as const } : {}) });
+      // Kill after a random number of new answers (not a time: a loaded machine starts slowly).
+      const answeredAtStart = stormy.stats.answered;
+      const killAfterAnswers = round < 4 ? 5 + Math.floor(rng.next() * 30) : undefined;
+      const r = await runCliAsync(['run', study, '--stages', 'elicit', '--resume'], {
+        cwd: dir,
+        env,
+        ...(killAfterAnswers !== undefined ? { killWhen: () => stormy.stats.answered - answeredAtStart >= killAfterAnswers, killSignal: 'SIGKILL' as const } : {}),
+      });
       if (r.signal === 'SIGKILL') kills++;
       else {
         expect(r.stderr, `round ${round}`).not.toMatch(/valuelex: /);
@@ -138,7 +145,7 @@ describe('SIGINT', () => {
     try {
       const dir = mkdtempSync(join(tmpdir(), 'vlx-int-'));
       const study = writeStudy(dir, server, 5000);
-      const first = await runCliAsync(['run', study, '--stages', 'elicit'], { cwd: dir, killAfterMs: 900, killSignal: 'SIGINT' });
+      const first = await runCliAsync(['run', study, '--stages', 'elicit'], { cwd: dir, killWhen: () => server.stats.answered >= 20, killSignal: 'SIGINT' });
       expect(first.code).toBe(130);
       expect(first.stderr).toMatch(/interrupted/);
       const stored = storedIdentities(join(dir, 'run.db'));
