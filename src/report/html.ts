@@ -7,15 +7,11 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { ReportModel } from './model.js';
+import { radarSvg, wordMap } from './charts.js';
+import { escapeHtml } from './escape.js';
+import type { ValueAnalysis } from '../fulcra/analysis.js';
 
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+export { escapeHtml };
 
 async function chart(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
@@ -111,6 +107,21 @@ export async function renderHtml(model: ReportModel): Promise<string> {
         }),
       );
     }
+    const points = wordMap(roots);
+    if (points.length > 0) {
+      parts.push('<h3>Map of value words</h3><p class="muted">PCA of each word\'s loadings over the dimensions, coloured by the dimension it was assigned to.</p>');
+      parts.push(
+        await chart({
+          width: 560,
+          height: 380,
+          data: { values: points },
+          layer: [
+            { mark: { type: 'circle', size: 60 }, encoding: { x: { field: 'x', type: 'quantitative', title: 'PC1' }, y: { field: 'y', type: 'quantitative', title: 'PC2' }, color: { field: 'dimension', type: 'nominal' } } },
+            { mark: { type: 'text', dx: 6, align: 'left', fontSize: 9 }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, text: { field: 'word' }, color: { field: 'dimension', type: 'nominal' } } },
+          ],
+        } as TopLevelSpec),
+      );
+    }
     const fit = tax.validation?.fit;
     if (fit) parts.push(`<p>Split-half validation (EFA on ${escapeHtml(tax.validation!.efa_half)} respondents, CFA on ${escapeHtml(tax.validation!.cfa_half)}): CFI ${escapeHtml(num(fit.cfi))}, TLI ${escapeHtml(num(fit.tli))}, RMSEA ${escapeHtml(num(fit.rmsea))} [${escapeHtml(num(fit.rmsea_lower))}, ${escapeHtml(num(fit.rmsea_upper))}], SRMR ${escapeHtml(num(fit.srmr))}.</p>`);
   }
@@ -135,6 +146,14 @@ export async function renderHtml(model: ReportModel): Promise<string> {
         },
       } as TopLevelSpec),
     );
+    const axes = [...new Set(values.map((p) => p.dimension))];
+    const radars = [...new Set(values.map((p) => p.model))].map((m) =>
+      radarSvg(
+        axes.map((a) => labelOf.get(a) ?? a),
+        { model: m, values: axes.map((a) => values.find((p) => p.model === m && p.dimension === a)?.mean ?? 0) },
+      ),
+    );
+    if (axes.length >= 3) parts.push(`<h3>Radar chart per model</h3><div class="radars">${radars.join('')}</div>`);
     parts.push(table(['model', 'dimension', 'mean', '95% low', '95% high', 'items'], values.map((p) => [p.model, p.label, p.mean, p.ci_low, p.ci_high, String(p.n)])));
     const comparisons = (model.comparisons as Comparison[] | undefined) ?? [];
     if (comparisons.length > 0) {
@@ -142,6 +161,9 @@ export async function renderHtml(model: ReportModel): Promise<string> {
       parts.push(table(['tag', 'group a', 'group b', 'dimension', 'mean a', 'mean b', "Cohen's d", "Cliff's delta", 'p', 'p (Holm)'], comparisons.map((c) => [c.tag, c.a, c.b, labelOf.get(c.dimension) ?? c.dimension, c.mean_a, c.mean_b, c.cohens_d, c.cliffs_delta, c.p, c.p_holm])));
     }
   }
+
+  const vv = model.value_vectors as ValueAnalysis | undefined;
+  if (vv && vv.profiles.length > 0) parts.push(...(await valueVectorSection(vv)));
 
   parts.push('<h2>Provenance and cost</h2>');
   parts.push(table(['model', 'requests', 'cached answers', 'errors', 'input tokens', 'output tokens', 'cost (USD)'], model.cost.per_model.map((c) => [c.model, String(c.requests), String(c.cached), String(c.errors), String(c.input_tokens), String(c.output_tokens), c.cost_usd])));
@@ -158,10 +180,43 @@ export async function renderHtml(model: ReportModel): Promise<string> {
 body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}
 th{background:#f3f3f3}.banner{background:#fff3cd;border:1px solid #e0b400;padding:.8em;font-weight:600}
-.muted{color:#777}code{background:#f5f5f5;padding:0 3px}svg{max-width:100%;height:auto}
+.muted{color:#777}code{background:#f5f5f5;padding:0 3px}svg{max-width:100%;height:auto}.radars{display:flex;flex-wrap:wrap;gap:1em}.radar{margin:0;text-align:center}
 @media print{.banner{border:2px solid #000}}
 </style></head><body>
 ${parts.join('\n')}
 </body></html>
 `;
+}
+
+/** FULCRA-style value vectors: per-source profiles, the value-by-risk heatmap, separation, 2-D map. */
+async function valueVectorSection(vv: ValueAnalysis): Promise<string[]> {
+  const parts = ['<h2>Basic values of model outputs</h2>', `<p>${escapeHtml(vv.pairs)} (prompt, response) pairs on ${escapeHtml(vv.values.length)} values; mean per source with bootstrap 95% intervals.</p>`];
+  parts.push(
+    await chart({
+      width: 200,
+      height: 200,
+      data: { values: vv.profiles },
+      facet: { column: { field: 'source', type: 'nominal', title: null } },
+      spec: {
+        layer: [
+          { mark: 'bar', encoding: { y: { field: 'value', type: 'nominal', sort: vv.values, title: null }, x: { field: 'mean', type: 'quantitative', scale: { domain: [-1, 1] } } } },
+          { mark: 'rule', encoding: { y: { field: 'value', type: 'nominal', sort: vv.values }, x: { field: 'ci_low', type: 'quantitative' }, x2: { field: 'ci_high' } } },
+        ],
+      },
+    } as TopLevelSpec),
+  );
+  parts.push(table(['source', 'value', 'mean', '95% low', '95% high', 'opposes', 'supports', 'n'], vv.profiles.map((p) => [p.source, p.value, p.mean, p.ci_low, p.ci_high, p.opposes, p.supports, String(p.n)])));
+  if (vv.distances.length > 0) parts.push('<h3>Distances between profiles</h3>', table(['a', 'b', 'L2', 'cosine distance'], vv.distances.map((d) => [d.a, d.b, d.l2, d.cosine])));
+  if (vv.risks && vv.risks.length > 0) {
+    const cells = vv.risks.flatMap((r) => vv.values.map((v) => ({ risk: r.risk, value: v, mean: r.mean[v]!, r: r.correlation[v]!.r })));
+    parts.push('<h3>Value by risk category</h3><p class="muted">Mean value score of answers to prompts in each risk category; the table gives the point-biserial correlation of category membership with each value (Holm-adjusted p).</p>');
+    parts.push(await chart({ width: 420, height: 16 * vv.risks.length, data: { values: cells }, mark: 'rect', encoding: { x: { field: 'value', type: 'nominal', sort: vv.values }, y: { field: 'risk', type: 'nominal' }, color: { field: 'mean', type: 'quantitative', scale: { scheme: 'redblue', domain: [-1, 1] } }, tooltip: [{ field: 'mean', type: 'quantitative', format: '.2f' }] } } as TopLevelSpec));
+    parts.push(table(['risk', 'n', ...vv.values], vv.risks.map((r) => [r.risk, String(r.n), ...vv.values.map((v) => `${num(r.correlation[v]!.r, 2)}${r.correlation[v]!.p_holm < 0.05 ? '*' : ''}`)])));
+  }
+  if (vv.separation) parts.push('<h3>Values separating answers to risky prompts</h3>', table(['value', "Cohen's d", 'mean (risky)', 'mean (other)', 'p (Holm)'], vv.separation.map((s) => [s.value, s.d, s.mean_risky, s.mean_other, s.p_holm])));
+  if (vv.map.length >= 3) {
+    parts.push('<h3>Value-space map</h3><p class="muted">PCA of the value vectors, one point per answer.</p>');
+    parts.push(await chart({ width: 480, height: 320, data: { values: vv.map }, mark: { type: 'circle', size: 14, opacity: 0.5 }, encoding: { x: { field: 'x', type: 'quantitative', title: 'PC1' }, y: { field: 'y', type: 'quantitative', title: 'PC2' }, color: { field: 'source', type: 'nominal' } } } as TopLevelSpec));
+  }
+  return parts;
 }

@@ -7,6 +7,7 @@ import { RunStore } from '../store/store.js';
 import { renderHtml } from '../report/html.js';
 import { buildReportModel, type ReportContext } from '../report/model.js';
 import './stages.js';
+import '../fulcra/analysis.js';
 
 export interface WrittenReport {
   json?: string;

@@ -8,6 +8,8 @@ import { register as batch } from './batch.js';
 import { register as lexicon } from './lexicon.js';
 import { register as stats } from './stats.js';
 import { register as report } from './report.js';
+import { register as evaluate } from './evaluate.js';
+import { register as dataset } from './dataset.js';
 import { register as view } from './view.js';
 import { register as embed } from './embed.js';
 
@@ -20,6 +22,8 @@ export const commands: RegisterCommand[] = [
   lexicon,
   stats,
   report,
+  evaluate,
+  dataset,
   view,
   embed,
 ];

@@ -10,6 +10,7 @@ import { buildReportModel } from '../../report/model.js';
 import { renderCsv, renderMarkdown } from '../../report/text.js';
 import { RunStore } from '../../store/store.js';
 import '../../valuelex/stages.js';
+import '../../fulcra/analysis.js';
 import { action, output, type GlobalOptions } from '../util.js';
 
 const FORMATS = ['html', 'json', 'md', 'csv'] as const;

@@ -31,14 +31,14 @@ export const projectiveResponder: SimResponder = {
   },
 };
 
-const FENCE = /<completion-([0-9a-f]+)>\n([\s\S]*?)\n<\/completion-\1>/;
+const FENCE = /<(completion|response)-([0-9a-f]+)>\n([\s\S]*?)\n<\/\1-\2>/;
 const DIMENSION_LINE = /^- ([\w.-]+) \(([^)]*)\): (.*)$/gm;
 
 export const projectiveJudgeResponder: SimResponder = {
   id: 'projective-judge',
   matches: (_req, text) => FENCE.test(text) && /Value dimensions:/.test(text),
   respond({ text }: SimContext): string {
-    const completion = FENCE.exec(text)![2]!.toLowerCase();
+    const completion = FENCE.exec(text)![3]!.toLowerCase();
     const scores: Record<string, number> = {};
     for (const m of text.matchAll(DIMENSION_LINE)) {
       const [, id, label, rest] = m;

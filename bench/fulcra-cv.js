@@ -1,0 +1,24 @@
+// Value classifier benchmark (issue 5): 5-fold cross-validated per-value macro-F1 and Cohen's kappa
+// of the embedding classifier (GloVe features) against the two baselines (majority class;
+// bag-of-words logistic regression) on the 1,296 real FULCRA pairs of ../shared/data (provenance in
+// its README), or on the shipped test excerpt when that folder is absent.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { GloveEmbedder } from '../dist/embed/glove.js';
+import { crossValidate } from '../dist/fulcra/classifier.js';
+import { readPairs, SCHWARTZ_VALUES } from '../dist/fulcra/dataset.js';
+
+const shared = fileURLToPath(new URL('../../shared/data/fulcra/trustworthy_dev.jsonl', import.meta.url));
+const file = process.argv[2] ?? (existsSync(shared) ? shared : fileURLToPath(new URL('../test/fixtures/fulcra/trustworthy_excerpt.jsonl', import.meta.url)));
+const { pairs } = await readPairs(file);
+console.log(`${pairs.length} labeled pairs from ${file}; 5-fold CV, folds stratified on the label vector, out-of-fold predictions pooled`);
+const results = [];
+for (const method of ['majority', 'bow', 'classifier']) {
+  const t0 = performance.now();
+  const r = await crossValidate(pairs, SCHWARTZ_VALUES, method, { folds: 5, seed: 1, embedder: new GloveEmbedder() });
+  results.push({ ...r, seconds: (performance.now() - t0) / 1000 });
+}
+console.log(`${'value'.padEnd(16)}${results.map((r) => `${r.method} F1`.padStart(16) + `${r.method} k`.padStart(15)).join('')}`);
+for (const v of SCHWARTZ_VALUES) console.log(v.padEnd(16) + results.map((r) => r.per_value[v].macro_f1.toFixed(3).padStart(16) + (r.per_value[v].kappa ?? 0).toFixed(3).padStart(15)).join(''));
+console.log('mean'.padEnd(16) + results.map((r) => r.mean_macro_f1.toFixed(3).padStart(16) + r.mean_kappa.toFixed(3).padStart(15)).join(''));
+for (const r of results) console.log(`${r.method}: exact match ${r.exact_match.toFixed(3)}, ${r.seconds.toFixed(1)} s`);

@@ -1,0 +1,277 @@
+/**
+ * Value evaluation on the command line:
+ *  - `valuelex evaluate --input pairs.jsonl --evaluator judge|classifier:model.json|ensemble --out out.jsonl`
+ *  - `valuelex train-evaluator --train train.jsonl [--test test.jsonl] --out model.json [--cv 5]`
+ *  - `valuelex value-profiles --input pairs.jsonl [--store run.db]`
+ * Inputs are the value-pairs JSONL contract or FULCRA's native formats. `evaluate` is resumable:
+ * ids already in --out are kept and skipped, and judge answers are cached in --store; the value
+ * analysis of everything in --out is saved to --store for `valuelex report`.
+ */
+import type { Command } from 'commander';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { InputError } from '../../config/load.js';
+import type { ModelConfigInput } from '../../config/schema.js';
+import { createEmbedder } from '../../embed/create.js';
+import type { Embedder } from '../../embed/types.js';
+import { analyseValues, saveValueAnalysis, type ValueAnalysis } from '../../fulcra/analysis.js';
+import { crossValidate, parseClassifier, trainBagOfWords, trainClassifier, type ClassifierFile, type CvResult } from '../../fulcra/classifier.js';
+import { readPairs, SCHWARTZ_VALUES, type ValuePair } from '../../fulcra/dataset.js';
+import { classifierEvaluator, ensembleEvaluator, evaluatePairs, judgeEngine, judgeEvaluator, scoreAgainstLabels, type EvaluatedPair, type EvaluationReport, type ValueEvaluator } from '../../fulcra/evaluate.js';
+import { RunStore } from '../../store/store.js';
+import { resolveValueSystem, type ValueSystem } from '../../valuelex/projective.js';
+import { action, log, output, type GlobalOptions } from '../util.js';
+
+/** `--model provider/model-id` (DESIGN: the same model shape inline as in a study). */
+export function inlineModel(spec: string, baseUrl?: string, apiKeyEnv?: string, role = 'judge'): ModelConfigInput {
+  const slash = spec.indexOf('/');
+  const provider = slash > 0 ? spec.slice(0, slash) : '';
+  if (!['openai', 'anthropic', 'ollama', 'local', 'simulated'].includes(provider)) {
+    throw new InputError(`--model: expected <provider>/<model> with provider openai, anthropic, ollama, local or simulated, got "${spec}"`);
+  }
+  const model = spec.slice(slash + 1);
+  return {
+    name: `${role}-${model.replace(/[^A-Za-z0-9._:@+-]/g, '-')}`,
+    provider: provider as ModelConfigInput['provider'],
+    model,
+    ...(baseUrl ? { base_url: baseUrl } : {}),
+    ...(apiKeyEnv ? { api_key_env: apiKeyEnv } : {}),
+  };
+}
+
+/** `--embedding glove | openai:<model> | ollama:<model>` (or a classifier's recorded embedder id). */
+export function embedderFromSpec(spec: string, baseUrl?: string, apiKeyEnv?: string): Embedder {
+  if (spec === 'glove' || spec.startsWith('glove:')) return createEmbedder({ backend: 'glove' });
+  const m = /^(openai|ollama):(.+)$/.exec(spec);
+  if (!m) throw new InputError(`--embedding: expected glove, openai:<model> or ollama:<model>, got "${spec}"`);
+  return createEmbedder({ backend: m[1] as 'openai' | 'ollama', model: m[2]!, ...(baseUrl ? { base_url: baseUrl } : {}), ...(apiKeyEnv ? { api_key_env: apiKeyEnv } : {}) });
+}
+
+function loadClassifierFile(file: string): ClassifierFile {
+  if (!existsSync(file)) throw new InputError(`${file}: no such classifier file (train one with valuelex train-evaluator)`);
+  return parseClassifier(readFileSync(file, 'utf8'), file);
+}
+
+async function loadPairs(file: string, source?: string): Promise<ValuePair[]> {
+  const { pairs, issues } = await readPairs(file, source ? { source } : {});
+  for (const i of issues.slice(0, 20)) log(`${file}:${i.line}: ${i.message}`);
+  if (issues.length > 20) log(`${file}: ... ${issues.length - 20} more import notes`);
+  return pairs;
+}
+
+function metricsTable(report: Pick<EvaluationReport, 'per_value' | 'exact_match' | 'mae'>): string[] {
+  if (!report.per_value) return [];
+  const lines = ['value            accuracy  macro-F1  kappa'];
+  for (const [k, m] of Object.entries(report.per_value)) lines.push(`${k.padEnd(16)} ${m.accuracy.toFixed(3).padStart(8)}  ${m.macro_f1.toFixed(3).padStart(8)}  ${m.kappa === null ? '   NA' : m.kappa.toFixed(3).padStart(5)}`);
+  lines.push(`exact match ${report.exact_match?.toFixed(3)}; mean absolute error ${report.mae?.toFixed(3)}`);
+  return lines;
+}
+
+function analysisLines(a: ValueAnalysis): string[] {
+  const lines = [`value profiles of ${a.pairs} pairs (mean [95% CI], share opposing):`];
+  for (const p of a.profiles) lines.push(`  ${p.source.padEnd(36)} ${p.value.padEnd(15)} ${p.mean.toFixed(2).padStart(5)} [${p.ci_low.toFixed(2)}, ${p.ci_high.toFixed(2)}]  opposes ${(100 * p.opposes).toFixed(1)}%`);
+  if (a.separation) {
+    lines.push('values separating answers to risky prompts from the others (Cohen d, Holm p):');
+    for (const s of a.separation) lines.push(`  ${s.value.padEnd(15)} d=${s.d.toFixed(2).padStart(5)}  p=${s.p_holm.toExponential(1)}`);
+  }
+  return lines;
+}
+
+interface EvaluateOptions extends GlobalOptions {
+  input: string;
+  evaluator: string;
+  model?: string;
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  classifier?: string;
+  embeddingBaseUrl?: string;
+  embeddingApiKeyEnv?: string;
+  judgeWeight: string;
+  repeats: string;
+  system: string;
+  source?: string;
+  out: string;
+  store: string;
+}
+
+interface TrainOptions extends GlobalOptions {
+  train: string;
+  test?: string;
+  out?: string;
+  features: string;
+  embedding: string;
+  embeddingBaseUrl?: string;
+  embeddingApiKeyEnv?: string;
+  cv?: string;
+  seed: string;
+}
+
+interface ProfilesOptions extends GlobalOptions {
+  input: string[];
+  store?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('evaluate')
+    .description("map (prompt, response) pairs onto a value system (Schwartz's ten by default); metrics when labels are present")
+    .requiredOption('--input <file>', 'JSONL pairs (value-pairs contract or FULCRA native)')
+    .option('--evaluator <kind>', 'judge | classifier:<model.json> | ensemble (needs --model and --classifier)', 'judge')
+    .option('--model <provider/model>', 'the judge model, e.g. openai/gpt-4o-mini')
+    .option('--base-url <url>', 'base URL of the judge server')
+    .option('--api-key-env <name>', 'environment variable holding the judge API key')
+    .option('--classifier <model.json>', 'classifier file for --evaluator ensemble')
+    .option('--embedding-base-url <url>', "base URL of the classifier's embedding server (openai/ollama backends)")
+    .option('--embedding-api-key-env <name>', "environment variable with the embedding server's key")
+    .option('--judge-weight <w>', 'ensemble weight of the judge (the classifier gets 1 - w)', '0.5')
+    .option('--repeats <k>', 'judge each pair k times; the score is the majority', '1')
+    .option('--system <system>', 'value system: schwartz or a value-system file', 'schwartz')
+    .option('--source <name>', 'source model name for FULCRA answer files (default: from the file name)')
+    .requiredOption('--out <file>', 'JSONL output (appended; ids already there are skipped)')
+    .option('--store <file>', 'run database: judge answer cache and the value analysis for the report', 'runs/evaluate/run.db')
+    .option('--json', 'print the metrics as JSON')
+    .action(
+      action(async (opts: EvaluateOptions) => {
+        const kind = opts.evaluator.split(':')[0]!;
+        if (!['judge', 'classifier', 'ensemble'].includes(kind)) throw new InputError(`--evaluator: "${opts.evaluator}" is not one of judge, classifier:<model.json>, ensemble`);
+        if ((kind === 'judge' || kind === 'ensemble') && !opts.model) throw new InputError(`--evaluator ${kind} needs --model <provider>/<model>`);
+        const classifierPath = kind === 'classifier' ? opts.evaluator.slice('classifier:'.length) : kind === 'ensemble' ? opts.classifier : undefined;
+        if (kind !== 'judge' && !classifierPath) throw new InputError(kind === 'classifier' ? '--evaluator classifier:<model.json> needs the model file after the colon' : '--evaluator ensemble needs --classifier <model.json>');
+        const classifier = classifierPath ? loadClassifierFile(classifierPath) : undefined;
+        const embedder = classifier?.features.kind === 'embedding' ? embedderFromSpec(classifier.features.embedder, opts.embeddingBaseUrl, opts.embeddingApiKeyEnv) : undefined;
+        const repeats = Number(opts.repeats);
+        if (!(Number.isInteger(repeats) && repeats >= 1)) throw new InputError(`--repeats must be a positive integer, got "${opts.repeats}"`);
+        const weight = Number(opts.judgeWeight);
+        if (!(weight >= 0 && weight <= 1)) throw new InputError(`--judge-weight must be in [0, 1], got "${opts.judgeWeight}"`);
+
+        const pairs = await loadPairs(opts.input, opts.source);
+        const previous: EvaluatedPair[] = [];
+        if (existsSync(opts.out)) {
+          readFileSync(opts.out, 'utf8').split('\n').forEach((line, i) => {
+            if (!line.trim()) return;
+            try {
+              previous.push(JSON.parse(line) as EvaluatedPair);
+            } catch {
+              throw new InputError(`${opts.out}:${i + 1}: an existing line is not JSON (a run killed mid-write?); delete that line and rerun`);
+            }
+          });
+        }
+        const done = new Set(previous.map((p) => String(p.id)));
+        const todo = pairs.filter((p) => !done.has(p.id));
+        const store = RunStore.open(opts.store);
+        const release = store.acquireRunLock('evaluate');
+        try {
+          const system: ValueSystem = resolveValueSystem(store, opts.system);
+          let evaluator: ValueEvaluator;
+          if (kind === 'classifier') evaluator = classifierEvaluator(classifier!, embedder, classifierPath);
+          else {
+            const { engine, judgeName } = judgeEngine(inlineModel(opts.model!, opts.baseUrl, opts.apiKeyEnv), store, !opts.json);
+            const judge = judgeEvaluator(engine, judgeName, system, { repeats });
+            evaluator = kind === 'ensemble' ? ensembleEvaluator(judge, { model: classifier!, embedder }, weight) : judge;
+          }
+          if (classifier && system.dimensions.some((d) => !classifier.values.includes(d.id))) {
+            throw new InputError(`${classifierPath}: the classifier scores ${classifier.values.join(', ')}, not every value of ${system.name}`);
+          }
+          const { report } = await evaluatePairs(todo, evaluator, system, { onResult: (r) => appendFileSync(opts.out, JSON.stringify(r) + '\n') });
+          // Metrics and analysis cover everything in --out (this run and earlier ones).
+          const all = [...previous, ...readNew(opts.out, previous.length)];
+          const ids = system.dimensions.map((d) => d.id);
+          const metrics = scoreAgainstLabels(all, ids);
+          const analysis = analyseValues(all.map((r) => ({ ...r, values: r.values })), ids);
+          saveValueAnalysis(store, analysis);
+          const summary = { ...report, ...metrics, pairs: pairs.length, evaluated_now: todo.length - report.failed, skipped_already_done: pairs.length - todo.length, store: opts.store };
+          output(opts, summary, () =>
+            [`evaluated ${todo.length - report.failed} pairs with ${report.evaluator} on ${report.system} (${pairs.length - todo.length} already in ${opts.out}; ${report.failed} failed)`, ...metricsTable(metrics), `value analysis saved to ${opts.store} (valuelex report ${opts.store})`].join('\n'),
+          );
+        } finally {
+          release();
+          store.close();
+        }
+      }),
+    );
+
+  program
+    .command('train-evaluator')
+    .description('train the value classifier (softmax regression per value on text embeddings); --cv compares it with the baselines')
+    .requiredOption('--train <file>', 'labeled JSONL pairs (value-pairs contract or FULCRA native)')
+    .option('--test <file>', 'held-out labeled pairs to report metrics on')
+    .option('--out <model.json>', 'where to save the trained model')
+    .option('--features <kind>', 'embedding (the classifier) | bow (the bag-of-words baseline)', 'embedding')
+    .option('--embedding <backend>', 'glove | openai:<model> | ollama:<model>', 'glove')
+    .option('--embedding-base-url <url>', 'base URL of the embedding server')
+    .option('--embedding-api-key-env <name>', "environment variable with the embedding server's key")
+    .option('--cv <k>', 'k-fold cross-validation of the classifier against the majority and bag-of-words baselines')
+    .option('--seed <n>', 'seed of the folds', '1')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(async (opts: TrainOptions) => {
+        if (!['embedding', 'bow'].includes(opts.features)) throw new InputError(`--features: expected embedding or bow, got "${opts.features}"`);
+        if (!opts.out && !opts.cv) throw new InputError('train-evaluator needs --out <model.json>, --cv <k>, or both');
+        const train = await loadPairs(opts.train);
+        const values = [...SCHWARTZ_VALUES];
+        const embedder = opts.features === 'embedding' ? embedderFromSpec(opts.embedding, opts.embeddingBaseUrl, opts.embeddingApiKeyEnv) : undefined;
+        const result: { model?: string; test?: ReturnType<typeof scoreAgainstLabels> & { pairs: number }; cv?: CvResult[] } = {};
+        if (opts.cv) {
+          const k = Number(opts.cv);
+          if (!(Number.isInteger(k) && k >= 2)) throw new InputError(`--cv must be an integer >= 2, got "${opts.cv}"`);
+          const seed = Number(opts.seed);
+          result.cv = [];
+          for (const method of ['majority', 'bow', ...(embedder ? (['classifier'] as const) : [])] as const) {
+            log(`cross-validating ${method} (${k} folds)...`);
+            result.cv.push(await crossValidate(train, values, method, { folds: k, seed, ...(embedder ? { embedder } : {}) }));
+          }
+        }
+        if (opts.out) {
+          const model = embedder ? await trainClassifier(train, values, embedder) : trainBagOfWords(train, values);
+          writeFileSync(opts.out, JSON.stringify(model));
+          result.model = opts.out;
+          if (opts.test) {
+            const test = await loadPairs(opts.test);
+            const ev = classifierEvaluator(model, embedder, opts.out);
+            const out = await ev.evaluate(test);
+            const evaluated: EvaluatedPair[] = test.map((p, i) => ({ ...p, ...(p.values ? { labels: p.values } : {}), values: out[i]!.values, evaluator: ev.name }));
+            result.test = { pairs: test.length, ...scoreAgainstLabels(evaluated, values) };
+          }
+        }
+        output(opts, result, () => {
+          const lines: string[] = [];
+          if (result.cv) {
+            lines.push(`${result.cv[0]!.folds}-fold cross-validation (out-of-fold predictions):`, 'method       mean macro-F1  mean kappa  exact match');
+            for (const r of result.cv) lines.push(`${r.method.padEnd(12)} ${r.mean_macro_f1.toFixed(3).padStart(13)}  ${r.mean_kappa.toFixed(3).padStart(10)}  ${r.exact_match.toFixed(3).padStart(11)}`);
+          }
+          if (result.model) lines.push(`model saved to ${result.model}`);
+          if (result.test) lines.push(`held-out test set (${result.test.pairs} pairs):`, ...metricsTable(result.test));
+          return lines.join('\n');
+        });
+      }),
+    );
+
+  program
+    .command('value-profiles')
+    .description('per-source value profiles with intervals, distances, value-by-risk table, from labeled or evaluated pairs')
+    .requiredOption('--input <files...>', 'JSONL pairs (contract, FULCRA native or FULCRA answer files), several allowed')
+    .option('--store <file>', 'run database to save the analysis in, for valuelex report')
+    .option('--json', 'print the analysis as JSON')
+    .action(
+      action(async (opts: ProfilesOptions) => {
+        const pairs: ValuePair[] = [];
+        for (const f of opts.input) pairs.push(...(await loadPairs(f)));
+        if (!pairs.some((p) => p.values)) throw new InputError(`${opts.input.join(', ')}: no pair carries a "values" vector`);
+        const values = [...SCHWARTZ_VALUES];
+        const analysis = analyseValues(pairs, values);
+        if (opts.store) {
+          const store = RunStore.open(opts.store);
+          try {
+            saveValueAnalysis(store, analysis);
+          } finally {
+            store.close();
+          }
+        }
+        output(opts, analysis, () => analysisLines(analysis).join('\n'));
+      }),
+    );
+}
+
+function readNew(file: string, skip: number): EvaluatedPair[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).slice(skip).map((l) => JSON.parse(l) as EvaluatedPair);
+}
