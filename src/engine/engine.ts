@@ -177,6 +177,21 @@ export class Engine {
     return this.config.models;
   }
 
+  /**
+   * Answers used by this engine per stage (sent and from the cache), with their tokens: the cost
+   * of a piece of work however much of it a resumed run found done.
+   */
+  readonly usage = new Map<string, { requests: number; cached: number; input_tokens: number; output_tokens: number }>();
+
+  private tallyUsage(stage: string, cached: boolean, input: number, output: number): void {
+    const u = this.usage.get(stage) ?? { requests: 0, cached: 0, input_tokens: 0, output_tokens: 0 };
+    u.requests++;
+    if (cached) u.cached++;
+    u.input_tokens += input;
+    u.output_tokens += output;
+    this.usage.set(stage, u);
+  }
+
   judgeConfigs(): ModelConfig[] {
     const j = this.config.judge;
     return j === undefined ? [] : Array.isArray(j) ? j : [j];
@@ -252,6 +267,7 @@ export class Engine {
     if (hit) {
       this.store.countCacheHit(req.stage, slot.config.name);
       this.activeProgress?.request('cached');
+      this.tallyUsage(req.stage, true, hit.input_tokens, hit.output_tokens);
       return {
         key,
         model: slot.config.name,
@@ -280,6 +296,7 @@ export class Engine {
     const hit = this.store.getResponse(key);
     if (hit) {
       this.activeProgress?.request('cached');
+      this.tallyUsage(req.stage, true, hit.input_tokens, hit.output_tokens);
       return { key, model: slot.config.name, text: hit.text, cached: true, usage: { input_tokens: hit.input_tokens, output_tokens: hit.output_tokens } };
     }
     const maxRetries = slot.config.max_retries ?? this.backoff.maxRetries;
@@ -309,6 +326,7 @@ export class Engine {
           attempts: attempt + 1,
         });
         this.activeProgress?.request('sent');
+        this.tallyUsage(req.stage, false, res.usage.input_tokens, res.usage.output_tokens);
         return {
           key,
           model: slot.config.name,

@@ -38,7 +38,7 @@ export function pairText(p: Pick<ValuePair, 'prompt' | 'response'>): string {
 }
 
 /** A judge model behind the evaluator interface; `engine` owns caching, retries and limits. */
-export function judgeEvaluator(engine: Engine, judgeName: string, system: ValueSystem, settings: JudgeSettings = {}): ValueEvaluator {
+export function judgeEvaluator(engine: Engine, judgeName: string, system: ValueSystem, settings: JudgeSettings = {}, stage = 'evaluate'): ValueEvaluator {
   const judge = engine.config.models.find((m) => m.name === judgeName) ?? engine.judgeConfigs().find((m) => m.name === judgeName);
   if (!judge) throw new Error(`judge "${judgeName}" is not configured`);
   return {
@@ -48,7 +48,7 @@ export function judgeEvaluator(engine: Engine, judgeName: string, system: ValueS
       await engine.map(
         pairs.map((p, i) => ({ p, i })),
         async ({ p, i }) => {
-          const r = await judgeText(engine, judge, system, pairText(p), p.id, { subject: 'response', stage: 'evaluate', settings });
+          const r = await judgeText(engine, judge, system, pairText(p), p.id, { subject: 'response', stage, settings });
           out[i] = r.scores ? { values: { ...r.scores }, judge_config: r.fingerprint } : undefined;
         },
         { label: 'evaluate' },

@@ -10,6 +10,7 @@ import type { ReportModel } from './model.js';
 import { radarSvg, wordMap } from './charts.js';
 import { escapeHtml } from './escape.js';
 import type { ValueAnalysis } from '../fulcra/analysis.js';
+import type { AlignSummary } from '../fulcra/align.js';
 
 export { escapeHtml };
 
@@ -164,6 +165,18 @@ export async function renderHtml(model: ReportModel): Promise<string> {
 
   const vv = model.value_vectors as ValueAnalysis | undefined;
   if (vv && vv.profiles.length > 0) parts.push(...(await valueVectorSection(vv)));
+
+  const align = model.align as AlignSummary[] | undefined;
+  if (align && align.length > 0) {
+    parts.push('<h2>Value alignment</h2><p class="muted">Mean distance of answers to the target value vector before (plain answer) and after each strategy, with the bootstrap 95% interval of the improvement.</p>');
+    const bars = align.flatMap((a) => [
+      { run: `${a.strategy} · ${a.model}`, when: 'before', distance: a.mean_before },
+      { run: `${a.strategy} · ${a.model}`, when: 'after', distance: a.mean_after },
+    ]);
+    parts.push(await chart({ width: 360, height: 24 * bars.length, data: { values: bars }, mark: 'bar', encoding: { y: { field: 'run', type: 'nominal', title: null }, yOffset: { field: 'when' }, x: { field: 'distance', type: 'quantitative' }, color: { field: 'when', type: 'nominal', sort: ['before', 'after'] } } } as TopLevelSpec));
+    parts.push(table(['strategy', 'model', 'evaluator', 'metric', 'prompts', 'before', 'after', 'improvement', '95% low', '95% high', 'requests', 'tokens in', 'tokens out'], align.map((a) => [a.strategy, a.model, a.evaluator, a.metric, String(a.scored), a.mean_before, a.mean_after, a.mean_improvement, a.ci_low, a.ci_high, String(a.cost.requests), String(a.cost.input_tokens), String(a.cost.output_tokens)])));
+    parts.push(`<p>Target: <code>${escapeHtml(JSON.stringify(align[0]!.target))}</code></p>`);
+  }
 
   parts.push('<h2>Provenance and cost</h2>');
   parts.push(table(['model', 'requests', 'cached answers', 'errors', 'input tokens', 'output tokens', 'cost (USD)'], model.cost.per_model.map((c) => [c.model, String(c.requests), String(c.cached), String(c.errors), String(c.input_tokens), String(c.output_tokens), c.cost_usd])));

@@ -8,6 +8,7 @@ import { renderHtml } from '../report/html.js';
 import { buildReportModel, type ReportContext } from '../report/model.js';
 import './stages.js';
 import '../fulcra/analysis.js';
+import '../fulcra/align.js';
 
 export interface WrittenReport {
   json?: string;

@@ -10,6 +10,7 @@ import { register as stats } from './stats.js';
 import { register as report } from './report.js';
 import { register as evaluate } from './evaluate.js';
 import { register as dataset } from './dataset.js';
+import { register as align } from './align.js';
 import { register as view } from './view.js';
 import { register as embed } from './embed.js';
 
@@ -24,6 +25,7 @@ export const commands: RegisterCommand[] = [
   report,
   evaluate,
   dataset,
+  align,
   view,
   embed,
 ];

@@ -11,6 +11,7 @@ import { renderCsv, renderMarkdown } from '../../report/text.js';
 import { RunStore } from '../../store/store.js';
 import '../../valuelex/stages.js';
 import '../../fulcra/analysis.js';
+import '../../fulcra/align.js';
 import { action, output, type GlobalOptions } from '../util.js';
 
 const FORMATS = ['html', 'json', 'md', 'csv'] as const;

@@ -12,6 +12,8 @@ import { namingResponder } from './naming.js';
 registerSimResponder(namingResponder);
 import { projectiveJudgeResponder, projectiveResponder } from './projective.js';
 registerSimResponder(projectiveJudgeResponder);
+import { alignResponder } from './align.js';
+registerSimResponder(alignResponder);
 registerSimResponder(projectiveResponder);
 import { elicitResponder } from './elicit.js';
 registerSimResponder(elicitResponder);
