@@ -121,6 +121,18 @@ export const projectiveConfigSchema = z
     system: z.string().default('taxonomy'),
     temperature: z.number().min(0).max(2).default(1.0),
     max_tokens: z.number().int().positive().default(60),
+    /** Score each completion k times per judge; flip rates per item and dimension are reported. */
+    judge_repeats: z.number().int().min(1).max(20).default(1),
+    /** Bias checks of the judge: dimension order, completion length, self-preference. */
+    judge_checks: z.array(z.enum(['order', 'length', 'self'])).default([]),
+    /** Labeled JSONL (value-pairs contract) to estimate each judge's confusion matrix and correct the profiles. */
+    calibration: z.string().optional(),
+    /** How several judges' scores of one completion combine. */
+    judge_combine: z.enum(['mean', 'majority']).default('mean'),
+    /** JSONL of completions made elsewhere ({model, stem, completion, item?}) to score beside the configured models'. */
+    import: z.string().optional(),
+    /** Replace stored scores made with another judge configuration instead of refusing. */
+    allow_judge_change: z.boolean().default(false),
   })
   .passthrough();
 

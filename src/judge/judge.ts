@@ -6,8 +6,9 @@
  * answer is re-asked by the engine, then recorded as missing). Temperature 0 and a fixed seed by
  * default, and the exact configuration (provider, model, the version string the server reports,
  * temperature, seed, template version, rubric hash) is returned with every score so callers record
- * it. With `repeats` > 1 each text is scored k times (distinct cache entries) and the majority per
- * dimension is the score; the repeats are returned for flip-rate analysis.
+ * it. With `repeats` > 1 each text is scored k times (repeat r with seed + r, so each repeat is its
+ * own reproducible request) and the majority per dimension is the score; the repeats are returned
+ * for flip-rate analysis.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -161,7 +162,7 @@ export async function judgeText(
           { role: 'system', content: prompt.system },
           { role: 'user', content: prompt.user },
         ],
-        params: { temperature: settings.temperature ?? 0, seed: settings.seed ?? 1, max_tokens: 40 + 12 * system.dimensions.length, json_schema: judgeJsonSchema(shown) },
+        params: { temperature: settings.temperature ?? 0, seed: (settings.seed ?? 1) + r, max_tokens: 40 + 12 * system.dimensions.length, json_schema: judgeJsonSchema(shown) },
         ...(r > 0 ? { sample: r } : {}),
       },
       (t) => parseJudgeScores(t, system),

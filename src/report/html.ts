@@ -11,6 +11,7 @@ import { radarSvg, wordMap } from './charts.js';
 import { escapeHtml } from './escape.js';
 import type { ValueAnalysis } from '../fulcra/analysis.js';
 import type { AlignSummary } from '../fulcra/align.js';
+import type { JudgeQuality } from '../valuelex/projective.js';
 
 export { escapeHtml };
 
@@ -163,6 +164,11 @@ export async function renderHtml(model: ReportModel): Promise<string> {
     }
   }
 
+  const retest = model.test_retest as Array<{ model: string; r: number; r_sb: number; n: number }> | undefined;
+  if (retest && retest.length > 0) parts.push('<h3>Test-retest reliability</h3><p class="muted">Item x dimension means of even vs odd samples, correlated; Spearman-Brown corrected to all samples.</p>', table(['model', 'r (halves)', 'r (Spearman-Brown)', 'item x dimension cells'], retest.map((t) => [t.model, t.r, t.r_sb, String(t.n)])));
+  const jq = model.judge_quality as JudgeQuality | undefined;
+  if (jq) parts.push(...judgeQualitySection(jq));
+
   const vv = model.value_vectors as ValueAnalysis | undefined;
   if (vv && vv.profiles.length > 0) parts.push(...(await valueVectorSection(vv)));
 
@@ -230,6 +236,27 @@ async function valueVectorSection(vv: ValueAnalysis): Promise<string[]> {
   if (vv.map.length >= 3) {
     parts.push('<h3>Value-space map</h3><p class="muted">PCA of the value vectors, one point per answer.</p>');
     parts.push(await chart({ width: 480, height: 320, data: { values: vv.map }, mark: { type: 'circle', size: 14, opacity: 0.5 }, encoding: { x: { field: 'x', type: 'quantitative', title: 'PC1' }, y: { field: 'y', type: 'quantitative', title: 'PC2' }, color: { field: 'source', type: 'nominal' } } } as TopLevelSpec));
+  }
+  return parts;
+}
+
+/** The judge as an instrument: stability, bias checks, agreement between judges, calibration. */
+function judgeQualitySection(q: JudgeQuality): string[] {
+  const parts = ['<h3>Judge quality</h3>', `<p>Several judges combined by ${escapeHtml(q.combine)}; each completion scored ${escapeHtml(q.repeats)} time(s) per judge.</p>`];
+  for (const [judge, f] of Object.entries(q.stability ?? {})) {
+    parts.push(`<p>Stability of <code>${escapeHtml(judge)}</code> over ${escapeHtml(q.repeats)} repeats: ${escapeHtml(num(100 * f.overall, 1))}% of scores flip. ${f.unstable_items.length ? `<strong>Unstable items</strong> (flip rate above ${escapeHtml(100 * f.threshold)}%): ${f.unstable_items.map((i) => `<code>${escapeHtml(i)}</code>`).join(', ')}.` : 'No item is unstable.'}</p>`);
+    parts.push(table(['dimension', 'flip rate'], Object.entries(f.per_dimension).map(([d, r]) => [d, r])));
+  }
+  const effects: unknown[][] = [];
+  for (const [judge, e] of Object.entries(q.order ?? {})) for (const [d, x] of Object.entries(e)) effects.push([judge, 'order (reversed dimensions)', d, `shift ${num(x.mean_shift)}, changed ${num(100 * x.changed, 1)}%`, x.d]);
+  for (const [judge, e] of Object.entries(q.length ?? {})) for (const [d, x] of Object.entries(e)) effects.push([judge, 'length (Spearman r)', d, `r ${num(x.r)}, p ${num(x.p)}`, x.r]);
+  for (const [judge, e] of Object.entries(q.self_preference ?? {})) for (const [d, x] of Object.entries(e)) effects.push([judge, 'self-preference', d, `own - others ${num(x.difference)}`, x.d]);
+  if (effects.length) parts.push('<h4>Bias checks</h4>', table(['judge', 'check', 'dimension', 'effect', 'effect size'], effects));
+  if (q.pairwise_kappa?.length) parts.push('<h4>Agreement between judges</h4>', table(['judge a', 'judge b', 'dimension', "Cohen's kappa"], q.pairwise_kappa.map((k) => [k.a, k.b, k.dimension, k.kappa ?? 'NA'])));
+  if (q.calibration) {
+    const c = q.calibration;
+    parts.push(`<h4>Calibration on ${escapeHtml(c.pairs)} labeled pairs</h4>`, table(['judge', 'accuracy'], Object.entries(c.accuracy).map(([j, a]) => [j, a.overall])));
+    parts.push(table(['judge', 'model', 'dimension', 'raw mean', 'corrected mean', '95% low', '95% high', 'n'], c.corrected.map((r) => [r.judge, r.model, r.dimension, r.raw, r.corrected, r.ci_low, r.ci_high, String(r.n)])));
   }
   return parts;
 }

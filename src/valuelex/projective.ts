@@ -9,6 +9,7 @@
  * inter-judge agreement (Krippendorff's alpha) when several judges score.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadConfigFile, InputError } from '../config/load.js';
@@ -17,12 +18,15 @@ import type { Engine } from '../engine/engine.js';
 import { registerReportSection } from '../report/model.js';
 import { krippendorffAlpha } from '../stats/agreement.js';
 import { bootstrapMeanCI } from '../stats/bootstrap.js';
-import { cliffsDelta, cohensD, permutationTest } from '../stats/effects.js';
+import { cliffsDelta, cohensD, correlationTest, permutationTest } from '../stats/effects.js';
 import { pAdjust } from '../stats/multiple.js';
 import type { RunStore } from '../store/store.js';
 import { registerStage, type StageSummary } from './pipeline.js';
 import { loadTaxonomy } from './taxonomy.js';
-import { JUDGE_TEMPLATE_VERSIONS, judgePrompt, judgeText, parseJudgeScores, rubricText } from '../judge/judge.js';
+import { JUDGE_TEMPLATE_VERSIONS, judgeFingerprint, judgePrompt, judgeText, parseJudgeScores, rubricText, sameJudgeConfig, type JudgeFingerprint, type JudgeScores, type JudgeSettings } from '../judge/judge.js';
+import { calibratedMean } from '../judge/calibration.js';
+import { combineJudges, flipRates, kappaOrNull, lengthBias, pairedShift, selfPreference, type CorrelationEffect, type FlipRates, type GroupEffect, type RepeatedScores, type ShiftEffect } from '../judge/checks.js';
+import { readPairs } from '../fulcra/dataset.js';
 
 export const JUDGE_TEMPLATE_VERSION = JUDGE_TEMPLATE_VERSIONS.completion;
 
@@ -87,6 +91,21 @@ CREATE TABLE IF NOT EXISTS projective_scores (
   score INTEGER,                  -- NULL when the judge never gave a valid answer
   judge_config TEXT NOT NULL,     -- provider, model, version, temperature, seed, template, rubric hash
   PRIMARY KEY (completion_id, judge, dimension)
+);
+CREATE TABLE IF NOT EXISTS projective_judge_repeats (
+  completion_id TEXT NOT NULL,
+  judge TEXT NOT NULL,
+  repeat INTEGER NOT NULL,
+  dimension TEXT NOT NULL,
+  score INTEGER,
+  PRIMARY KEY (completion_id, judge, repeat, dimension)
+);
+CREATE TABLE IF NOT EXISTS projective_order_scores (
+  completion_id TEXT NOT NULL,
+  judge TEXT NOT NULL,
+  dimension TEXT NOT NULL,
+  score INTEGER,                  -- the score with the dimensions listed in reverse order
+  PRIMARY KEY (completion_id, judge, dimension)
 );`;
 
 export interface ProfileRow {
@@ -118,25 +137,109 @@ export interface ProjectiveResult {
   comparisons: GroupComparison[];
   agreement: Record<string, number> | null;
   judges: Array<Record<string, unknown>>;
+  judge_quality?: JudgeQuality;
+  /** Test-retest reliability per model (even vs odd samples). */
+  test_retest?: RetestRow[];
+}
+
+export interface JudgeQuality {
+  combine: 'mean' | 'majority';
+  repeats: number;
+  stability?: Record<string, FlipRates>;
+  order?: Record<string, Record<string, ShiftEffect>>;
+  length?: Record<string, Record<string, CorrelationEffect>>;
+  self_preference?: Record<string, Record<string, GroupEffect>>;
+  pairwise_kappa?: Array<{ a: string; b: string; dimension: string; kappa: number | null }>;
+  calibration?: {
+    file: string;
+    pairs: number;
+    /** Per judge: accuracy on the labeled pairs, per dimension and overall (which judge disagrees with labels most). */
+    accuracy: Record<string, { overall: number; per_dimension: Record<string, number> }>;
+    /** Per judge, model and dimension: raw and calibration-corrected means with intervals. */
+    corrected: Array<{ judge: string; model: string; dimension: string; raw: number; corrected: number; ci_low: number; ci_high: number; n: number }>;
+  };
+}
+
+interface ProjectiveJob {
+  model: string;
+  item: { id: string; stem: string };
+  sample: number;
+  /** An imported completion (made elsewhere), scored as it is. */
+  text?: string;
+}
+
+/**
+ * Completions made elsewhere, JSONL `{"model", "stem", "completion", "item"?}` a line: the item is
+ * the bank item with that id or that stem, else an item of its own (`imported-<n>`, one per distinct
+ * stem); repeated (model, item) lines are samples 0, 1, ... in file order.
+ */
+export function readImportedCompletions(file: string, bank: ItemBank, configured: ReadonlySet<string>): ProjectiveJob[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new InputError(`projective.import: cannot read ${file}`);
+  }
+  const byStem = new Map(bank.items.map((i) => [i.stem.trim(), i]));
+  const own = new Map<string, { id: string; stem: string }>();
+  const samples = new Map<string, number>();
+  const jobs: ProjectiveJob[] = [];
+  text.split('\n').forEach((line, n) => {
+    if (!line.trim()) return;
+    let o: { model?: unknown; stem?: unknown; completion?: unknown; item?: unknown };
+    try {
+      o = JSON.parse(line) as typeof o;
+    } catch (e) {
+      throw new InputError(`${file}:${n + 1}: not valid JSON (${(e as Error).message})`);
+    }
+    for (const k of ['model', 'stem', 'completion'] as const) if (typeof o[k] !== 'string' || !(o[k] as string).trim()) throw new InputError(`${file}:${n + 1}: needs a non-empty "${k}" string`);
+    const model = o.model as string;
+    if (configured.has(model)) throw new InputError(`${file}:${n + 1}: model "${model}" is also a configured model; give imported completions their own model name`);
+    const stem = (o.stem as string).trim();
+    let item: { id: string; stem: string } | undefined = typeof o.item === 'string' ? bank.items.find((i) => i.id === o.item) : byStem.get(stem);
+    if (!item) {
+      if (!own.has(stem)) own.set(stem, { id: typeof o.item === 'string' ? o.item : `imported-${own.size + 1}`, stem });
+      item = own.get(stem)!;
+    }
+    const key = `${model}\u0000${item.id}`;
+    const sample = samples.get(key) ?? 0;
+    samples.set(key, sample + 1);
+    jobs.push({ model, item, sample, text: o.completion as string });
+  });
+  if (jobs.length === 0) throw new InputError(`projective.import: ${file} has no completions`);
+  return jobs;
 }
 
 export async function runProjective(engine: Engine, config: StudyConfig, log: (m: string) => void = () => {}): Promise<ProjectiveResult> {
   const store = engine.store;
-  store.ensureSchema('projective', 1, SCHEMA);
+  store.ensureSchema('projective', 2, SCHEMA);
   const judges = engine.judgeConfigs();
   if (judges.length === 0) throw new InputError('projective: scoring needs a judge model; add `judge:` to the study');
   const bank = loadItemBank(config.projective.items as 'default' | string | string[]);
   const system = resolveValueSystem(store, config.projective.system);
   const samples = config.projective.samples;
-  const jobs = config.models.flatMap((m) => bank.items.flatMap((item) => Array.from({ length: samples }, (_, s) => ({ model: m, item, sample: s }))));
+  const generated: ProjectiveJob[] = config.models.flatMap((m) => bank.items.flatMap((item) => Array.from({ length: samples }, (_, s) => ({ model: m.name, item, sample: s }))));
+  const imported = config.projective.import ? readImportedCompletions(config.projective.import, bank, new Set(config.models.map((m) => m.name))) : [];
+  const jobs = [...generated, ...imported];
   const insertCompletion = store.db.prepare(`INSERT OR REPLACE INTO projective_completions (id, model, item, sample, stem, completion, request_key) VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const insertScore = store.db.prepare(`INSERT OR REPLACE INTO projective_scores (completion_id, judge, dimension, score, judge_config) VALUES (?, ?, ?, ?, ?)`);
-  store.db.exec('DELETE FROM projective_scores; DELETE FROM projective_completions;');
+  const insertRepeat = store.db.prepare(`INSERT OR REPLACE INTO projective_judge_repeats (completion_id, judge, repeat, dimension, score) VALUES (?, ?, ?, ?, ?)`);
+  const insertOrder = store.db.prepare(`INSERT OR REPLACE INTO projective_order_scores (completion_id, judge, dimension, score) VALUES (?, ?, ?, ?)`);
+  const settings = { repeats: config.projective.judge_repeats };
+  refuseJudgeChange(store, judges, system, settings, config.projective.allow_judge_change);
+  store.db.exec('DELETE FROM projective_scores; DELETE FROM projective_completions; DELETE FROM projective_judge_repeats; DELETE FROM projective_order_scores;');
+  const reversed = [...system.dimensions].reverse().map((d) => d.id);
   const fingerprints = new Map<string, Record<string, unknown>>();
   await engine.map(
     jobs,
-    async ({ model, item, sample }) => {
-      const id = `${model.name}/${item.id}/s${sample}`;
+    async ({ model: modelName, item, sample, text }) => {
+      const id = `${modelName}/${item.id}/s${sample}`;
+      if (text !== undefined) {
+        insertCompletion.run(id, modelName, item.id, sample, item.stem, text, null);
+        await scoreCompletion(id, text);
+        return;
+      }
+      const model = engine.modelConfig(modelName);
       const res =
         model.kind === 'completion'
           ? await engine.generate({ model: model.name, stage: 'projective', prompt: item.stem, params: { temperature: config.projective.temperature, max_tokens: config.projective.max_tokens, stop: ['\n'] }, sample })
@@ -152,27 +255,100 @@ export async function runProjective(engine: Engine, config: StudyConfig, log: (m
             });
       const completion = model.kind === 'completion' ? `${item.stem} ${res.text.trim()}` : res.text.trim();
       insertCompletion.run(id, model.name, item.id, sample, item.stem, completion, res.key);
-      for (const judge of judges) {
-        const judged = await judgeText(engine, judge, system, completion, id, { subject: 'completion', stage: 'projective-judge' });
-        fingerprints.set(judge.name, { ...judged.fingerprint });
-        store.db.transaction(() => {
-          for (const d of system.dimensions) insertScore.run(id, judge.name, d.id, judged.scores ? judged.scores[d.id]! : null, JSON.stringify(judged.fingerprint));
-        })();
-      }
+      await scoreCompletion(id, completion);
     },
     { label: 'projective' },
   );
+  async function scoreCompletion(id: string, completion: string): Promise<void> {
+      for (const judge of judges) {
+        const judged = await judgeText(engine, judge, system, completion, id, { subject: 'completion', stage: 'projective-judge', settings });
+        const reorder = config.projective.judge_checks.includes('order') ? await judgeText(engine, judge, system, completion, id, { subject: 'completion', stage: 'projective-judge-order', order: reversed }) : undefined;
+        fingerprints.set(judge.name, { ...judged.fingerprint });
+        store.db.transaction(() => {
+          for (const d of system.dimensions) {
+            insertScore.run(id, judge.name, d.id, judged.scores ? judged.scores[d.id]! : null, JSON.stringify(judged.fingerprint));
+            if (judged.repeats.length > 1) judged.repeats.forEach((r, k) => insertRepeat.run(id, judge.name, k, d.id, r ? r[d.id]! : null));
+            if (reorder) insertOrder.run(id, judge.name, d.id, reorder.scores ? reorder.scores[d.id]! : null);
+          }
+        })();
+      }
+  }
   const result = computeProfiles(store, config, system, judges.map((j) => j.name));
   result.judges = [...fingerprints.entries()].map(([name, fp]) => ({ name, ...fp }));
+  const calibration = config.projective.calibration ? await scoreCalibrationSet(engine, judges, system, config.projective.calibration, settings) : undefined;
+  result.judge_quality = judgeQuality(store, config, system, judges, calibration);
   store.setMetaJson('projective', result);
   log(`projective: ${jobs.length} completions scored on ${system.dimensions.length} dimensions of ${system.name}`);
   return result;
 }
 
 export function computeProfiles(store: RunStore, config: StudyConfig, system: ValueSystem, judgeNames: string[]): ProjectiveResult {
+  if (config.projective.judge_combine === 'majority' && judgeNames.length > 1) return computeProfilesFrom(majorityRows(store), config, system, judgeNames, store);
   const rows = store.db
     .prepare(`SELECT c.model, c.item, c.id, s.judge, s.dimension, s.score FROM projective_scores s JOIN projective_completions c ON c.id = s.completion_id WHERE s.score IS NOT NULL`)
-    .all() as Array<{ model: string; item: string; id: string; judge: string; dimension: string; score: number }>;
+    .all() as ScoreRow[];
+  return computeProfilesFrom(rows, config, system, judgeNames, store);
+}
+
+interface ScoreRow {
+  model: string;
+  item: string;
+  id: string;
+  judge: string;
+  dimension: string;
+  score: number;
+}
+
+/** One row per completion and dimension: the majority of the judges' scores (ties -> 0). */
+function majorityRows(store: RunStore): ScoreRow[] {
+  const rows = store.db
+    .prepare(`SELECT c.model, c.item, c.id, s.judge, s.dimension, s.score FROM projective_scores s JOIN projective_completions c ON c.id = s.completion_id WHERE s.score IS NOT NULL`)
+    .all() as ScoreRow[];
+  const by = new Map<string, ScoreRow[]>();
+  for (const r of rows) by.set(`${r.id}\u0000${r.dimension}`, [...(by.get(`${r.id}\u0000${r.dimension}`) ?? []), r]);
+  return [...by.values()].map((rs) => ({ ...rs[0]!, judge: 'majority', score: combineJudges(rs.map((r) => r.score), 'majority') }));
+}
+
+/** Configured models, then models whose completions were imported. */
+function profileModels(store: RunStore, config: StudyConfig): string[] {
+  const names = config.models.map((m) => m.name);
+  for (const r of store.db.prepare('SELECT DISTINCT model FROM projective_completions ORDER BY model').all() as Array<{ model: string }>) if (!names.includes(r.model)) names.push(r.model);
+  return names;
+}
+
+export interface RetestRow {
+  model: string;
+  /** Pearson r between the two halves' item x dimension means (even vs odd samples). */
+  r: number;
+  /** Spearman-Brown corrected to the full number of samples. */
+  r_sb: number;
+  n: number;
+}
+
+/** Test-retest reliability: samples split by parity, item x dimension means correlated across halves. */
+function testRetest(rows: readonly ScoreRow[], store: RunStore, models: readonly string[]): RetestRow[] {
+  const sampleOf = new Map((store.db.prepare('SELECT id, sample FROM projective_completions').all() as Array<{ id: string; sample: number }>).map((r) => [r.id, r.sample]));
+  const out: RetestRow[] = [];
+  for (const m of models) {
+    const halves = [new Map<string, number[]>(), new Map<string, number[]>()];
+    for (const r of rows) {
+      if (r.model !== m) continue;
+      const h = halves[(sampleOf.get(r.id) ?? 0) % 2]!;
+      const k = `${r.item}\u0000${r.dimension}`;
+      h.set(k, [...(h.get(k) ?? []), r.score]);
+    }
+    const keys = [...halves[0]!.keys()].filter((k) => halves[1]!.has(k));
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const a = keys.map((k) => mean(halves[0]!.get(k)!)), b = keys.map((k) => mean(halves[1]!.get(k)!));
+    if (keys.length < 3 || a.every((x) => x === a[0]) || b.every((x) => x === b[0])) continue;
+    const r = correlationTest(a, b).estimate;
+    out.push({ model: m, r, r_sb: (2 * r) / (1 + r), n: keys.length });
+  }
+  return out;
+}
+
+function computeProfilesFrom(rows: ScoreRow[], config: StudyConfig, system: ValueSystem, judgeNames: string[], store: RunStore): ProjectiveResult {
+  const models = profileModels(store, config);
   // Item-level means (over samples and judges) are the units the interval resamples.
   const byModelDimItem = new Map<string, Map<string, number[]>>();
   const byCompletion = new Map<string, number[]>();
@@ -189,14 +365,14 @@ export function computeProfiles(store: RunStore, config: StudyConfig, system: Va
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
   const profiles: ProfileRow[] = [];
   const itemMeans = new Map<string, number[]>();
-  for (const m of config.models) {
+  for (const name of models) {
     for (const d of system.dimensions) {
-      const items = byModelDimItem.get(`${m.name}\u0000${d.id}`);
+      const items = byModelDimItem.get(`${name}\u0000${d.id}`);
       if (!items || items.size === 0) continue;
       const values = [...items.values()].map(mean);
-      itemMeans.set(`${m.name}\u0000${d.id}`, values);
+      itemMeans.set(`${name}\u0000${d.id}`, values);
       const ci = values.length >= 2 ? bootstrapMeanCI(values, { iterations: 2000, level: 0.95, seed: config.seed }) : { lower: values[0]!, upper: values[0]! };
-      profiles.push({ model: m.name, dimension: d.id, mean: mean(values), ci_low: ci.lower, ci_high: ci.upper, n: values.length });
+      profiles.push({ model: name, dimension: d.id, mean: mean(values), ci_low: ci.lower, ci_high: ci.upper, n: values.length });
     }
   }
   // Group comparisons: every tag with exactly two or more groups, pairwise.
@@ -252,7 +428,148 @@ export function computeProfiles(store: RunStore, config: StudyConfig, system: Va
       }
     }
   }
-  return { system: system.name, dimensions: system.dimensions.map((d) => ({ id: d.id, label: d.label })), profiles, comparisons, agreement, judges: [] };
+  return { system: system.name, dimensions: system.dimensions.map((d) => ({ id: d.id, label: d.label })), profiles, comparisons, agreement, judges: [], test_retest: testRetest(rows, store, models) };
+}
+
+/** Refuse to replace stored scores made under another judge configuration, unless allowed. */
+function refuseJudgeChange(store: RunStore, judges: ModelConfig[], system: ValueSystem, settings: JudgeSettings, allow: boolean): void {
+  const stored = store.db.prepare('SELECT DISTINCT judge, judge_config FROM projective_scores').all() as Array<{ judge: string; judge_config: string }>;
+  for (const row of stored) {
+    const judge = judges.find((j) => j.name === row.judge);
+    const old = JSON.parse(row.judge_config) as JudgeFingerprint;
+    const now = judge ? judgeFingerprint(judge, system, undefined, 'completion', settings) : undefined;
+    if (now && sameJudgeConfig(old, now)) continue;
+    if (allow) return;
+    const what = now ? (Object.keys(now) as Array<keyof JudgeFingerprint>).filter((k) => k !== 'model_version' && old[k] !== now[k]).map((k) => `${k} ${JSON.stringify(old[k])} -> ${JSON.stringify(now[k])}`).join(', ') : 'that judge is no longer configured';
+    throw new InputError(`projective: the judge configuration of "${row.judge}" changed since its scores were stored (${what}); old and new scores are not mixed. Set projective.allow_judge_change: true to replace them, or use a new store`);
+  }
+}
+
+interface CalibrationScores {
+  file: string;
+  truth: Map<string, number[]>; // dimension -> labels, in pair order
+  judged: Map<string, Map<string, number[]>>; // judge -> dimension -> judge scores, in pair order
+  pairs: number;
+}
+
+/** Every judge scores the labeled pairs as it scores completions (same rubric, template and repeats). */
+async function scoreCalibrationSet(engine: Engine, judges: ModelConfig[], system: ValueSystem, file: string, settings: JudgeSettings): Promise<CalibrationScores> {
+  const { pairs } = await readPairs(file);
+  const labeled = pairs.filter((p) => p.values && system.dimensions.some((d) => p.values![d.id] !== undefined));
+  if (labeled.length < 5) throw new InputError(`projective.calibration: ${file} has ${labeled.length} pairs labeled on ${system.name}'s dimensions; at least 5 are needed`);
+  const truth = new Map(system.dimensions.map((d) => [d.id, [] as number[]]));
+  const judged = new Map(judges.map((j) => [j.name, new Map(system.dimensions.map((d) => [d.id, [] as number[]]))]));
+  const results = new Map<string, Array<JudgeScores | undefined>>(judges.map((j) => [j.name, new Array(labeled.length)]));
+  await engine.map(
+    judges.flatMap((j) => labeled.map((p, i) => ({ j, p, i }))),
+    async ({ j, p, i }) => {
+      results.get(j.name)![i] = (await judgeText(engine, j, system, p.response, `calibration/${p.id}`, { subject: 'completion', stage: 'projective-calibration', settings })).scores;
+    },
+    { label: 'calibration' },
+  );
+  labeled.forEach((p, i) => {
+    if (judges.some((j) => !results.get(j.name)![i])) return; // unscored by some judge: left out for all
+    for (const d of system.dimensions) {
+      truth.get(d.id)!.push(p.values![d.id] ?? 0);
+      for (const j of judges) judged.get(j.name)!.get(d.id)!.push(results.get(j.name)![i]![d.id]!);
+    }
+  });
+  return { file, truth, judged, pairs: truth.get(system.dimensions[0]!.id)!.length };
+}
+
+function judgeQuality(store: RunStore, config: StudyConfig, system: ValueSystem, judges: ModelConfig[], calibration: CalibrationScores | undefined): JudgeQuality {
+  const q: JudgeQuality = { combine: config.projective.judge_combine, repeats: config.projective.judge_repeats };
+  const rows = store.db
+    .prepare(`SELECT c.model, c.item, c.id, c.completion, s.judge, s.dimension, s.score FROM projective_scores s JOIN projective_completions c ON c.id = s.completion_id WHERE s.score IS NOT NULL`)
+    .all() as Array<ScoreRow & { completion: string }>;
+  const dims = system.dimensions.map((d) => d.id);
+  if (config.projective.judge_repeats > 1) {
+    q.stability = {};
+    const rep = store.db
+      .prepare(`SELECT r.completion_id AS id, c.item, r.judge, r.dimension, r.score FROM projective_judge_repeats r JOIN projective_completions c ON c.id = r.completion_id WHERE r.score IS NOT NULL ORDER BY r.repeat`)
+      .all() as Array<{ id: string; item: string; judge: string; dimension: string; score: number }>;
+    for (const j of judges) {
+      const by = new Map<string, RepeatedScores>();
+      for (const r of rep.filter((x) => x.judge === j.name)) {
+        const k = `${r.id}\u0000${r.dimension}`;
+        if (!by.has(k)) by.set(k, { unit: r.id, item: r.item, dimension: r.dimension, scores: [] });
+        by.get(k)!.scores.push(r.score);
+      }
+      q.stability[j.name] = flipRates([...by.values()]);
+    }
+  }
+  if (config.projective.judge_checks.includes('order')) {
+    q.order = {};
+    const ord = store.db.prepare(`SELECT completion_id AS id, judge, dimension, score FROM projective_order_scores WHERE score IS NOT NULL`).all() as Array<{ id: string; judge: string; dimension: string; score: number }>;
+    const original = new Map(rows.map((r) => [`${r.id}\u0000${r.judge}\u0000${r.dimension}`, r.score]));
+    for (const j of judges) {
+      q.order[j.name] = {};
+      for (const d of dims) {
+        const pairs = ord.filter((o) => o.judge === j.name && o.dimension === d && original.has(`${o.id}\u0000${j.name}\u0000${d}`));
+        q.order[j.name]![d] = pairedShift(pairs.map((o) => original.get(`${o.id}\u0000${j.name}\u0000${d}`)!), pairs.map((o) => o.score));
+      }
+    }
+  }
+  if (config.projective.judge_checks.includes('length')) {
+    q.length = {};
+    for (const j of judges) {
+      q.length[j.name] = {};
+      for (const d of dims) {
+        const rs = rows.filter((r) => r.judge === j.name && r.dimension === d);
+        q.length[j.name]![d] = lengthBias(rs.map((r) => r.completion.length), rs.map((r) => r.score));
+      }
+    }
+  }
+  if (config.projective.judge_checks.includes('self')) {
+    q.self_preference = {};
+    const base = (m: string): string => m.replace(/\+[\w-]+$/, '');
+    for (const j of judges) {
+      const own = new Set(config.models.filter((m) => m.provider === j.provider && base(m.model) === base(j.model)).map((m) => m.name));
+      if (own.size === 0) continue;
+      q.self_preference[j.name] = {};
+      for (const d of dims) {
+        const rs = rows.filter((r) => r.judge === j.name && r.dimension === d);
+        q.self_preference[j.name]![d] = selfPreference(rs.filter((r) => own.has(r.model)).map((r) => r.score), rs.filter((r) => !own.has(r.model)).map((r) => r.score));
+      }
+    }
+  }
+  if (judges.length >= 2) {
+    q.pairwise_kappa = [];
+    const score = new Map(rows.map((r) => [`${r.id}\u0000${r.judge}\u0000${r.dimension}`, r.score]));
+    const ids = [...new Set(rows.map((r) => r.id))];
+    for (let a = 0; a < judges.length; a++) {
+      for (let b = a + 1; b < judges.length; b++) {
+        for (const d of dims) {
+          const both = ids.filter((id) => score.has(`${id}\u0000${judges[a]!.name}\u0000${d}`) && score.has(`${id}\u0000${judges[b]!.name}\u0000${d}`));
+          q.pairwise_kappa.push({ a: judges[a]!.name, b: judges[b]!.name, dimension: d, kappa: both.length ? kappaOrNull(both.map((id) => score.get(`${id}\u0000${judges[a]!.name}\u0000${d}`)!), both.map((id) => score.get(`${id}\u0000${judges[b]!.name}\u0000${d}`)!)) : null });
+        }
+      }
+    }
+  }
+  if (calibration && calibration.pairs > 0) {
+    const accuracy: Record<string, { overall: number; per_dimension: Record<string, number> }> = {};
+    const corrected: NonNullable<JudgeQuality['calibration']>['corrected'] = [];
+    for (const j of judges) {
+      const per_dimension: Record<string, number> = {};
+      let hits = 0, total = 0;
+      for (const d of dims) {
+        const t = calibration.truth.get(d)!, s = calibration.judged.get(j.name)!.get(d)!;
+        const ok = t.filter((x, i) => Math.round(x) === s[i]).length;
+        per_dimension[d] = ok / t.length;
+        hits += ok;
+        total += t.length;
+        for (const name of profileModels(store, config)) {
+          const scores = rows.filter((r) => r.judge === j.name && r.dimension === d && r.model === name).map((r) => r.score);
+          if (scores.length === 0) continue;
+          const c = calibratedMean(scores, { truth: t, judged: s }, { iterations: 500, seed: config.seed });
+          corrected.push({ judge: j.name, model: name, dimension: d, raw: c.raw, corrected: c.corrected, ci_low: c.ci_low, ci_high: c.ci_high, n: scores.length });
+        }
+      }
+      accuracy[j.name] = { overall: hits / total, per_dimension };
+    }
+    q.calibration = { file: calibration.file, pairs: calibration.pairs, accuracy, corrected };
+  }
+  return q;
 }
 
 export function loadProfiles(store: RunStore): ProfileRow[] {
@@ -262,7 +579,7 @@ export function loadProfiles(store: RunStore): ProfileRow[] {
 registerReportSection('profiles', (store) => {
   const p = store.getMetaJson<ProjectiveResult>('projective');
   if (!p) return undefined;
-  return { profiles: p.profiles, profile_system: p.system, profile_dimensions: p.dimensions, comparisons: p.comparisons, judge_agreement: p.agreement, judges: p.judges };
+  return { profiles: p.profiles, profile_system: p.system, profile_dimensions: p.dimensions, comparisons: p.comparisons, judge_agreement: p.agreement, judges: p.judges, ...(p.judge_quality ? { judge_quality: p.judge_quality } : {}), ...(p.test_retest ? { test_retest: p.test_retest } : {}) };
 });
 
 registerStage({

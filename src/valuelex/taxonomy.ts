@@ -13,6 +13,8 @@ import { stringify } from 'yaml';
 import { z } from 'zod';
 import type { StudyConfig } from '../config/schema.js';
 import type { Engine } from '../engine/engine.js';
+import type { JudgeFingerprint } from '../judge/judge.js';
+import { nameWithJudge } from '../judge/naming.js';
 import { rngFor } from '../engine/simulated/population.js';
 import { createEmbedder } from '../embed/create.js';
 import { registerReportSection } from '../report/model.js';
@@ -62,6 +64,8 @@ export interface TaxonomyResult {
   cross_loadings: Array<{ term: string; dimensions: string[] }>;
   unassigned: string[];
   naming: 'judge' | 'top-words';
+  /** The judge configuration that named the dimensions (when a judge did). */
+  naming_judge?: JudgeFingerprint;
   validation: { efa_half: number; cfa_half: number; fit: Record<string, number | null> | null; error?: string } | null;
   warnings: string[];
 }
@@ -107,9 +111,7 @@ function usableColumns(data: (number | null)[][], terms: string[]): { data: (num
   return { data: data.map((row) => keep.map((j) => row[j]!)), terms: keep.map((j) => terms[j]!), dropped };
 }
 
-const namingSchema = z.object({ name: z.string().min(2).max(60), definition: z.string().min(5).max(400) });
-
-async function nameDimension(engine: Engine, words: string[], log: (m: string) => void): Promise<{ label: string; definition: string; by: 'judge' | 'top-words' }> {
+async function nameDimension(engine: Engine, words: string[], log: (m: string) => void): Promise<{ label: string; definition: string; by: 'judge' | 'top-words'; fingerprint?: JudgeFingerprint }> {
   const fallback = {
     label: words.slice(0, 3).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' / '),
     definition: `Values such as ${words.slice(0, 5).join(', ')}.`,
@@ -117,26 +119,13 @@ async function nameDimension(engine: Engine, words: string[], log: (m: string) =
   };
   const judge = engine.judgeConfigs()[0];
   if (!judge) return fallback;
-  const res = await engine.generateParsed(
-    {
-      model: judge.name,
-      stage: 'taxonomy-naming',
-      messages: [
-        { role: 'system', content: 'You name dimensions of a value system found by factor analysis. Reply with JSON only.' },
-        {
-          role: 'user',
-          content: `These value words load together on one factor, strongest first: ${JSON.stringify(words.slice(0, 10))}.\nGive the dimension a short name (1-3 words) and a one-sentence definition. Answer as JSON: {"name": "...", "definition": "..."}`,
-        },
-      ],
-      params: { temperature: 0, seed: 1, max_tokens: 120, json_schema: { type: 'object', properties: { name: { type: 'string' }, definition: { type: 'string' } }, required: ['name', 'definition'] } },
-    },
-    (text) => namingSchema.parse(JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1))),
-  ).catch((e: Error) => ({ value: undefined, error: e.message }));
-  if (!res.value) {
-    log(`taxonomy: judge naming failed (${'error' in res ? String(res.error) : 'no answer'}); using the top words`);
+  try {
+    const named = await nameWithJudge(engine, judge, words);
+    return { label: named.label, definition: named.definition, by: 'judge', fingerprint: named.fingerprint };
+  } catch (e) {
+    log(`taxonomy: judge naming failed (${(e as Error).message}); using the top words`);
     return fallback;
   }
-  return { label: res.value.name, definition: res.value.definition, by: 'judge' };
 }
 
 function splitHalves(n: number, seed: number): [number[], number[]] {
@@ -215,6 +204,7 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
   const dimensions: TaxonomyDimension[] = [];
   const alpha: Record<string, number> = {};
   let naming: 'judge' | 'top-words' = 'top-words';
+  let namingJudge: JudgeFingerprint | undefined;
   for (let k = 0; k < nfactors; k++) {
     const items = [...members[k]!].sort((a, b) => Math.abs(res.loadings[b]![k]!) - Math.abs(res.loadings[a]![k]!));
     if (items.length === 0) continue;
@@ -222,6 +212,7 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
     const id = `dim${k + 1}`;
     const named = await nameDimension(engine, words, log);
     naming = named.by === 'judge' ? 'judge' : naming;
+    if (named.fingerprint) namingJudge = named.fingerprint;
     dimensions.push({
       id,
       label: named.label,
@@ -304,6 +295,7 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
     cross_loadings: crossLoadings,
     unassigned,
     naming,
+    ...(namingJudge ? { naming_judge: namingJudge } : {}),
     validation,
     warnings,
   };

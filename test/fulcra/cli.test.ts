@@ -57,11 +57,22 @@ describe('valuelex evaluate with a judge on a local OpenAI-protocol server', () 
     expect(JSON.parse(again.stdout)).toMatchObject({ skipped_already_done: 4, evaluated_now: 0 });
     expect(lines(join(dir, 'out.jsonl'))).toHaveLength(4);
 
+    // Another judge on the same output: refused unless allowed, so old and new scores do not mix.
+    writeFileSync(join(dir, 'pairs.jsonl'), readFileSync(join(dir, 'pairs.jsonl'), 'utf8') + JSON.stringify({ id: 'e', prompt: 'x', response: 'Safety first.' }) + '\n');
+    const other = args.map((a) => (a === 'openai/sim/sim-cirrus-7b-rlhf' ? 'openai/sim/sim-atlas-8b-rlhf' : a));
+    const refused = await runCliAsync(other, { cwd: dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/another judge configuration \(model "sim\/sim-cirrus-7b-rlhf" -> "sim\/sim-atlas-8b-rlhf"\)/);
+    expect(lines(join(dir, 'out.jsonl'))).toHaveLength(4);
+    const allowed = await runCliAsync([...other, '--allow-judge-change'], { cwd: dir });
+    expect(allowed.code).toBe(0);
+    expect(lines(join(dir, 'out.jsonl'))).toHaveLength(5);
+
     // A killed run's half-written last line is named, not silently dropped.
     writeFileSync(join(dir, 'out.jsonl'), readFileSync(join(dir, 'out.jsonl'), 'utf8') + '{"id": "e", "prom');
     const broken = await runCliAsync(args, { cwd: dir });
     expect(broken.code).toBe(2);
-    expect(broken.stderr).toMatch(/out\.jsonl:5: an existing line is not JSON/);
+    expect(broken.stderr).toMatch(/out\.jsonl:6: an existing line is not JSON/);
   }, 60_000);
 });
 

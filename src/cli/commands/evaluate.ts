@@ -17,6 +17,7 @@ import { analyseValues, saveValueAnalysis, type ValueAnalysis } from '../../fulc
 import { crossValidate, parseClassifier, trainBagOfWords, trainClassifier, type ClassifierFile, type CvResult } from '../../fulcra/classifier.js';
 import { readPairs, SCHWARTZ_VALUES, type ValuePair } from '../../fulcra/dataset.js';
 import { classifierEvaluator, ensembleEvaluator, evaluatePairs, judgeEngine, judgeEvaluator, scoreAgainstLabels, type EvaluatedPair, type EvaluationReport, type ValueEvaluator } from '../../fulcra/evaluate.js';
+import { judgeFingerprint, sameJudgeConfig, type JudgeFingerprint } from '../../judge/judge.js';
 import { RunStore } from '../../store/store.js';
 import { resolveValueSystem, type ValueSystem } from '../../valuelex/projective.js';
 import { action, log, output, type GlobalOptions } from '../util.js';
@@ -87,6 +88,7 @@ interface EvaluateOptions extends GlobalOptions {
   embeddingApiKeyEnv?: string;
   judgeWeight: string;
   repeats: string;
+  allowJudgeChange?: boolean;
   system: string;
   source?: string;
   out: string;
@@ -124,6 +126,7 @@ export function register(program: Command): void {
     .option('--embedding-api-key-env <name>', "environment variable with the embedding server's key")
     .option('--judge-weight <w>', 'ensemble weight of the judge (the classifier gets 1 - w)', '0.5')
     .option('--repeats <k>', 'judge each pair k times; the score is the majority', '1')
+    .option('--allow-judge-change', 'append to an --out whose scores came from another judge configuration')
     .option('--system <system>', 'value system: schwartz or a value-system file', 'schwartz')
     .option('--source <name>', 'source model name for FULCRA answer files (default: from the file name)')
     .requiredOption('--out <file>', 'JSONL output (appended; ids already there are skipped)')
@@ -156,15 +159,25 @@ export function register(program: Command): void {
           });
         }
         const done = new Set(previous.map((p) => String(p.id)));
+        const judgeInline = opts.model ? inlineModel(opts.model, opts.baseUrl, opts.apiKeyEnv) : undefined;
         const todo = pairs.filter((p) => !done.has(p.id));
         const store = RunStore.open(opts.store);
         const release = store.acquireRunLock('evaluate');
         try {
           const system: ValueSystem = resolveValueSystem(store, opts.system);
+          if (judgeInline && kind !== 'classifier') {
+            // Old and new judge scores are not mixed in one output unless asked for.
+            const now = judgeFingerprint({ provider: judgeInline.provider ?? 'openai', model: judgeInline.model }, system, undefined, 'response', { repeats });
+            const changed = previous.find((p) => p.judge_config && !sameJudgeConfig(p.judge_config, now));
+            if (changed && !opts.allowJudgeChange) {
+              const diff = (Object.keys(now) as Array<keyof JudgeFingerprint>).filter((k) => k !== 'model_version' && changed.judge_config![k] !== now[k]).map((k) => `${k} ${JSON.stringify(changed.judge_config![k])} -> ${JSON.stringify(now[k])}`).join(', ');
+              throw new InputError(`${opts.out}: its scores were made with another judge configuration (${diff}); use a new --out, or --allow-judge-change to append anyway`);
+            }
+          }
           let evaluator: ValueEvaluator;
           if (kind === 'classifier') evaluator = classifierEvaluator(classifier!, embedder, classifierPath);
           else {
-            const { engine, judgeName } = judgeEngine(inlineModel(opts.model!, opts.baseUrl, opts.apiKeyEnv), store, !opts.json);
+            const { engine, judgeName } = judgeEngine(judgeInline!, store, !opts.json);
             const judge = judgeEvaluator(engine, judgeName, system, { repeats });
             evaluator = kind === 'ensemble' ? ensembleEvaluator(judge, { model: classifier!, embedder }, weight) : judge;
           }

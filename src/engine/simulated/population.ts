@@ -61,7 +61,9 @@ export const DEFAULT_POPULATION: readonly SimModel[] = [
 ];
 
 export function findSimModel(id: string, population: readonly SimModel[] = DEFAULT_POPULATION): SimModel | undefined {
-  const name = id.replace(/^sim\//, '');
+  // `sim/<name>+<variant>` is the same model answering with a behaviour variant (e.g. a noisy or
+  // biased judge, see responders/projective.ts).
+  const name = id.replace(/^sim\//, '').replace(/\+.*$/, '');
   return population.find((m) => m.name === name);
 }
 

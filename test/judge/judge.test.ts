@@ -1,0 +1,151 @@
+/**
+ * The judge as a measured instrument. Pure parts: calibration correction recovers a planted
+ * prevalence, flip rates, combination. End to end against the local model server: simulated judges
+ * that are deterministic, noisy (+noisy), position-biased (+first), length-biased (+long) or
+ * self-preferring (+self); each check must detect what was planted and stay quiet otherwise.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { PLANTED_DIMENSIONS } from '../../src/engine/simulated/population.js';
+import { startSimServer, type SimServer } from '../../src/engine/simulated/server.js';
+import { calibratedMean, confusionRates, correctedDistribution } from '../../src/judge/calibration.js';
+import { combineJudges, flipRates, pairedShift } from '../../src/judge/checks.js';
+import { majorityScores } from '../../src/judge/judge.js';
+import { createRng } from '../../src/stats/rng.js';
+import type { JudgeQuality } from '../../src/valuelex/projective.js';
+import { runCliAsync } from '../helpers/cli.js';
+
+describe('calibration and checks (pure)', () => {
+  it('corrects observed judge scores back to the planted distribution, interval covering it', () => {
+    const rng = createRng(9);
+    const truthP = [0.15, 0.55, 0.3];
+    // Planted judge: calls +1 as 0 two times in five, 0 as +1 one time in fifty, -1 as 0 a fifth.
+    const M = [[0.8, 0.2, 0], [0, 0.98, 0.02], [0, 0.4, 0.6]];
+    const draw = (p: number[]): number => { let u = rng.next(); let k = 0; while (k < 2 && u > p[k]!) u -= p[k++]!; return k - 1; };
+    const judge = (t: number): number => draw(M[t + 1]!);
+    const labeledTruth = Array.from({ length: 600 }, () => draw(truthP));
+    const labeledJudged = labeledTruth.map(judge);
+    const population = Array.from({ length: 3000 }, () => judge(draw(truthP)));
+    const est = confusionRates(labeledTruth, labeledJudged, 0);
+    est.forEach((row, t) => row.forEach((x, j) => expect(x).toBeCloseTo(M[t]![j]!, 1)));
+    const p = correctedDistribution(population, est);
+    p.forEach((x, k) => expect(x).toBeCloseTo(truthP[k]!, 1));
+    const c = calibratedMean(population, { truth: labeledTruth, judged: labeledJudged }, { iterations: 300, seed: 2 });
+    const trueMean = truthP[2]! - truthP[0]!;
+    expect(Math.abs(c.raw - trueMean)).toBeGreaterThan(0.05); // the judge alone is biased
+    expect(Math.abs(c.corrected - trueMean)).toBeLessThan(0.04);
+    expect(c.ci_low).toBeLessThan(trueMean);
+    expect(c.ci_high).toBeGreaterThan(trueMean);
+  });
+
+  it('flip rates, paired shifts and judge combination', () => {
+    const f = flipRates([
+      { unit: 'a', item: 'i1', dimension: 'x', scores: [1, 1, 1] },
+      { unit: 'b', item: 'i1', dimension: 'x', scores: [1, 0, 1] },
+      { unit: 'c', item: 'i2', dimension: 'y', scores: [0, 0, 0] },
+    ]);
+    expect(f.overall).toBeCloseTo(1 / 3, 12);
+    expect(f.per_item).toEqual({ i1: 0.5, i2: 0 });
+    expect(f.unstable_items).toEqual(['i1']);
+    expect(pairedShift([0, 0, 1, 1], [1, 0, 1, 1])).toMatchObject({ mean_shift: 0.25, changed: 0.25 });
+    expect(combineJudges([1, 1, 0], 'majority')).toBe(1);
+    expect(combineJudges([1, -1], 'majority')).toBe(0);
+    expect(combineJudges([1, 0], 'mean')).toBe(0.5);
+    expect(majorityScores([{ a: 1 }, { a: 0 }, undefined, { a: 1 }], { name: 's', dimensions: [{ id: 'a', label: 'A', definition: 'x' }] })).toEqual({ a: 1 });
+  });
+});
+
+describe('judge checks end to end', () => {
+  let server: SimServer;
+  beforeAll(async () => {
+    server = await startSimServer();
+  });
+  afterAll(async () => server.close());
+
+  const SYSTEM = { name: 'planted', dimensions: PLANTED_DIMENSIONS.map((d) => ({ id: d.id, label: d.label, definition: `Values of ${d.label.toLowerCase()}.`, examples: d.words })) };
+
+  function study(dir: string, judges: string[], projective: Record<string, unknown>): string {
+    writeFileSync(join(dir, 'planted.yaml'), stringify(SYSTEM));
+    const models = ['sim-atlas-8b-rlhf', 'sim-boreal-2b-instruct', 'sim-cirrus-7b-rlhf'].map((m) => `  - {name: ${m}, provider: openai, base_url: "${server.url}/v1", model: sim/${m}, concurrency: 8}`).join('\n');
+    const js = judges.map((j) => `  - {name: ${j.replace(/[^a-z0-9]+/gi, '-')}, provider: openai, base_url: "${server.url}/v1", model: sim/${j}}`).join('\n');
+    writeFileSync(join(dir, 'study.yaml'), `name: judge\nstore: run.db\nseed: 3\nmodels:\n${models}\njudge:\n${js}\nprojective: ${JSON.stringify({ samples: 3, system: join(dir, 'planted.yaml'), ...projective })}\n`);
+    return join(dir, 'study.yaml');
+  }
+
+  function quality(dir: string): JudgeQuality {
+    const db = new Database(join(dir, 'run.db'), { readonly: true });
+    const meta = JSON.parse((db.prepare(`SELECT value FROM meta WHERE key = 'projective'`).get() as { value: string }).value) as { judge_quality: JudgeQuality };
+    db.close();
+    return meta.judge_quality;
+  }
+
+  it('stability, order, length and self-preference checks and calibration detect what was planted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vlx-judge-'));
+    // Labeled pairs: value words of one planted dimension (+1) or its negation (-1).
+    const rng = createRng(4);
+    const labeled = Array.from({ length: 60 }, (_, i) => {
+      const d = PLANTED_DIMENSIONS[i % 3]!;
+      const w = d.words[rng.int(d.words.length)]!;
+      const neg = i % 5 === 0;
+      return { id: `L${i}`, prompt: '', response: neg ? `I do not care much about ${w}.` : `I try to act with ${w}.`, values: Object.fromEntries(PLANTED_DIMENSIONS.map((x) => [x.id, x.id === d.id ? (neg ? -1 : 1) : 0])) };
+    });
+    writeFileSync(join(dir, 'labels.jsonl'), labeled.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const judges = ['sim-cirrus-7b-rlhf', 'sim-atlas-8b-rlhf+noisy', 'sim-boreal-2b-instruct+first', 'sim-atlas-1b-instruct+long', 'sim-cirrus-7b-rlhf+self'];
+    const file = study(dir, judges, { judge_repeats: 3, judge_checks: ['order', 'length', 'self'], calibration: join(dir, 'labels.jsonl') });
+    const r = await runCliAsync(['projective', file, '--json'], { cwd: dir });
+    expect(r.stderr).not.toMatch(/valuelex: /);
+    expect(r.code).toBe(0);
+    const q = quality(dir);
+    const name = (j: string): string => j.replace(/[^a-z0-9]+/gi, '-');
+    const [plain, noisy, first, long, self] = judges.map(name) as [string, string, string, string, string];
+
+    // Stability: the deterministic judge never flips; the noisy one often does.
+    expect(q.stability![plain]!.overall).toBe(0);
+    expect(q.stability![noisy]!.overall).toBeGreaterThan(0.2);
+    expect(q.stability![noisy]!.unstable_items.length).toBeGreaterThan(10);
+    // Order: listing the dimensions in reverse takes the position bias off the first dimension.
+    const firstDim = PLANTED_DIMENSIONS[0]!.id, lastDim = PLANTED_DIMENSIONS[2]!.id;
+    expect(q.order![first]![firstDim]!.mean_shift).toBeLessThan(-0.1);
+    expect(q.order![first]![lastDim]!.mean_shift).toBeGreaterThan(0.1);
+    for (const d of PLANTED_DIMENSIONS) expect(q.order![plain]![d.id]!.changed).toBe(0);
+    // Length: the length-biased judge's scores correlate with length more than the plain judge's.
+    for (const d of PLANTED_DIMENSIONS) expect(q.length![long]![d.id]!.r).toBeGreaterThan(q.length![plain]![d.id]!.r + 0.1);
+    // Self-preference: own (cirrus) completions get more than others, beyond what the plain cirrus judge shows.
+    for (const d of PLANTED_DIMENSIONS) expect(q.self_preference![self]![d.id]!.difference).toBeGreaterThan(q.self_preference![plain]![d.id]!.difference + 0.1);
+    // Several judges: kappa of the plain judge with the self judge beats kappa with the noisy one.
+    const kappa = (a: string, b: string, d: string): number => q.pairwise_kappa!.find((k) => ((k.a === a && k.b === b) || (k.a === b && k.b === a)) && k.dimension === d)!.kappa!;
+    for (const d of PLANTED_DIMENSIONS) expect(kappa(plain, self, d.id)).toBeGreaterThan(kappa(plain, noisy, d.id));
+    // Calibration: the noisy judge disagrees with the labels most; correction moves its means toward the plain judge's.
+    const acc = q.calibration!.accuracy;
+    expect(acc[plain]!.overall).toBe(1);
+    expect(acc[noisy]!.overall).toBeLessThan(0.95);
+    // The position-biased judge is wrong where its bias acts: on the first-listed dimension.
+    expect(acc[first]!.per_dimension[firstDim]!).toBeLessThan(acc[first]!.per_dimension[lastDim]! - 0.1);
+    const rows = q.calibration!.corrected;
+    let closer = 0, total = 0;
+    for (const row of rows.filter((x) => x.judge === noisy)) {
+      const ref = rows.find((x) => x.judge === plain && x.model === row.model && x.dimension === row.dimension)!;
+      total++;
+      if (Math.abs(row.corrected - ref.raw) < Math.abs(row.raw - ref.raw)) closer++;
+    }
+    expect(closer).toBeGreaterThanOrEqual(total - 2);
+
+    // Changing the judge configuration: refused unless allowed.
+    writeFileSync(join(dir, 'planted.yaml'), stringify({ ...SYSTEM, dimensions: SYSTEM.dimensions.map((d) => ({ ...d, definition: `${d.definition} Revised.` })) }));
+    const again = await runCliAsync(['projective', file], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/judge configuration of ".*" changed since its scores were stored \(rubric_hash/);
+    const allowed = study(dir, [judges[0]!], { allow_judge_change: true });
+    writeFileSync(join(dir, 'planted.yaml'), stringify({ ...SYSTEM, dimensions: SYSTEM.dimensions.map((d) => ({ ...d, definition: `${d.definition} Revised.` })) }));
+    const ok = await runCliAsync(['projective', allowed], { cwd: dir });
+    expect(ok.stderr).not.toMatch(/valuelex: /);
+    expect(ok.code).toBe(0);
+    // The report shows the judge quality section with unstable items marked.
+    const rep = await runCliAsync(['report', 'run.db', '--format', 'json'], { cwd: dir });
+    expect(JSON.parse(rep.stdout)).toHaveProperty('judge_quality');
+  }, 240_000);
+});
