@@ -111,6 +111,10 @@ export const taxonomyConfigSchema = z
     cor: z.enum(['auto', 'pearson', 'polychoric', 'tetrachoric']).default('auto'),
     threshold: z.number().min(0).max(1).default(0.3),
     seed: z.number().int().default(1),
+    /** Refuse data unfit for factor analysis (KMO < .5 or Bartlett p > .05); false only warns. */
+    enforce_adequacy: z.boolean().default(true),
+    /** Another value system file with loadings (e.g. an earlier taxonomy.yaml) to compare by Tucker congruence. */
+    compare: z.string().optional(),
   })
   .passthrough();
 

@@ -124,6 +124,12 @@ export async function renderHtml(model: ReportModel): Promise<string> {
         } as TopLevelSpec),
       );
     }
+    const tq = tax as unknown as { alpha?: Record<string, number>; omega?: Record<string, number>; schwartz_overlap?: Array<{ dimension: string; top: string; share: number }>; comparison?: { file: string; shared_terms: number; pairs: Array<{ dimension: string; other: string; congruence: number }> } };
+    if (tq.alpha && Object.keys(tq.alpha).length > 0) {
+      parts.push('<h3>Reliability and overlap with Schwartz</h3>');
+      parts.push(table(['dimension', "Cronbach's alpha", "McDonald's omega", 'nearest Schwartz value (share of words)'], Object.keys(tq.alpha).map((d) => { const o = tq.schwartz_overlap?.find((x) => x.dimension === d); return [d, tq.alpha![d], tq.omega?.[d] ?? '', o ? `${o.top} (${num(100 * o.share, 0)}%)` : '']; })));
+    }
+    if (tq.comparison) parts.push(`<p>Tucker congruence with <code>${escapeHtml(tq.comparison.file)}</code> on ${escapeHtml(tq.comparison.shared_terms)} shared words:</p>`, table(['dimension', 'matched dimension', 'congruence'], tq.comparison.pairs.map((p) => [p.dimension, p.other, p.congruence])));
     const fit = tax.validation?.fit;
     if (fit) parts.push(`<p>Split-half validation (EFA on ${escapeHtml(tax.validation!.efa_half)} respondents, CFA on ${escapeHtml(tax.validation!.cfa_half)}): CFI ${escapeHtml(num(fit.cfi))}, TLI ${escapeHtml(num(fit.tli))}, RMSEA ${escapeHtml(num(fit.rmsea))} [${escapeHtml(num(fit.rmsea_lower))}, ${escapeHtml(num(fit.rmsea_upper))}], SRMR ${escapeHtml(num(fit.srmr))}.</p>`);
   }

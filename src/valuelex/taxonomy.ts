@@ -9,6 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import type { StudyConfig } from '../config/schema.js';
@@ -26,6 +27,9 @@ import { fa, type FaResult } from '../stats/efa.js';
 import { parallelAnalysis } from '../stats/parallel.js';
 import { polychoric, tetrachoric } from '../stats/polychoric.js';
 import { cronbachAlpha } from '../stats/reliability.js';
+import { factorCongruence, matchFactors } from '../stats/congruence.js';
+import { loadConfigFile, InputError } from '../config/load.js';
+import type { Embedder } from '../embed/types.js';
 import type { RunStore } from '../store/store.js';
 import { respondentTermMatrix } from './lexicon.js';
 import { registerStage, type StageSummary } from './pipeline.js';
@@ -61,6 +65,12 @@ export interface TaxonomyResult {
   loadings: number[][];
   phi: number[][] | null;
   alpha: Record<string, number>;
+  /** McDonald's omega (total) per dimension with at least three words. */
+  omega: Record<string, number>;
+  /** Which of Schwartz's values each dimension's words fall nearest to in embedding space. */
+  schwartz_overlap?: Array<{ dimension: string; label: string; nearest: Record<string, number>; top: string; share: number }>;
+  /** Tucker congruence with another value system's loadings on the shared words (taxonomy.compare). */
+  comparison?: { file: string; shared_terms: number; pairs: Array<{ dimension: string; other: string; congruence: number }> };
   cross_loadings: Array<{ term: string; dimensions: string[] }>;
   unassigned: string[];
   naming: 'judge' | 'top-words';
@@ -139,6 +149,135 @@ function splitHalves(n: number, seed: number): [number[], number[]] {
   return [idx.slice(0, half).sort((a, b) => a - b), idx.slice(half).sort((a, b) => a - b)];
 }
 
+export interface StructureOptions {
+  cor: 'polychoric' | 'tetrachoric' | 'pearson';
+  factors: 'auto' | number;
+  fm: 'minres' | 'ml' | 'pa';
+  rotate: 'none' | 'varimax' | 'promax' | 'oblimin' | 'quartimin' | 'geomin';
+  threshold: number;
+  seed: number;
+  enforceAdequacy?: boolean;
+}
+
+export interface Structure {
+  corKind: StructureOptions['cor'];
+  r: number[][];
+  adequacy: ReturnType<typeof kmo>;
+  sphericity: ReturnType<typeof bartlett>;
+  pa: ReturnType<typeof parallelAnalysis>;
+  nfactors: number;
+  res: FaResult;
+  /** Item indices assigned to each factor by their highest salient loading. */
+  members: number[][];
+  crossLoadings: Array<{ term: string; dimensions: string[] }>;
+  unassigned: string[];
+  warnings: string[];
+}
+
+/**
+ * The statistical core of the taxonomy, pure: correlations, enforced adequacy (KMO, Bartlett),
+ * parallel analysis, EFA, assignment of items by highest salient loading with cross-loadings.
+ */
+export function discoverStructure(data: (number | null)[][], terms: readonly string[], opts: StructureOptions): Structure {
+  const warnings: string[] = [];
+  const n = data.length;
+  const corKind = opts.cor;
+  const r = correlate(corKind, data, warnings);
+  const adequacy = kmo(r);
+  const sphericity = bartlett(r, n);
+  if (adequacy.overall < 0.5 || sphericity.p > 0.05) {
+    const msg = `taxonomy: the data are not suitable for factor analysis (KMO ${adequacy.overall.toFixed(2)}, needs >= 0.50; Bartlett p ${sphericity.p.toExponential(2)}, needs <= 0.05): collect more respondents or more varied answers`;
+    if (opts.enforceAdequacy ?? true) throw new Error(`${msg}; set taxonomy.enforce_adequacy: false to proceed anyway`);
+    warnings.push(msg);
+  }
+  const pa = parallelAnalysis({ r, n }, { iter: 20, seed: opts.seed, fa: 'fa' });
+  const nfactors = opts.factors === 'auto' ? Math.max(1, Math.min(pa.nfact ?? 1, terms.length - 1)) : opts.factors;
+  const res: FaResult = fa(r, { nfactors, fm: opts.fm, rotate: opts.rotate, nObs: n });
+  warnings.push(...res.warnings);
+  const members: number[][] = Array.from({ length: nfactors }, () => []);
+  const crossLoadings: Array<{ term: string; dimensions: string[] }> = [];
+  const unassigned: string[] = [];
+  res.loadings.forEach((row, i) => {
+    const abs = row.map(Math.abs);
+    const best = abs.indexOf(Math.max(...abs));
+    if (abs[best]! < opts.threshold) {
+      unassigned.push(terms[i]!);
+      return;
+    }
+    members[best]!.push(i);
+    const others = abs.map((a, k) => (k !== best && a >= opts.threshold ? `dim${k + 1}` : '')).filter(Boolean);
+    if (others.length > 0) crossLoadings.push({ term: terms[i]!, dimensions: [`dim${best + 1}`, ...others] });
+  });
+  return { corKind, r, adequacy, sphericity, pa, nfactors, res, members, crossLoadings, unassigned, warnings };
+}
+
+/**
+ * McDonald's omega (total) of one dimension from a one-factor minres fit to its items'
+ * correlations: (Σλ)² / ((Σλ)² + Σψ), loadings signed as the dimension defines them.
+ */
+export function dimensionOmega(r: readonly (readonly number[])[], items: readonly number[]): number | null {
+  if (items.length < 3) return null;
+  const sub = items.map((i) => items.map((j) => r[i]![j]!));
+  const one = fa(sub, { nfactors: 1, fm: 'minres', rotate: 'none' });
+  const lam = one.loadings.map((row) => row[0]!);
+  // Negatively loading items are reversed, as psych::omega does.
+  const sumL = lam.reduce((s, x) => s + Math.abs(x), 0);
+  const uniq = lam.reduce((s, x) => s + (1 - x * x), 0);
+  return (sumL * sumL) / (sumL * sumL + uniq);
+}
+
+function resolveSchwartzLeaves(): Array<{ id: string; label: string; examples?: string[] | undefined }> {
+  const file = fileURLToPath(new URL('../../data/value-systems/schwartz.yaml', import.meta.url));
+  const sys = loadConfigFile(file, otherSystemSchema) as unknown as { dimensions: Array<{ id: string; label: string; examples?: string[]; parent?: string | null }> };
+  return sys.dimensions.filter((d) => d.parent);
+}
+
+/** Nearest Schwartz value (cosine of embeddings: label and examples) for each word of each dimension. */
+export async function overlapWithSchwartz(embedder: Embedder, dims: ReadonlyArray<{ id: string; label: string; loadings: Record<string, number> }>): Promise<NonNullable<TaxonomyResult['schwartz_overlap']>> {
+  const schwartz = resolveSchwartzLeaves();
+  const anchors = await embedder.embed(schwartz.map((d) => [d.label, ...(d.examples ?? [])].join(' ')));
+  const cos = (a: Float32Array, b: Float32Array): number => {
+    let dot = 0, na = 0, nb = 0;
+    for (let i = 0; i < a.length; i++) { dot += a[i]! * b[i]!; na += a[i]! * a[i]!; nb += b[i]! * b[i]!; }
+    return dot / Math.sqrt(na * nb || 1);
+  };
+  const out: NonNullable<TaxonomyResult['schwartz_overlap']> = [];
+  for (const d of dims) {
+    const words = Object.keys(d.loadings);
+    if (words.length === 0) continue;
+    const vecs = await embedder.embed(words);
+    const nearest: Record<string, number> = {};
+    for (const v of vecs) {
+      const sims = anchors.map((a) => cos(v, a));
+      const k = sims.indexOf(Math.max(...sims));
+      nearest[schwartz[k]!.id] = (nearest[schwartz[k]!.id] ?? 0) + 1;
+    }
+    const top = Object.entries(nearest).sort((a, b) => b[1] - a[1])[0]!;
+    out.push({ dimension: d.id, label: d.label, nearest, top: top[0], share: top[1] / words.length });
+  }
+  return out;
+}
+
+/** Tucker congruence between our dimensions and another value system's, on the words both load. */
+export function compareSystems(dims: ReadonlyArray<{ id: string; loadings: Record<string, number> }>, file: string): NonNullable<TaxonomyResult['comparison']> {
+  const other = loadConfigFile(file, otherSystemSchema).dimensions.filter((d) => d.loadings && Object.keys(d.loadings).length > 0 && !d.parent);
+  if (other.length === 0) throw new InputError(`taxonomy.compare: ${file} has no top-level dimensions with loadings`);
+  const shared = [...new Set(dims.flatMap((d) => Object.keys(d.loadings)))].filter((w) => other.some((o) => o.loadings![w] !== undefined));
+  if (shared.length < 3) throw new InputError(`taxonomy.compare: ${file} shares only ${shared.length} words with this taxonomy; congruence needs at least 3`);
+  const a = shared.map((w) => dims.map((d) => d.loadings[w] ?? 0));
+  const b = shared.map((w) => other.map((o) => o.loadings![w] ?? 0));
+  const m = matchFactors(a, b);
+  // Congruence keeps its sign here: a dimension that is another's reverse shows as negative.
+  const phi = factorCongruence(a, b);
+  const pairs = dims.map((d, i) => ({ dimension: d.id, other: m.match[i]! >= 0 ? other[m.match[i]!]!.id : '', congruence: m.match[i]! >= 0 ? phi[i]![m.match[i]!]! : NaN })).filter((p) => p.other);
+  return { file, shared_terms: shared.length, pairs };
+}
+
+const otherSystemSchema = z.object({
+  name: z.string(),
+  dimensions: z.array(z.object({ id: z.string(), label: z.string().optional(), parent: z.string().nullable().optional(), loadings: z.record(z.string(), z.number()).optional() }).passthrough()).min(1),
+}).passthrough();
+
 export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m: string) => void = () => {}): Promise<TaxonomyResult> {
   const store = engine.store;
   const source = config.taxonomy.source;
@@ -163,37 +302,9 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
   const n = data.length;
   if (terms.length < 4) throw new Error(`taxonomy: only ${terms.length} words vary across respondents; factor analysis needs at least 4`);
   if (n < terms.length) warnings.push(`fewer respondents (${n}) than words (${terms.length}): estimates are unstable; add respondents`);
-  const corKind = chooseCorrelation(config, source, data);
-  const r = correlate(corKind, data, warnings);
-  const adequacy = kmo(r);
-  const sphericity = bartlett(r, n);
-  const enforce = (config.taxonomy as { enforce_adequacy?: boolean }).enforce_adequacy ?? true;
-  if (adequacy.overall < 0.5 || sphericity.p > 0.05) {
-    const msg = `taxonomy: the data are not suitable for factor analysis (KMO ${adequacy.overall.toFixed(2)}, needs >= 0.50; Bartlett p ${sphericity.p.toExponential(2)}, needs <= 0.05): collect more respondents or more varied answers`;
-    if (enforce) throw new Error(`${msg}; set taxonomy.enforce_adequacy: false to proceed anyway`);
-    warnings.push(msg);
-  }
-  const pa = parallelAnalysis({ r, n }, { iter: 20, seed: config.taxonomy.seed, fa: 'fa' });
-  const nfactors = config.taxonomy.factors === 'auto' ? Math.max(1, Math.min(pa.nfact ?? 1, terms.length - 1)) : config.taxonomy.factors;
-  const res: FaResult = fa(r, { nfactors, fm: config.taxonomy.fm, rotate: config.taxonomy.rotate, nObs: n });
-  warnings.push(...res.warnings);
-
-  // Assignment: highest salient loading; other salient loadings are cross-loadings.
-  const threshold = config.taxonomy.threshold;
-  const members: number[][] = Array.from({ length: nfactors }, () => []);
-  const crossLoadings: Array<{ term: string; dimensions: string[] }> = [];
-  const unassigned: string[] = [];
-  res.loadings.forEach((row, i) => {
-    const abs = row.map(Math.abs);
-    const best = abs.indexOf(Math.max(...abs));
-    if (abs[best]! < threshold) {
-      unassigned.push(terms[i]!);
-      return;
-    }
-    members[best]!.push(i);
-    const others = abs.map((a, k) => (k !== best && a >= threshold ? `dim${k + 1}` : '')).filter(Boolean);
-    if (others.length > 0) crossLoadings.push({ term: terms[i]!, dimensions: [`dim${best + 1}`, ...others] });
-  });
+  const found = discoverStructure(data, terms, { ...config.taxonomy, cor: config.taxonomy.cor === 'auto' ? chooseCorrelation(config, source, data) : config.taxonomy.cor, enforceAdequacy: (config.taxonomy as { enforce_adequacy?: boolean }).enforce_adequacy ?? true });
+  warnings.push(...found.warnings);
+  const { corKind, r, adequacy, sphericity, pa, nfactors, res, members, crossLoadings, unassigned } = found;
 
   let embedder: ReturnType<typeof createEmbedder> | undefined;
   try {
@@ -203,6 +314,7 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
   }
   const dimensions: TaxonomyDimension[] = [];
   const alpha: Record<string, number> = {};
+  const omega: Record<string, number> = {};
   let naming: 'judge' | 'top-words' = 'top-words';
   let namingJudge: JudgeFingerprint | undefined;
   for (let k = 0; k < nfactors; k++) {
@@ -226,6 +338,8 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
       const keys = items.map((i) => (res.loadings[i]![k]! < 0 ? -1 : 1));
       try {
         alpha[id] = cronbachAlpha(data.map((row) => items.map((i) => row[i]!)), { keys }).total.rawAlpha;
+        const w = dimensionOmega(r, items);
+        if (w !== null) omega[id] = w;
       } catch (e) {
         warnings.push(`alpha for ${id}: ${(e as Error).message}`);
       }
@@ -253,6 +367,19 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
     }
   }
 
+  // Where the dimensions sit among Schwartz's values: each word's nearest value in embedding space.
+  let schwartzOverlap: TaxonomyResult['schwartz_overlap'];
+  if (embedder) {
+    try {
+      schwartzOverlap = await overlapWithSchwartz(embedder, dimensions.filter((d) => d.parent === null));
+    } catch (e) {
+      warnings.push(`overlap with Schwartz's values skipped: ${(e as Error).message}`);
+    }
+  }
+  let comparison: TaxonomyResult['comparison'];
+  const compareFile = (config.taxonomy as { compare?: string }).compare;
+  if (compareFile) comparison = compareSystems(dimensions.filter((d) => d.parent === null), compareFile);
+
   // Validation: EFA on one random half, CFA of that structure on the other.
   let validation: TaxonomyResult['validation'] = null;
   const [h1, h2] = splitHalves(n, config.taxonomy.seed);
@@ -264,7 +391,7 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
       half.loadings.forEach((row, i) => {
         const abs = row.map(Math.abs);
         const best = abs.indexOf(Math.max(...abs));
-        if (abs[best]! >= threshold) groups[best]!.push(i);
+        if (abs[best]! >= config.taxonomy.threshold) groups[best]!.push(i);
       });
       const factors = groups.map((items, k) => ({ name: `F${k + 1}`, items })).filter((f) => f.items.length >= 2);
       const used = factors.flatMap((f) => f.items).sort((a, b) => a - b);
@@ -292,6 +419,9 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
     loadings: res.loadings,
     phi: res.phi,
     alpha,
+    omega,
+    ...(schwartzOverlap ? { schwartz_overlap: schwartzOverlap } : {}),
+    ...(comparison ? { comparison } : {}),
     cross_loadings: crossLoadings,
     unassigned,
     naming,
