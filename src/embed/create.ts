@@ -8,6 +8,7 @@ import { readApiKey } from '../engine/secrets.js';
 import { GloveEmbedder } from './glove.js';
 import { OllamaEmbedder } from './ollama.js';
 import { OpenAIEmbedder } from './openai.js';
+import { TransformersEmbedder } from './transformers.js';
 import { EmbeddingError, type Embedder } from './types.js';
 
 export type EmbeddingConfig = z.input<typeof embeddingConfigSchema>;
@@ -26,6 +27,7 @@ export function createEmbedder(config: EmbeddingConfig): Embedder {
       if (!config.model) throw new EmbeddingError('embedding: backend ollama needs a model');
       return new OllamaEmbedder({ model: config.model, baseURL: config.base_url });
     case 'transformers':
-      throw new EmbeddingError('embedding: the transformers backend is not available in this build (use glove, openai or ollama)');
+      if (!config.path) throw new EmbeddingError('embedding: backend transformers needs path: <model folder> (a sentence-transformers model in ONNX form)');
+      return new TransformersEmbedder({ path: config.path });
   }
 }

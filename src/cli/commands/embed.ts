@@ -1,5 +1,5 @@
 /**
- * `valuelex embed --input words.txt [--backend glove|openai|ollama|transformers] [--model M]
+ * `valuelex embed --input words.txt [--backend glove|openai|ollama|transformers] [--model M] [--path dir]
  * [--base-url URL] [--api-key-env NAME] --out vectors.csv [--json]`: one text a line (blank lines
  * are skipped); writes a CSV with the text and one column per dimension.
  */
@@ -15,6 +15,7 @@ interface EmbedCommandOptions extends GlobalOptions {
   input: string;
   out: string;
   backend: string;
+  path?: string;
   model?: string;
   baseUrl?: string;
   apiKeyEnv?: string;
@@ -30,6 +31,7 @@ export function register(program: Command): void {
     .requiredOption('--out <file>', 'CSV to write')
     .option('--backend <name>', 'glove | openai | ollama | transformers', 'glove')
     .option('--model <name>', 'model name (openai, ollama)')
+    .option('--path <dir>', 'model folder (transformers: a sentence-transformers model in ONNX form)')
     .option('--base-url <url>', 'server base URL (openai-compatible, ollama)')
     .option('--api-key-env <NAME>', 'environment variable holding the API key')
     .option('--json', 'print a JSON summary')
@@ -40,6 +42,7 @@ export function register(program: Command): void {
           model: opts.model,
           base_url: opts.baseUrl,
           api_key_env: opts.apiKeyEnv,
+          path: opts.path,
         });
         if (!parsed.success) throw new InputError(`embed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
         let text: string;

@@ -39,11 +39,15 @@ export function inlineModel(spec: string, baseUrl?: string, apiKeyEnv?: string, 
   };
 }
 
-/** `--embedding glove | openai:<model> | ollama:<model>` (or a classifier's recorded embedder id). */
+/**
+ * `--embedding glove | openai:<model> | ollama:<model> | transformers:<model folder>` (or a
+ * classifier's recorded embedder id, which for transformers is the model folder's absolute path).
+ */
 export function embedderFromSpec(spec: string, baseUrl?: string, apiKeyEnv?: string): Embedder {
   if (spec === 'glove' || spec.startsWith('glove:')) return createEmbedder({ backend: 'glove' });
+  if (spec.startsWith('transformers:')) return createEmbedder({ backend: 'transformers', path: spec.slice('transformers:'.length) });
   const m = /^(openai|ollama):(.+)$/.exec(spec);
-  if (!m) throw new InputError(`--embedding: expected glove, openai:<model> or ollama:<model>, got "${spec}"`);
+  if (!m) throw new InputError(`--embedding: expected glove, openai:<model>, ollama:<model> or transformers:<folder>, got "${spec}"`);
   return createEmbedder({ backend: m[1] as 'openai' | 'ollama', model: m[2]!, ...(baseUrl ? { base_url: baseUrl } : {}), ...(apiKeyEnv ? { api_key_env: apiKeyEnv } : {}) });
 }
 
@@ -209,7 +213,7 @@ export function register(program: Command): void {
     .option('--test <file>', 'held-out labeled pairs to report metrics on')
     .option('--out <model.json>', 'where to save the trained model')
     .option('--features <kind>', 'embedding (the classifier) | bow (the bag-of-words baseline)', 'embedding')
-    .option('--embedding <backend>', 'glove | openai:<model> | ollama:<model>', 'glove')
+    .option('--embedding <backend>', 'glove | openai:<model> | ollama:<model> | transformers:<model folder>', 'glove')
     .option('--embedding-base-url <url>', 'base URL of the embedding server')
     .option('--embedding-api-key-env <name>', "environment variable with the embedding server's key")
     .option('--cv <k>', 'k-fold cross-validation of the classifier against the majority and bag-of-words baselines')
