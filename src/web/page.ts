@@ -8,8 +8,9 @@ export const VIEWER_HTML = `<!doctype html>
 <link rel="stylesheet" href="/app.css">
 </head><body>
 <header><h1 id="study">ValueLex viewer</h1><p id="simulated" class="banner" hidden></p>
-<nav><button id="tab-lexicon" type="button">Lexicon</button> <button id="tab-label" type="button">Label pairs</button></nav></header>
+<nav><button id="tab-lexicon" type="button">Lexicon</button> <button id="tab-completions" type="button">Completions</button> <button id="tab-label" type="button">Label pairs</button></nav></header>
 <section id="lexicon"><div class="cols"><ol id="terms"></ol><div id="sources"></div></div></section>
+<section id="completions" hidden><p><label>Model <select id="completion-model"></select></label> <span id="completion-count" class="muted"></span></p><table id="completion-table"></table></section>
 <section id="label" hidden>
 <p><label>Annotator <input id="annotator" autocomplete="off"></label>
 <span class="muted">j/k next/previous pair; 1-9, 0 choose a value; u = +1, n = 0, d = -1</span></p>
@@ -50,6 +51,12 @@ export const VIEWER_JS = `'use strict';
     $('annotator').addEventListener('change', () => localStorage.setItem('valuelex.annotator', $('annotator').value));
     $('tab-lexicon').addEventListener('click', () => show('lexicon'));
     $('tab-label').addEventListener('click', () => show('label'));
+    $('tab-completions').addEventListener('click', () => show('completions'));
+    const done = await api('/api/completions');
+    const models = [...new Set(done.map((c) => c.model))];
+    for (const m of models) $('completion-model').appendChild(el('option', m));
+    $('completion-model').addEventListener('change', () => renderCompletions(done));
+    renderCompletions(done);
     const terms = await api('/api/lexicon');
     for (const t of terms) {
       const li = el('li', t.descriptor + ' (' + t.count + ')');
@@ -63,7 +70,26 @@ export const VIEWER_JS = `'use strict';
     document.addEventListener('keydown', onKey);
   }
 
-  function show(which) { $('lexicon').hidden = which !== 'lexicon'; $('label').hidden = which !== 'label'; }
+  function show(which) { for (const id of ['lexicon', 'completions', 'label']) $(id).hidden = which !== id; }
+
+  function renderCompletions(all) {
+    const model = $('completion-model').value;
+    const rows = all.filter((c) => c.model === model);
+    $('completion-count').textContent = rows.length + ' completions';
+    const table = $('completion-table');
+    table.replaceChildren();
+    const head = el('tr');
+    for (const h of ['item', 'stem', 'completion', 'scores (judge: dimension score)']) head.appendChild(el('th', h));
+    table.appendChild(head);
+    for (const c of rows) {
+      const tr = el('tr');
+      tr.appendChild(el('td', c.item));
+      tr.appendChild(el('td', c.stem));
+      tr.appendChild(el('td', c.completion));
+      tr.appendChild(el('td', c.scores.map((s) => s.judge + ': ' + s.dimension + ' ' + (s.score === null ? 'NA' : (s.score > 0 ? '+' : '') + s.score)).join('; ')));
+      table.appendChild(tr);
+    }
+  }
 
   async function sources(descriptor) {
     const box = $('sources');

@@ -10,6 +10,16 @@ import type { AddressInfo } from 'node:net';
 import { RunStore } from '../store/store.js';
 import { listLexicon, termSources } from '../valuelex/lexicon.js';
 import { VIEWER_CSS, VIEWER_HTML, VIEWER_JS } from './page.js';
+
+/** Projective completions with every judge score, for browsing. */
+export function listCompletions(store: RunStore, limit = 5000): Array<{ id: string; model: string; item: string; stem: string; completion: string; scores: Array<{ judge: string; dimension: string; score: number | null }> }> {
+  if (!store.hasTable('projective_completions')) return [];
+  const rows = store.db.prepare('SELECT id, model, item, stem, completion FROM projective_completions ORDER BY model, item, sample LIMIT ?').all(limit) as Array<{ id: string; model: string; item: string; stem: string; completion: string | null }>;
+  const scores = store.db.prepare('SELECT completion_id, judge, dimension, score FROM projective_scores ORDER BY judge, dimension').all() as Array<{ completion_id: string; judge: string; dimension: string; score: number | null }>;
+  const by = new Map<string, Array<{ judge: string; dimension: string; score: number | null }>>();
+  for (const s of scores) by.set(s.completion_id, [...(by.get(s.completion_id) ?? []), { judge: s.judge, dimension: s.dimension, score: s.score }]);
+  return rows.map((r) => ({ ...r, completion: r.completion ?? '', scores: by.get(r.id) ?? [] }));
+}
 import { exportLabelsJsonl, labelAgreement, LABEL_VALUES, listLabels, listPairs, saveLabel } from './labels.js';
 
 export interface Viewer {
@@ -78,6 +88,7 @@ export async function startViewer(opts: { db: string; port?: number }): Promise<
       const d = url.searchParams.get('descriptor') ?? '';
       return json(res, 200, store.hasTable('lexicon') ? termSources(store, d, { limit: 200 }) : []);
     }
+    if (req.method === 'GET' && path === '/api/completions') return json(res, 200, listCompletions(store, Number(url.searchParams.get('limit') ?? 5000)));
     if (req.method === 'GET' && path === '/api/pairs') {
       return json(res, 200, listPairs(store, { limit: Number(url.searchParams.get('limit') ?? 500), offset: Number(url.searchParams.get('offset') ?? 0) }));
     }

@@ -31,6 +31,13 @@ describe.skipIf(!haveChromium)('report and viewer in Chromium', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vl-browser-'));
     db = await elicitedRun(dir);
     poisonedPair = poisonRun(db);
+    // A projective completion carrying the payloads, with a judge score, for the Completions tab.
+    const rw = RunStore.open(db);
+    rw.db.exec(`CREATE TABLE IF NOT EXISTS projective_completions (id TEXT PRIMARY KEY, model TEXT NOT NULL, item TEXT NOT NULL, sample INTEGER NOT NULL, stem TEXT NOT NULL, completion TEXT, request_key TEXT);
+      CREATE TABLE IF NOT EXISTS projective_scores (completion_id TEXT NOT NULL, judge TEXT NOT NULL, dimension TEXT NOT NULL, score INTEGER, judge_config TEXT NOT NULL, PRIMARY KEY (completion_id, judge, dimension));`);
+    rw.db.prepare('INSERT INTO projective_completions VALUES (?, ?, ?, ?, ?, ?, NULL)').run('m/likes-01/s0', 'poisoned-model', 'likes-01', 0, 'What I enjoy most is', PAYLOADS.join(' '));
+    rw.db.prepare('INSERT INTO projective_scores VALUES (?, ?, ?, ?, ?)').run('m/likes-01/s0', 'judge-x', 'benevolence', 1, '{}');
+    rw.close();
     const store = RunStore.open(db, { readonly: true });
     const model = poisoned(buildReportModel(store));
     store.close();
@@ -79,6 +86,14 @@ describe.skipIf(!haveChromium)('report and viewer in Chromium', () => {
     await page.waitForSelector('#sources pre');
     expect((await page.locator('#sources pre').first().textContent())!.length).toBeGreaterThan(0);
     expect(await page.locator('#simulated').isVisible()).toBe(true);
+
+    // Completions with their judge scores; model text stays text.
+    await page.click('#tab-completions');
+    await page.waitForSelector('#completion-table td');
+    const cells = await page.locator('#completion-table td').allTextContents();
+    expect(cells).toContain(PAYLOADS.join(' '));
+    expect(cells).toContain('judge-x: benevolence +1');
+    expect(await page.$$('#completions img, #completions svg, #completions script')).toHaveLength(0);
 
     await page.click('#tab-label');
     await page.fill('#annotator', 'alice');
