@@ -16,7 +16,7 @@ import { bootstrapMeanCI } from '../stats/bootstrap.js';
 import { registerReportSection } from '../report/model.js';
 import type { RunStore } from '../store/store.js';
 import type { ValueSystem } from '../valuelex/projective.js';
-import type { ValueEvaluator } from './evaluate.js';
+import { toLabel, type ValueEvaluator } from './evaluate.js';
 
 export type Target = Record<string, number>;
 export type DistanceMetric = 'l2' | 'l1' | 'cosine';
@@ -87,8 +87,7 @@ export function distance(a: Target, b: Target, values: readonly string[], metric
 
 /** Share of values where the vector's stance (-1/0/+1 after rounding) equals the target's. */
 export function agreement(a: Target, b: Target, values: readonly string[]): number {
-  const s = (x: number): number => (x >= 0.5 ? 1 : x <= -0.5 ? -1 : 0);
-  return values.filter((v) => s(a[v] ?? 0) === s(b[v] ?? 0)).length / values.length;
+  return values.filter((v) => toLabel(a[v] ?? 0) === toLabel(b[v] ?? 0)).length / values.length;
 }
 
 export interface AlignPrompt {

@@ -12,12 +12,11 @@ import { InputError } from '../../config/load.js';
 import { studyConfigSchema } from '../../config/schema.js';
 import { Engine } from '../../engine/engine.js';
 import { parseTarget, preferencePairs, runAlign, targetFromVectors, type AlignPrompt, type AlignStrategy, type DistanceMetric, type PairsFormat } from '../../fulcra/align.js';
-import { parseClassifier } from '../../fulcra/classifier.js';
 import { classifierEvaluator, judgeEvaluator, type ValueEvaluator } from '../../fulcra/evaluate.js';
 import { RunStore } from '../../store/store.js';
 import { resolveValueSystem } from '../../valuelex/projective.js';
 import { action, output, type GlobalOptions } from '../util.js';
-import { embedderFromSpec, inlineModel } from './evaluate.js';
+import { embedderFromSpec, inlineModel, loadClassifierFile } from './evaluate.js';
 
 interface AlignCliOptions extends GlobalOptions {
   input: string;
@@ -141,8 +140,7 @@ export function register(program: Command): void {
           if (kind === 'judge') evaluator = judgeEvaluator(engine, engine.judgeConfigs()[0]!.name, system, {}, `align-${strategy}-judge`);
           else {
             const file = opts.evaluator.slice('classifier:'.length);
-            if (!existsSync(file)) throw new InputError(`${file}: no such classifier file`);
-            const clf = parseClassifier(readFileSync(file, 'utf8'), file);
+            const clf = loadClassifierFile(file);
             evaluator = classifierEvaluator(clf, clf.features.kind === 'embedding' ? embedderFromSpec(clf.features.embedder) : undefined, file);
           }
           const { results, summary } = await runAlign(engine, prompts, {

@@ -51,7 +51,7 @@ export function embedderFromSpec(spec: string, baseUrl?: string, apiKeyEnv?: str
   return createEmbedder({ backend: m[1] as 'openai' | 'ollama', model: m[2]!, ...(baseUrl ? { base_url: baseUrl } : {}), ...(apiKeyEnv ? { api_key_env: apiKeyEnv } : {}) });
 }
 
-function loadClassifierFile(file: string): ClassifierFile {
+export function loadClassifierFile(file: string): ClassifierFile {
   if (!existsSync(file)) throw new InputError(`${file}: no such classifier file (train one with valuelex train-evaluator)`);
   return parseClassifier(readFileSync(file, 'utf8'), file);
 }
