@@ -97,16 +97,23 @@ export function sourceFromFileName(file: string): string | undefined {
 
 export type PairFormat = 'contract' | 'fulcra' | 'fulcra-scored';
 
-/** Read a JSONL file of pairs (contract shape or FULCRA native), streaming, with line-numbered errors. */
-export async function readPairs(file: string, opts: { source?: string } = {}): Promise<{ pairs: ValuePair[]; issues: ImportIssue[]; format: PairFormat }> {
-  const pairs: ValuePair[] = [];
-  const issues: ImportIssue[] = [];
+/**
+ * Stream a JSONL file of pairs (contract shape or one of FULCRA's formats), one pair at a time, so
+ * files of any size pass in constant memory. Import notes go to `onIssue`; a bad line is an error
+ * naming file and line. `format` is known once the first line is read.
+ */
+export async function* streamPairs(file: string, opts: { source?: string; onIssue?: (i: ImportIssue) => void; onFormat?: (f: PairFormat) => void } = {}): AsyncGenerator<ValuePair> {
   let format: PairFormat | undefined;
   const scoredSource = opts.source ?? sourceFromFileName(file);
+  const issues: ImportIssue[] = [];
+  const flush = (): void => {
+    for (const i of issues.splice(0)) opts.onIssue?.(i);
+  };
   let line = 0;
   const seen = new Map<string, number>();
+  let rl;
   try {
-    const rl = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+    rl = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
     for await (const raw of rl) {
       line++;
       if (!raw.trim()) continue;
@@ -117,13 +124,19 @@ export async function readPairs(file: string, opts: { source?: string } = {}): P
         throw new InputError(`${file}:${line}: not valid JSON (${(e as Error).message})`);
       }
       if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new InputError(`${file}:${line}: expected a JSON object`);
-      format ??= 'dialogue' in obj ? 'fulcra' : 'value_reward' in obj ? 'fulcra-scored' : 'contract';
+      if (!format) {
+        format = 'dialogue' in obj ? 'fulcra' : 'value_reward' in obj ? 'fulcra-scored' : 'contract';
+        opts.onFormat?.(format);
+      }
       if (format !== 'contract') {
+        let pair: ValuePair;
         try {
-          pairs.push(format === 'fulcra' ? fromFulcra(obj, line, issues) : fromFulcraScored(obj, line, scoredSource));
+          pair = format === 'fulcra' ? fromFulcra(obj, line, issues) : fromFulcraScored(obj, line, scoredSource);
         } catch (e) {
           throw new InputError(`${file}:${(e as Error).message}`);
         }
+        flush();
+        yield pair;
         continue;
       }
       const parsed = pairSchema.safeParse(obj);
@@ -137,11 +150,22 @@ export async function readPairs(file: string, opts: { source?: string } = {}): P
       }
       if (seen.has(p.id)) throw new InputError(`${file}:${line}: id "${p.id}" already used on line ${seen.get(p.id)}`);
       seen.set(p.id, line);
-      pairs.push({ id: p.id, prompt: p.prompt, response: p.response, ...(p.values ? { values: p.values } : {}), ...(p.risk ? { risk: p.risk } : {}), ...(p.risks ? { risks: p.risks } : {}), ...(p.source ? { source: p.source } : {}) });
+      flush();
+      yield { id: p.id, prompt: p.prompt, response: p.response, ...(p.values ? { values: p.values } : {}), ...(p.risk ? { risk: p.risk } : {}), ...(p.risks ? { risks: p.risks } : {}), ...(p.source ? { source: p.source } : {}) };
     }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${file}: no such file`);
     throw e;
+  } finally {
+    rl?.close();
   }
-  return { pairs, issues, format: format ?? 'contract' };
+}
+
+/** Read a whole JSONL file of pairs (see streamPairs). */
+export async function readPairs(file: string, opts: { source?: string } = {}): Promise<{ pairs: ValuePair[]; issues: ImportIssue[]; format: PairFormat }> {
+  const pairs: ValuePair[] = [];
+  const issues: ImportIssue[] = [];
+  let format: PairFormat = 'contract';
+  for await (const p of streamPairs(file, { ...opts, onIssue: (i) => issues.push(i), onFormat: (f) => (format = f) })) pairs.push(p);
+  return { pairs, issues, format };
 }

@@ -15,7 +15,7 @@ import { createEmbedder } from '../../embed/create.js';
 import type { Embedder } from '../../embed/types.js';
 import { analyseValues, saveValueAnalysis, type ValueAnalysis } from '../../fulcra/analysis.js';
 import { crossValidate, parseClassifier, trainBagOfWords, trainClassifier, type ClassifierFile, type CvResult } from '../../fulcra/classifier.js';
-import { readPairs, SCHWARTZ_VALUES, type ValuePair } from '../../fulcra/dataset.js';
+import { readPairs, SCHWARTZ_VALUES, streamPairs, type ValuePair } from '../../fulcra/dataset.js';
 import { classifierEvaluator, ensembleEvaluator, evaluatePairs, judgeEngine, judgeEvaluator, scoreAgainstLabels, type EvaluatedPair, type EvaluationReport, type ValueEvaluator } from '../../fulcra/evaluate.js';
 import { judgeFingerprint, sameJudgeConfig, type JudgeFingerprint } from '../../judge/judge.js';
 import { RunStore } from '../../store/store.js';
@@ -150,7 +150,7 @@ export function register(program: Command): void {
         const weight = Number(opts.judgeWeight);
         if (!(weight >= 0 && weight <= 1)) throw new InputError(`--judge-weight must be in [0, 1], got "${opts.judgeWeight}"`);
 
-        const pairs = await loadPairs(opts.input, opts.source);
+        if (!existsSync(opts.input)) throw new InputError(`${opts.input}: no such file`);
         const previous: EvaluatedPair[] = [];
         if (existsSync(opts.out)) {
           readFileSync(opts.out, 'utf8').split('\n').forEach((line, i) => {
@@ -164,7 +164,6 @@ export function register(program: Command): void {
         }
         const done = new Set(previous.map((p) => String(p.id)));
         const judgeInline = opts.model ? inlineModel(opts.model, opts.baseUrl, opts.apiKeyEnv) : undefined;
-        const todo = pairs.filter((p) => !done.has(p.id));
         const store = RunStore.open(opts.store);
         const release = store.acquireRunLock('evaluate');
         try {
@@ -188,16 +187,41 @@ export function register(program: Command): void {
           if (classifier && system.dimensions.some((d) => !classifier.values.includes(d.id))) {
             throw new InputError(`${classifierPath}: the classifier scores ${classifier.values.join(', ')}, not every value of ${system.name}`);
           }
-          const { report } = await evaluatePairs(todo, evaluator, system, { onResult: (r) => appendFileSync(opts.out, JSON.stringify(r) + '\n') });
+          // The input streams through in batches: any size in constant memory, and what is
+          // evaluated is appended to --out as it comes, so a killed run loses nothing.
+          let total = 0, skipped = 0, evaluated = 0, failed = 0, notes = 0;
+          let batch: ValuePair[] = [];
+          const runBatch = async (): Promise<void> => {
+            if (batch.length === 0) return;
+            const r = await evaluatePairs(batch, evaluator, system, { onResult: (x) => appendFileSync(opts.out, JSON.stringify(x) + '\n') });
+            evaluated += batch.length - r.report.failed;
+            failed += r.report.failed;
+            batch = [];
+          };
+          const onIssue = (i: { line: number; message: string }): void => {
+            if (notes++ < 20) log(`${opts.input}:${i.line}: ${i.message}`);
+          };
+          for await (const p of streamPairs(opts.input, { ...(opts.source ? { source: opts.source } : {}), onIssue })) {
+            total++;
+            if (done.has(p.id)) {
+              skipped++;
+              continue;
+            }
+            batch.push(p);
+            if (batch.length >= 256) await runBatch();
+          }
+          await runBatch();
+          if (notes > 20) log(`${opts.input}: ... ${notes - 20} more import notes`);
+          const report = { evaluator: evaluator.name, system: system.name, failed };
           // Metrics and analysis cover everything in --out (this run and earlier ones).
           const all = [...previous, ...readNew(opts.out, previous.length)];
           const ids = system.dimensions.map((d) => d.id);
           const metrics = scoreAgainstLabels(all, ids);
           const analysis = analyseValues(all.map((r) => ({ ...r, values: r.values })), ids);
           saveValueAnalysis(store, analysis);
-          const summary = { ...report, ...metrics, pairs: pairs.length, evaluated_now: todo.length - report.failed, skipped_already_done: pairs.length - todo.length, store: opts.store };
+          const summary = { ...report, ...metrics, pairs: total, evaluated_now: evaluated, skipped_already_done: skipped, import_notes: notes, store: opts.store };
           output(opts, summary, () =>
-            [`evaluated ${todo.length - report.failed} pairs with ${report.evaluator} on ${report.system} (${pairs.length - todo.length} already in ${opts.out}; ${report.failed} failed)`, ...metricsTable(metrics), `value analysis saved to ${opts.store} (valuelex report ${opts.store})`].join('\n'),
+            [`evaluated ${evaluated} pairs with ${report.evaluator} on ${report.system} (${skipped} already in ${opts.out}; ${failed} failed)`, ...metricsTable(metrics), `value analysis saved to ${opts.store} (valuelex report ${opts.store})`].join('\n'),
           );
         } finally {
           release();
