@@ -131,7 +131,9 @@ export async function renderHtml(model: ReportModel): Promise<string> {
     }
     if (tq.comparison) parts.push(`<p>Tucker congruence with <code>${escapeHtml(tq.comparison.file)}</code> on ${escapeHtml(tq.comparison.shared_terms)} shared words:</p>`, table(['dimension', 'matched dimension', 'congruence'], tq.comparison.pairs.map((p) => [p.dimension, p.other, p.congruence])));
     const fit = tax.validation?.fit;
+    const sfit = (tax.validation as { schwartz?: { factors: Record<string, string[]>; fit: Record<string, number | null> | null; error?: string } } | null | undefined)?.schwartz;
     if (fit) parts.push(`<p>Split-half validation (EFA on ${escapeHtml(tax.validation!.efa_half)} respondents, CFA on ${escapeHtml(tax.validation!.cfa_half)}): CFI ${escapeHtml(num(fit.cfi))}, TLI ${escapeHtml(num(fit.tli))}, RMSEA ${escapeHtml(num(fit.rmsea))} [${escapeHtml(num(fit.rmsea_lower))}, ${escapeHtml(num(fit.rmsea_upper))}], SRMR ${escapeHtml(num(fit.srmr))}.</p>`);
+    if (fit && sfit) parts.push(`<p>Schwartz's structure on the same half (${escapeHtml(Object.keys(sfit.factors).length)} values, words grouped by their nearest Schwartz value): ${sfit.fit ? `CFI ${escapeHtml(num(sfit.fit.cfi))}, TLI ${escapeHtml(num(sfit.fit.tli))}, RMSEA ${escapeHtml(num(sfit.fit.rmsea))}, SRMR ${escapeHtml(num(sfit.fit.srmr))}` : `the data do not support it (${escapeHtml(sfit.error ?? '')})`}.</p>`);
   }
 
   const profiles = model.profiles as ProfileRow[] | undefined;

@@ -76,7 +76,14 @@ export interface TaxonomyResult {
   naming: 'judge' | 'top-words';
   /** The judge configuration that named the dimensions (when a judge did). */
   naming_judge?: JudgeFingerprint;
-  validation: { efa_half: number; cfa_half: number; fit: Record<string, number | null> | null; error?: string } | null;
+  validation: {
+    efa_half: number;
+    cfa_half: number;
+    fit: Record<string, number | null> | null;
+    error?: string;
+    /** The same CFA half fitted with Schwartz's structure (words grouped by nearest Schwartz value). */
+    schwartz?: { factors: Record<string, string[]>; fit: Record<string, number | null> | null; error?: string };
+  } | null;
   warnings: string[];
 }
 
@@ -136,6 +143,10 @@ async function nameDimension(engine: Engine, words: string[], log: (m: string) =
     log(`taxonomy: judge naming failed (${(e as Error).message}); using the top words`);
     return fallback;
   }
+}
+
+function fitRecord(fit: ReturnType<typeof cfa>['fit']): Record<string, number | null> {
+  return { chisq: fit.chisq, df: fit.df, p: fit.pValue, cfi: fit.cfi, tli: fit.tli, rmsea: fit.rmsea, rmsea_lower: fit.rmseaLower, rmsea_upper: fit.rmseaUpper, srmr: fit.srmr };
 }
 
 function splitHalves(n: number, seed: number): [number[], number[]] {
@@ -232,8 +243,8 @@ function resolveSchwartzLeaves(): Array<{ id: string; label: string; examples?: 
   return sys.dimensions.filter((d) => d.parent);
 }
 
-/** Nearest Schwartz value (cosine of embeddings: label and examples) for each word of each dimension. */
-export async function overlapWithSchwartz(embedder: Embedder, dims: ReadonlyArray<{ id: string; label: string; loadings: Record<string, number> }>): Promise<NonNullable<TaxonomyResult['schwartz_overlap']>> {
+/** Each word's nearest Schwartz value: cosine of its embedding with the value's label and examples. */
+export async function nearestSchwartz(embedder: Embedder, words: readonly string[]): Promise<string[]> {
   const schwartz = resolveSchwartzLeaves();
   const anchors = await embedder.embed(schwartz.map((d) => [d.label, ...(d.examples ?? [])].join(' ')));
   const cos = (a: Float32Array, b: Float32Array): number => {
@@ -241,17 +252,21 @@ export async function overlapWithSchwartz(embedder: Embedder, dims: ReadonlyArra
     for (let i = 0; i < a.length; i++) { dot += a[i]! * b[i]!; na += a[i]! * a[i]!; nb += b[i]! * b[i]!; }
     return dot / Math.sqrt(na * nb || 1);
   };
+  const vecs = await embedder.embed([...words]);
+  return vecs.map((v) => {
+    const sims = anchors.map((a) => cos(v, a));
+    return schwartz[sims.indexOf(Math.max(...sims))]!.id;
+  });
+}
+
+/** Nearest Schwartz value for each word of each dimension, counted per dimension. */
+export async function overlapWithSchwartz(embedder: Embedder, dims: ReadonlyArray<{ id: string; label: string; loadings: Record<string, number> }>): Promise<NonNullable<TaxonomyResult['schwartz_overlap']>> {
   const out: NonNullable<TaxonomyResult['schwartz_overlap']> = [];
   for (const d of dims) {
     const words = Object.keys(d.loadings);
     if (words.length === 0) continue;
-    const vecs = await embedder.embed(words);
     const nearest: Record<string, number> = {};
-    for (const v of vecs) {
-      const sims = anchors.map((a) => cos(v, a));
-      const k = sims.indexOf(Math.max(...sims));
-      nearest[schwartz[k]!.id] = (nearest[schwartz[k]!.id] ?? 0) + 1;
-    }
+    for (const v of await nearestSchwartz(embedder, words)) nearest[v] = (nearest[v] ?? 0) + 1;
     const top = Object.entries(nearest).sort((a, b) => b[1] - a[1])[0]!;
     out.push({ dimension: d.id, label: d.label, nearest, top: top[0], share: top[1] / words.length });
   }
@@ -399,7 +414,33 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
       const r2full = correlate(corKind, h2.map((i) => data[i]!), []);
       const r2 = used.map((i) => used.map((j) => r2full[i]![j]!));
       const fit = cfa(r2, h2.length, { factors: factors.map((f) => ({ name: f.name, items: f.items.map((i) => remap.get(i)!) })), itemNames: used.map((i) => terms[i]!) }).fit;
-      validation = { efa_half: h1.length, cfa_half: h2.length, fit: { chisq: fit.chisq, df: fit.df, p: fit.pValue, cfi: fit.cfi, tli: fit.tli, rmsea: fit.rmsea, rmsea_lower: fit.rmseaLower, rmsea_upper: fit.rmseaUpper, srmr: fit.srmr } };
+      validation = { efa_half: h1.length, cfa_half: h2.length, fit: fitRecord(fit) };
+      // Schwartz's structure on the same half, where the rated words allow it: each word goes to
+      // its nearest Schwartz value; values with at least two words are the factors.
+      if (embedder) {
+        try {
+          const nearest = await nearestSchwartz(embedder, terms);
+          const byValue = new Map<string, number[]>();
+          nearest.forEach((v, i) => byValue.set(v, [...(byValue.get(v) ?? []), i]));
+          // Three indicators per factor keep each factor identified on its own.
+          const sFactors = [...byValue.entries()].filter(([, items]) => items.length >= 3).map(([name, items]) => ({ name, items }));
+          if (sFactors.length >= 2) {
+            const factorsByValue = Object.fromEntries(sFactors.map((f) => [f.name, f.items.map((i) => terms[i]!)]));
+            try {
+              const sUsed = sFactors.flatMap((f) => f.items).sort((a, b) => a - b);
+              const sRemap = new Map(sUsed.map((i, j) => [i, j]));
+              const sr = sUsed.map((i) => sUsed.map((j) => r2full[i]![j]!));
+              const sFit = cfa(sr, h2.length, { factors: sFactors.map((f) => ({ name: f.name, items: f.items.map((i) => sRemap.get(i)!) })), itemNames: sUsed.map((i) => terms[i]!) }).fit;
+              validation.schwartz = { factors: factorsByValue, fit: fitRecord(sFit) };
+            } catch (e) {
+              // A structure the data cannot support is itself the comparison's answer.
+              validation.schwartz = { factors: factorsByValue, fit: null, error: (e as Error).message };
+            }
+          } else warnings.push("Schwartz's structure not fitted: fewer than two Schwartz values have three or more rated words");
+        } catch (e) {
+          warnings.push(`Schwartz's structure not fitted: ${(e as Error).message}`);
+        }
+      }
     } catch (e) {
       validation = { efa_half: h1.length, cfa_half: h2.length, fit: null, error: (e as Error).message };
     }

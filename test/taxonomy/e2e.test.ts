@@ -51,11 +51,22 @@ describe('taxonomy recovers the planted structure end to end', () => {
     expect(system.dimensions.some((d) => d.parent !== null)).toBe(true);
     const db = new Database(join(dir, 'run.db'), { readonly: true });
     const meta = JSON.parse((db.prepare(`SELECT value FROM meta WHERE key = 'taxonomy'`).get() as { value: string }).value) as {
-      alpha: Record<string, number>; validation: { fit: { cfi: number; rmsea: number; srmr: number } | null };
+      alpha: Record<string, number>; omega: Record<string, number>; validation: { fit: { cfi: number; rmsea: number; srmr: number } | null; schwartz?: { factors: Record<string, string[]>; fit: { cfi: number } | null; error?: string } };
+      schwartz_overlap?: Array<{ dimension: string; top: string }>;
+      warnings: string[];
     };
     db.close();
     for (const d of top) expect(meta.alpha[d.id]).toBeGreaterThan(0.8);
     expect(meta.validation.fit).not.toBeNull();
     expect(meta.validation.fit!.cfi).toBeGreaterThan(0.9);
+    // Schwartz's structure fitted on the same half for comparison; omega and overlap per dimension.
+    expect(meta.validation.schwartz, meta.warnings.join('; ')).toBeDefined();
+    expect(Object.keys(meta.validation.schwartz!.factors).length).toBeGreaterThanOrEqual(2);
+    const sw = meta.validation.schwartz!;
+    // Either a fit to compare with the taxonomy's, or the reason the data cannot support it.
+    if (sw.fit) expect(Number.isFinite(sw.fit.cfi)).toBe(true);
+    else expect(sw.error).toMatch(/./);
+    for (const w of Object.values(meta.omega)) expect(w).toBeGreaterThan(0.5);
+    expect(meta.schwartz_overlap!.length).toBe(Object.keys(meta.alpha).length);
   }, 120_000);
 });
