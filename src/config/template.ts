@@ -44,7 +44,7 @@ models:
 # temperature 0 with a fixed seed by default, and its exact configuration is recorded.
 judge: {provider: openai, model: gpt-4o-mini, api_key_env: OPENAI_API_KEY}
 
-embedding: {backend: glove}          # glove (embedded, offline) | openai | ollama | transformers
+embedding: {backend: glove}          # glove (embedded, offline) | openai | ollama | transformers (path: <model folder>)
 
 # Stages to run, in order (default: all).
 stages: [elicit, rate, taxonomy, projective]
@@ -65,10 +65,16 @@ taxonomy:
   factors: auto                      # auto = parallel analysis, or a number
   fm: minres                         # minres | ml | pa
   rotate: oblimin                    # none | varimax | promax | oblimin | quartimin | geomin
+  # compare: earlier/taxonomy.yaml   # Tucker congruence with another value system's loadings
 
 projective:
   items: default                     # the shipped sentence-completion bank, or a file
   samples: 3
   system: taxonomy                   # taxonomy (from this run) | schwartz | path to a value-system file
+  # import: completions.jsonl        # completions made elsewhere ({model, stem, completion}), scored too
+  # judge_repeats: 3                 # score each completion k times: flip rates, unstable items
+  # judge_checks: [order, length, self]   # bias checks of the judge, as effect sizes
+  # calibration: labeled.jsonl       # labeled pairs: judge confusion matrix, corrected means
+  # judge_combine: mean              # several judges (judge: as a list): mean | majority
 `;
 }
