@@ -20,5 +20,6 @@ export function loadStudy(file: string): LoadedStudy {
   const base = dirname(resolve(file));
   const raw = config.store ?? `runs/${config.name}/run.db`;
   const storePath = /^postgres/i.test(raw) || isAbsolute(raw) ? raw : resolve(base, raw);
-  return { config: { ...config, store: storePath }, file, storePath, runDir: dirname(storePath) };
+  const runDir = /^postgres/i.test(storePath) ? resolve('runs', new URL(storePath).pathname.replace(/^\//, '') || 'postgres') : dirname(storePath);
+  return { config: { ...config, store: storePath }, file, storePath, runDir };
 }

@@ -11,6 +11,16 @@ import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../config/load.js';
 import { redactSecrets } from '../engine/secrets.js';
+import { PgDatabase } from './pg-database.js';
+
+export function isPostgresUrl(path: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(path);
+}
+
+/** A PostgreSQL URL fit for messages and reports: the password never shows. */
+export function redactUrl(url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
+}
 
 export type SqliteDatabase = Database.Database;
 
@@ -138,7 +148,10 @@ export interface OpenStoreOptions {
 
 export class RunStore {
   private readonly sqlite: SqliteDatabase;
+  /** The database file, or its PostgreSQL URL with any password masked. */
   readonly path: string;
+  /** The folder where stages write files beside the database (lexicon.csv, taxonomy.yaml). */
+  readonly dir: string;
 
   private readonly stmtGet: Database.Statement<[string], StoredResponse>;
   private readonly stmtPut: Database.Statement;
@@ -150,9 +163,10 @@ export class RunStore {
   private flushScheduled = false;
   private readonly flushPending: () => void;
 
-  private constructor(db: SqliteDatabase, path: string) {
+  private constructor(db: SqliteDatabase, path: string, dir: string) {
     this.sqlite = db;
     this.path = path;
+    this.dir = dir;
     this.stmtGet = db.prepare(
       `SELECT key, text, finish_reason, model_version, input_tokens, output_tokens
        FROM requests WHERE key = ? AND status = 'ok'`,
@@ -191,11 +205,40 @@ export class RunStore {
     );
   }
 
+  /**
+   * A run database on PostgreSQL (`postgres://user@host:port/db`), shared by a team: the same
+   * tables, written through the same statements (translated in pg-database.ts). Files a stage
+   * writes beside the database go to `runs/<database name>/` under the working directory.
+   */
+  private static openPostgres(url: string, options: OpenStoreOptions): RunStore {
+    let db: PgDatabase;
+    try {
+      db = new PgDatabase(url);
+    } catch (e) {
+      throw new InputError(`${redactUrl(url)}: cannot connect to PostgreSQL (${redactSecrets((e as Error).message)})`);
+    }
+    try {
+      if (!options.readonly) {
+        // One schema creation at a time when several team members open the database together.
+        db.transaction(() => {
+          db.query('SELECT pg_advisory_xact_lock(7236150)');
+          db.exec(CORE_SCHEMA);
+        })();
+      } else if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='requests'`).get()) {
+        throw new InputError(`${redactUrl(url)}: not a ValueLex run database (no requests table)`);
+      }
+    } catch (e) {
+      db.close();
+      if (e instanceof InputError) throw e;
+      throw new InputError(`${redactUrl(url)}: ${redactSecrets((e as Error).message)}`);
+    }
+    const name = new URL(url).pathname.replace(/^\//, '') || 'postgres';
+    return new RunStore(db as unknown as SqliteDatabase, redactUrl(url), resolve('runs', name));
+  }
+
   /** Open (creating if needed) a run database. */
   static open(path: string, options: OpenStoreOptions = {}): RunStore {
-    if (/^postgres(ql)?:\/\//i.test(path)) {
-      throw new InputError(`store: PostgreSQL run databases are not supported by this build; use a SQLite file path`);
-    }
+    if (isPostgresUrl(path)) return RunStore.openPostgres(path, options);
     const full = path === ':memory:' ? path : resolve(path);
     if (full !== ':memory:' && !options.readonly) mkdirSync(dirname(full), { recursive: true });
     let db: SqliteDatabase;
@@ -219,7 +262,7 @@ export class RunStore {
         throw new InputError(`${path}: not a ValueLex run database (no requests table)`);
       }
     }
-    return new RunStore(db, full);
+    return new RunStore(db, full, full === ':memory:' ? resolve('.') : dirname(full));
   }
 
   /**
@@ -431,6 +474,8 @@ export class RunStore {
   acquireRunLock(purpose: string): () => void {
     const me = { pid: process.pid, host: hostname(), purpose, since: new Date().toISOString() };
     const take = this.sqlite.transaction(() => {
+      // PostgreSQL: serialise lock takers across processes and machines for this transaction.
+      if (this.sqlite instanceof PgDatabase) this.sqlite.query('SELECT pg_advisory_xact_lock(7236151)');
       const row = this.sqlite.prepare(`SELECT value FROM meta WHERE key = 'run_lock'`).get() as { value: string } | undefined;
       if (row) {
         const holder = JSON.parse(row.value) as typeof me;
@@ -447,7 +492,7 @@ export class RunStore {
     return () => {
       if (!this.sqlite.open) return;
       this.flush();
-      this.sqlite.prepare(`DELETE FROM meta WHERE key = 'run_lock' AND json_extract(value, '$.pid') = ? AND json_extract(value, '$.host') = ?`).run(me.pid, me.host);
+      this.sqlite.prepare(`DELETE FROM meta WHERE key = 'run_lock' AND value = ?`).run(JSON.stringify(me));
     };
   }
 

@@ -9,7 +9,7 @@
  * in step with the current configuration.
  */
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ModelConfig, StudyConfig } from '../config/schema.js';
 import type { Engine } from '../engine/engine.js';
@@ -268,7 +268,8 @@ export async function runElicitation(engine: Engine, config: StudyConfig, opts: 
   const summary = summarize(store, { models: models.length, prompts: prompts.length, bank: bankId, minCount: cfg.min_count, minModels: cfg.min_models, termsTotal: terms });
   if (store.path !== ':memory:') {
     // The filtered lexicon beside the run database, for people who want a spreadsheet, not SQL.
-    const file = join(dirname(store.path), 'lexicon.csv');
+    const file = join(store.dir, 'lexicon.csv');
+    mkdirSync(store.dir, { recursive: true });
     writeFileSync(file, exportLexicon(listLexicon(store, { minCount: cfg.min_count, minModels: cfg.min_models }), 'csv'));
     summary.lexicon_file = file;
   }
@@ -284,13 +285,13 @@ function summarize(
     (db.prepare('SELECT status, COUNT(*) AS n FROM elicit_respondents GROUP BY status ORDER BY status').all() as Array<{ status: string; n: number }>).map((r) => [r.status, r.n]),
   );
   const respondents = Object.values(statuses).reduce((s, n) => s + n, 0);
-  const items = db.prepare('SELECT SUM(reject IS NULL) AS ok, SUM(reject IS NOT NULL) AS bad FROM elicit_descriptors').get() as { ok: number | null; bad: number | null };
+  const items = db.prepare('SELECT SUM(CASE WHEN reject IS NULL THEN 1 ELSE 0 END) AS ok, SUM(CASE WHEN reject IS NULL THEN 0 ELSE 1 END) AS bad FROM elicit_descriptors').get() as { ok: number | null; bad: number | null };
   const lexicon = listLexicon(store, { minCount: o.minCount, minModels: o.minModels });
   const top: Record<string, string[]> = {};
   const perModel = db
     .prepare(
-      `SELECT r.model AS model, d.descriptor AS descriptor, COUNT(*) AS n FROM elicit_descriptors d JOIN elicit_respondents r ON r.id = d.respondent_id
-       WHERE d.reject IS NULL AND r.status = 'ok' GROUP BY r.model, d.term_key ORDER BY r.model, n DESC, d.descriptor`,
+      `SELECT r.model AS model, MIN(d.descriptor) AS descriptor, COUNT(*) AS n FROM elicit_descriptors d JOIN elicit_respondents r ON r.id = d.respondent_id
+       WHERE d.reject IS NULL AND r.status = 'ok' GROUP BY r.model, d.term_key ORDER BY r.model, n DESC, descriptor`,
     )
     .all() as Array<{ model: string; descriptor: string; n: number }>;
   for (const row of perModel) {

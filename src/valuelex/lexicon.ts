@@ -150,7 +150,7 @@ export function listLexicon(store: RunStore, filter: LexiconFilter = {}): Lexico
       `SELECT descriptor, variants, count, n_models, per_model, first_seen FROM lexicon
        WHERE count >= ? AND n_models >= ? ORDER BY count DESC, n_models DESC, descriptor ASC LIMIT ?`,
     )
-    .all(filter.minCount ?? 1, filter.minModels ?? 1, filter.limit ?? -1) as LexiconRow[];
+    .all(filter.minCount ?? 1, filter.minModels ?? 1, filter.limit ?? Number.MAX_SAFE_INTEGER) as LexiconRow[];
   return rows.map((r) => ({
     descriptor: r.descriptor,
     variants: JSON.parse(r.variants) as string[],
@@ -245,7 +245,7 @@ export function termSources(store: RunStore, descriptor: string, opts: { limit?:
        WHERE d.reject IS NULL AND r.status = 'ok' AND d.term_key IN (SELECT value FROM json_each(?))
        ORDER BY r.seq, d.position LIMIT ?`,
     )
-    .all(JSON.stringify(keys), opts.limit ?? -1) as TermSource[];
+    .all(JSON.stringify(keys), opts.limit ?? Number.MAX_SAFE_INTEGER) as TermSource[];
 }
 
 function cosine(a: Float32Array, b: Float32Array): number {

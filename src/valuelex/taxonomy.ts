@@ -480,7 +480,7 @@ export function saveTaxonomy(store: RunStore, result: TaxonomyResult): string {
     for (const d of result.system.dimensions) insert.run(d.id, d.label, d.parent, d.definition, JSON.stringify(Object.keys(d.loadings)), JSON.stringify(d.loadings));
   })();
   store.setMetaJson('taxonomy', result);
-  const file = join(dirname(store.path), 'taxonomy.yaml');
+  const file = join(store.dir, 'taxonomy.yaml');
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `# Value system discovered by valuelex taxonomy (${result.source}, ${result.correlation} correlations).\n${stringify(result.system)}`);
   return file;
