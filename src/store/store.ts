@@ -201,7 +201,7 @@ export class RunStore {
     };
     this.stmtHit = db.prepare(
       `INSERT INTO cache_hits (stage, model_name, hits) VALUES (?, ?, 1)
-       ON CONFLICT(stage, model_name) DO UPDATE SET hits = hits + 1`,
+       ON CONFLICT(stage, model_name) DO UPDATE SET hits = cache_hits.hits + 1`,
     );
   }
 

@@ -79,6 +79,29 @@ describe.skipIf(typeof server === 'string')('run database on PostgreSQL', () => 
     }
   }, 240_000);
 
+  it('a run killed (SIGKILL) mid-stage resumes to the same results', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vlx-pgkill-'));
+    const reference = await runCliAsync(['run', study(dir, 'sqlite.yaml', 'sqlite/run.db'), '--json'], { cwd: dir });
+    expect(reference.code).toBe(0);
+    const url = await pgs.createDatabase('vlx_killed');
+    const file = study(dir, 'pg.yaml', url);
+    const start = sim.stats.answered;
+    const killed = await runCliAsync(['run', file], { cwd: dir, killWhen: () => sim.stats.answered - start >= 150, killSignal: 'SIGKILL' });
+    expect(killed.signal).toBe('SIGKILL');
+    const resumed = await runCliAsync(['run', file, '--resume', '--json'], { cwd: dir });
+    expect(resumed.stderr).not.toMatch(/valuelex: /);
+    expect(resumed.code).toBe(0);
+    const json = async (store: string): Promise<Record<string, unknown>> => {
+      const j = JSON.parse((await runCliAsync(['report', store, '--format', 'json'], { cwd: dir })).stdout) as Record<string, unknown>;
+      delete j.stages;
+      delete j.cost; // the killed run's in-flight requests are counted once more
+      return j;
+    };
+    const a = await json(url);
+    const b = await json(join(dir, 'sqlite/run.db'));
+    for (const k of Object.keys(b)) expect(a[k], k).toEqual(b[k]);
+  }, 240_000);
+
   it('names a connection failure without showing the password', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vlx-pgbad-'));
     const r = await runCliAsync(['report', 'postgres://alice:s3cr3t-pw@127.0.0.1:1/nowhere', '--format', 'json'], { cwd: dir });
