@@ -7,6 +7,7 @@
 import type { Embedder } from '../embed/types.js';
 import { classificationReport, exactMatch, stratifiedKFold } from '../stats/classification.js';
 import { fitLogistic, predictProba, type LogisticModel, type LogisticOptions, type SparseRow } from '../stats/logistic.js';
+import { fitMlp, predictMlp, type MlpModel, type MlpOptions } from '../stats/mlp.js';
 import { InputError } from '../config/load.js';
 import type { ValuePair } from './dataset.js';
 import { bagOfWordsRows, embeddingFeatures, fitBagOfWords, fitStandardiser, standardisedRows, type BagOfWordsModel, type EmbeddingFeatureModel } from './features.js';
@@ -21,8 +22,16 @@ export interface ClassifierFile {
   features: EmbeddingFeatureModel | BagOfWordsModel;
   /** One softmax regression per value; labels -1/0/1 (a value with one class seen is constant). */
   models: Record<string, LogisticModel>;
-  training: { pairs: number; label_counts: Record<string, Record<string, number>>; options: LogisticOptions };
+  /** With `learner: mlp`: one multi-output perceptron over all values instead of `models`. */
+  mlp?: MlpModel;
+  learner?: ClassifierLearner;
+  training: { pairs: number; label_counts: Record<string, Record<string, number>>; options: LogisticOptions | MlpOptions };
 }
+
+/** logistic: one softmax regression per value; mlp: a shared hidden layer with a head per value. */
+export type ClassifierLearner = 'logistic' | 'mlp';
+
+export const DEFAULT_MLP_OPTIONS: MlpOptions = { hidden: 64, epochs: 200, batchSize: 100_000, learningRate: 0.005, l2: 0.01, dropout: 0.3, seed: 1 };
 
 export interface ValuePrediction {
   /** Most probable label per value. */
@@ -55,13 +64,22 @@ function labelCounts(pairs: readonly ValuePair[], values: readonly string[]): Re
   }));
 }
 
-/** Train the embedding classifier on labeled pairs. */
-export async function trainClassifier(pairs: readonly ValuePair[], values: readonly string[], embedder: Embedder, options: LogisticOptions = DEFAULT_CLASSIFIER_OPTIONS): Promise<ClassifierFile> {
+/** Train the embedding classifier on labeled pairs (softmax regression per value, or an MLP). */
+export async function trainClassifier(pairs: readonly ValuePair[], values: readonly string[], embedder: Embedder, options: LogisticOptions = DEFAULT_CLASSIFIER_OPTIONS, learner: ClassifierLearner = 'logistic', mlpOptions: MlpOptions = DEFAULT_MLP_OPTIONS): Promise<ClassifierFile> {
   requireLabels(pairs);
-  const raw = await embeddingFeatures(embedder, pairs);
-  const features = fitStandardiser(embedder.id, raw);
+  return fitEmbeddingModel(await embeddingFeatures(embedder, pairs), pairs, values, embedder.id, learner, learner === 'mlp' ? mlpOptions : options);
+}
+
+function fitEmbeddingModel(raw: readonly Float64Array[], pairs: readonly ValuePair[], values: readonly string[], embedderId: string, learner: ClassifierLearner, options: LogisticOptions | MlpOptions): ClassifierFile {
+  const features = fitStandardiser(embedderId, raw);
   const rows = standardisedRows(features, raw);
-  return { format: CLASSIFIER_FORMAT, version: 1, values: [...values], features, models: fitModels(rows, pairs, values, features.dimension, options), training: { pairs: pairs.length, label_counts: labelCounts(pairs, values), options } };
+  const training = { pairs: pairs.length, label_counts: labelCounts(pairs, values), options };
+  if (learner === 'mlp') {
+    // The full batch by default: the L2 penalty then applies once per epoch, as tuned.
+    const mlp = fitMlp(rows.map((r) => r.val), pairs.map((p) => values.map((v) => labelOf(p, v))), options as MlpOptions);
+    return { format: CLASSIFIER_FORMAT, version: 1, values: [...values], features, models: {}, mlp, learner, training };
+  }
+  return { format: CLASSIFIER_FORMAT, version: 1, values: [...values], features, models: fitModels(rows, pairs, values, features.dimension, options as LogisticOptions), learner, training };
 }
 
 /** Train the bag-of-words baseline (same file format, so it evaluates the same way). */
@@ -73,6 +91,22 @@ export function trainBagOfWords(pairs: readonly ValuePair[], values: readonly st
 }
 
 function predictRows(model: ClassifierFile, rows: readonly SparseRow[]): ValuePrediction[] {
+  if (model.mlp) {
+    const mlp = model.mlp;
+    return rows.map((row) => {
+      const heads = predictMlp(mlp, row.val);
+      const values: Record<string, number> = {};
+      const expected: Record<string, number> = {};
+      model.values.forEach((v, k) => {
+        const p = heads[k]!, cs = mlp.classes[k]!;
+        let best = 0;
+        for (let c = 1; c < p.length; c++) if (p[c]! > p[best]!) best = c;
+        values[v] = cs[best]!;
+        expected[v] = cs.reduce((s, c, i) => s + c * p[i]!, 0);
+      });
+      return { values, expected };
+    });
+  }
   return rows.map((row) => {
     const values: Record<string, number> = {};
     const expected: Record<string, number> = {};
@@ -106,6 +140,11 @@ export function parseClassifier(text: string, file: string): ClassifierFile {
   }
   if (obj?.format !== CLASSIFIER_FORMAT) throw new InputError(`${file}: not a ValueLex value classifier (format "${String(obj?.format)}")`);
   if (obj.version !== 1) throw new InputError(`${file}: classifier version ${String(obj.version)} is not supported`);
+  if (obj.mlp) {
+    const m = obj.mlp;
+    if (m.classes.length !== obj.values.length || m.w1.length !== m.hidden * m.inputs || m.w2.length !== obj.values.length) throw new InputError(`${file}: the MLP does not match the classifier's ${obj.values.length} values`);
+    return obj;
+  }
   for (const v of obj.values ?? []) {
     const m = obj.models?.[v];
     if (!m || m.weights.length !== m.classes.length * m.dimension) throw new InputError(`${file}: model for value "${v}" is missing or has the wrong shape`);
@@ -125,6 +164,8 @@ export interface CvValueMetrics {
 
 export interface CvResult {
   method: CvMethod;
+  /** The classifier's learner (method classifier only). */
+  learner?: ClassifierLearner;
   folds: number;
   per_value: Record<string, CvValueMetrics>;
   /** Mean over values of macro-F1 and kappa (kappa NA counted as 0). */
@@ -137,7 +178,7 @@ export interface CvResult {
  * k-fold cross-validation on out-of-fold predictions (pooled over folds), folds stratified on the
  * whole label vector so rare labels are spread over folds. Embeddings are computed once.
  */
-export async function crossValidate(pairs: readonly ValuePair[], values: readonly string[], method: CvMethod, opts: { folds?: number; seed?: number; embedder?: Embedder; options?: LogisticOptions } = {}): Promise<CvResult> {
+export async function crossValidate(pairs: readonly ValuePair[], values: readonly string[], method: CvMethod, opts: { folds?: number; seed?: number; embedder?: Embedder; options?: LogisticOptions; learner?: ClassifierLearner } = {}): Promise<CvResult> {
   requireLabels(pairs);
   const k = opts.folds ?? 5;
   const folds = stratifiedKFold(pairs.map((p) => values.map((v) => labelOf(p, v)).join(',')), k, opts.seed ?? 1);
@@ -154,10 +195,9 @@ export async function crossValidate(pairs: readonly ValuePair[], values: readonl
     } else if (method === 'bow') {
       out = predictRows(trainBagOfWords(train, values, opts.options), bagOfWordsRows(fitBagOfWords(train), test)).map((p) => p.values);
     } else {
-      const trainRaw = fold.train.map((i) => raw![i]!);
-      const features = fitStandardiser(opts.embedder!.id, trainRaw);
-      const model: ClassifierFile = { format: CLASSIFIER_FORMAT, version: 1, values: [...values], features, models: fitModels(standardisedRows(features, trainRaw), train, values, features.dimension, opts.options ?? DEFAULT_CLASSIFIER_OPTIONS), training: { pairs: train.length, label_counts: {}, options: {} } };
-      out = predictRows(model, standardisedRows(features, fold.test.map((i) => raw![i]!))).map((p) => p.values);
+      const learner = opts.learner ?? 'logistic';
+      const model = fitEmbeddingModel(fold.train.map((i) => raw![i]!), train, values, opts.embedder!.id, learner, learner === 'mlp' ? DEFAULT_MLP_OPTIONS : (opts.options ?? DEFAULT_CLASSIFIER_OPTIONS));
+      out = predictRows(model, standardisedRows(model.features as EmbeddingFeatureModel, fold.test.map((i) => raw![i]!))).map((p) => p.values);
     }
     fold.test.forEach((i, j) => (predicted[i] = out[j]!));
   }
@@ -169,6 +209,7 @@ export async function crossValidate(pairs: readonly ValuePair[], values: readonl
   const m = Object.values(per_value);
   return {
     method,
+    ...(method === 'classifier' ? { learner: opts.learner ?? 'logistic' } : {}),
     folds: k,
     per_value,
     mean_macro_f1: m.reduce((s, x) => s + x.macro_f1, 0) / m.length,

@@ -8,6 +8,7 @@ import { GloveEmbedder } from '../../src/embed/glove.js';
 import { crossValidate, parseClassifier, predictWithClassifier, trainBagOfWords, trainClassifier } from '../../src/fulcra/classifier.js';
 import { readPairs, SCHWARTZ_VALUES } from '../../src/fulcra/dataset.js';
 import { denseRow, fitLogistic, predictClass, predictProba } from '../../src/stats/logistic.js';
+import { fitMlp, predictMlp } from '../../src/stats/mlp.js';
 import { createRng } from '../../src/stats/rng.js';
 
 const FIX = new URL('../fixtures/fulcra/trustworthy_excerpt.jsonl', import.meta.url).pathname;
@@ -50,6 +51,31 @@ describe('softmax logistic regression', () => {
   });
 });
 
+describe('multi-output perceptron', () => {
+  it('learns what a linear model cannot (XOR on one head, a linear rule on another), seeded', () => {
+    const rng = createRng(5);
+    const x: number[][] = [], y: number[][] = [];
+    for (let i = 0; i < 400; i++) {
+      const a = rng.normal(), b = rng.normal();
+      x.push([a, b]);
+      y.push([a * b > 0 ? 1 : -1, a > 0.3 ? 1 : a < -0.3 ? -1 : 0]);
+    }
+    const opts = { hidden: 16, epochs: 300, batchSize: 400, learningRate: 0.02, l2: 1e-4, dropout: 0, seed: 3 };
+    const m = fitMlp(x.slice(0, 300), y.slice(0, 300), opts);
+    const acc = (k: number): number => x.slice(300).filter((r, i) => {
+      const p = predictMlp(m, r)[k]!;
+      return m.classes[k]![p.indexOf(Math.max(...p))] === y[300 + i]![k];
+    }).length / 100;
+    expect(acc(0)).toBeGreaterThan(0.85);
+    expect(acc(1)).toBeGreaterThan(0.8);
+    // The linear model on the XOR head is near chance.
+    const lin = fitLogistic(x.slice(0, 300).map(denseRow), y.slice(0, 300).map((r) => r[0]!), 2);
+    expect(x.slice(300).filter((r, i) => predictClass(lin, denseRow(r)) === y[300 + i]![0]).length / 100).toBeLessThan(0.7);
+    expect(fitMlp(x, y, opts)).toEqual(fitMlp(x, y, opts));
+    for (const p of predictMlp(m, [0.1, -0.2])) expect(p.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
+  });
+});
+
 describe('value classifier on real FULCRA pairs', () => {
   it('cross-validated macro-F1 and kappa beat the majority baseline; bag-of-words is reported beside it', async () => {
     const { pairs } = await readPairs(FIX);
@@ -83,6 +109,10 @@ describe('value classifier on real FULCRA pairs', () => {
     expect(() => parseClassifier('{', 'm.json')).toThrow(/m\.json: not JSON/);
     const broken = { ...model, models: { ...model.models, power: { ...model.models.power!, weights: [1] } } };
     expect(() => parseClassifier(JSON.stringify(broken), 'm.json')).toThrow(/value "power" is missing or has the wrong shape/);
+    const mlpModel = await trainClassifier(pairs.slice(0, 200), SCHWARTZ_VALUES, embedder, undefined, 'mlp', { hidden: 16, epochs: 60, batchSize: 1000, learningRate: 0.01, l2: 0.01, dropout: 0.3, seed: 2 });
+    const viaFile = parseClassifier(JSON.stringify(mlpModel), 'mlp.json');
+    expect(await predictWithClassifier(viaFile, pairs.slice(200, 210), embedder)).toEqual(await predictWithClassifier(mlpModel, pairs.slice(200, 210), embedder));
+    expect(() => parseClassifier(JSON.stringify({ ...mlpModel, mlp: { ...mlpModel.mlp!, w1: [0] } }), 'mlp.json')).toThrow(/MLP does not match/);
     const bowModel = trainBagOfWords(pairs.slice(0, 200), SCHWARTZ_VALUES);
     expect((await predictWithClassifier(bowModel, pairs.slice(200, 202))).length).toBe(2);
   }, 60_000);

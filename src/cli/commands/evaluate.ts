@@ -14,7 +14,7 @@ import type { ModelConfigInput } from '../../config/schema.js';
 import { createEmbedder } from '../../embed/create.js';
 import type { Embedder } from '../../embed/types.js';
 import { analyseValues, saveValueAnalysis, type ValueAnalysis } from '../../fulcra/analysis.js';
-import { crossValidate, parseClassifier, trainBagOfWords, trainClassifier, type ClassifierFile, type CvResult } from '../../fulcra/classifier.js';
+import { crossValidate, parseClassifier, trainBagOfWords, trainClassifier, type ClassifierFile, type ClassifierLearner, type CvResult } from '../../fulcra/classifier.js';
 import { readPairs, SCHWARTZ_VALUES, streamPairs, type ValuePair } from '../../fulcra/dataset.js';
 import { classifierEvaluator, ensembleEvaluator, evaluatePairs, judgeEngine, judgeEvaluator, scoreAgainstLabels, type EvaluatedPair, type EvaluationReport, type ValueEvaluator } from '../../fulcra/evaluate.js';
 import { judgeFingerprint, sameJudgeConfig, type JudgeFingerprint } from '../../judge/judge.js';
@@ -101,6 +101,7 @@ interface EvaluateOptions extends GlobalOptions {
 
 interface TrainOptions extends GlobalOptions {
   train: string;
+  learner: string;
   test?: string;
   out?: string;
   features: string;
@@ -237,6 +238,7 @@ export function register(program: Command): void {
     .option('--test <file>', 'held-out labeled pairs to report metrics on')
     .option('--out <model.json>', 'where to save the trained model')
     .option('--features <kind>', 'embedding (the classifier) | bow (the bag-of-words baseline)', 'embedding')
+    .option('--learner <kind>', 'logistic (softmax regression per value) | mlp (shared hidden layer, a head per value)', 'logistic')
     .option('--embedding <backend>', 'glove | openai:<model> | ollama:<model> | transformers:<model folder>', 'glove')
     .option('--embedding-base-url <url>', 'base URL of the embedding server')
     .option('--embedding-api-key-env <name>', "environment variable with the embedding server's key")
@@ -246,6 +248,8 @@ export function register(program: Command): void {
     .action(
       action(async (opts: TrainOptions) => {
         if (!['embedding', 'bow'].includes(opts.features)) throw new InputError(`--features: expected embedding or bow, got "${opts.features}"`);
+        if (!['logistic', 'mlp'].includes(opts.learner)) throw new InputError(`--learner: expected logistic or mlp, got "${opts.learner}"`);
+        const learner = opts.learner as ClassifierLearner;
         if (!opts.out && !opts.cv) throw new InputError('train-evaluator needs --out <model.json>, --cv <k>, or both');
         const train = await loadPairs(opts.train);
         const values = [...SCHWARTZ_VALUES];
@@ -258,11 +262,11 @@ export function register(program: Command): void {
           result.cv = [];
           for (const method of ['majority', 'bow', ...(embedder ? (['classifier'] as const) : [])] as const) {
             log(`cross-validating ${method} (${k} folds)...`);
-            result.cv.push(await crossValidate(train, values, method, { folds: k, seed, ...(embedder ? { embedder } : {}) }));
+            result.cv.push(await crossValidate(train, values, method, { folds: k, seed, learner, ...(embedder ? { embedder } : {}) }));
           }
         }
         if (opts.out) {
-          const model = embedder ? await trainClassifier(train, values, embedder) : trainBagOfWords(train, values);
+          const model = embedder ? await trainClassifier(train, values, embedder, undefined, learner) : trainBagOfWords(train, values);
           writeFileSync(opts.out, JSON.stringify(model));
           result.model = opts.out;
           if (opts.test) {
@@ -277,7 +281,7 @@ export function register(program: Command): void {
           const lines: string[] = [];
           if (result.cv) {
             lines.push(`${result.cv[0]!.folds}-fold cross-validation (out-of-fold predictions):`, 'method       mean macro-F1  mean kappa  exact match');
-            for (const r of result.cv) lines.push(`${r.method.padEnd(12)} ${r.mean_macro_f1.toFixed(3).padStart(13)}  ${r.mean_kappa.toFixed(3).padStart(10)}  ${r.exact_match.toFixed(3).padStart(11)}`);
+            for (const r of result.cv) lines.push(`${(r.learner ? `${r.method}/${r.learner}` : r.method).padEnd(12)} ${r.mean_macro_f1.toFixed(3).padStart(13)}  ${r.mean_kappa.toFixed(3).padStart(10)}  ${r.exact_match.toFixed(3).padStart(11)}`);
           }
           if (result.model) lines.push(`model saved to ${result.model}`);
           if (result.test) lines.push(`held-out test set (${result.test.pairs} pairs):`, ...metricsTable(result.test));
