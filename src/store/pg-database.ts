@@ -65,6 +65,14 @@ export function translateSql(sql: string, primaryKey: (table: string) => string[
       out += c;
       continue;
     }
+    if (c === '-' && s[i + 1] === '-') {
+      // A comment runs to the end of the line; its apostrophes are not quotes.
+      const end = s.indexOf('\n', i);
+      const stop = end < 0 ? s.length : end;
+      out += s.slice(i, stop);
+      i = stop - 1;
+      continue;
+    }
     if (c === '?') {
       out += `$${++n}`;
       continue;
