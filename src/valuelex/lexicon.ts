@@ -151,6 +151,8 @@ export function listLexicon(store: RunStore, filter: LexiconFilter = {}): Lexico
        WHERE count >= ? AND n_models >= ? ORDER BY count DESC, n_models DESC, descriptor ASC LIMIT ?`,
     )
     .all(filter.minCount ?? 1, filter.minModels ?? 1, filter.limit ?? Number.MAX_SAFE_INTEGER) as LexiconRow[];
+  // Ties by code point (SQLite's binary collation), whatever the database's own collation.
+  rows.sort((a, b) => b.count - a.count || b.n_models - a.n_models || (a.descriptor < b.descriptor ? -1 : a.descriptor > b.descriptor ? 1 : 0));
   return rows.map((r) => ({
     descriptor: r.descriptor,
     variants: JSON.parse(r.variants) as string[],

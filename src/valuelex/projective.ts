@@ -285,15 +285,27 @@ export async function runProjective(engine: Engine, config: StudyConfig, log: (m
 export function computeProfiles(store: RunStore, config: StudyConfig, system: ValueSystem, judgeNames: string[]): ProjectiveResult {
   if (config.projective.judge_combine === 'majority' && judgeNames.length > 1) return computeProfilesFrom(majorityRows(store), config, system, judgeNames, store);
   const rows = store.db
-    .prepare(`SELECT c.model, c.item, c.id, s.judge, s.dimension, s.score FROM projective_scores s JOIN projective_completions c ON c.id = s.completion_id WHERE s.score IS NOT NULL`)
+    .prepare(`SELECT c.model, c.item, c.id, c.sample, s.judge, s.dimension, s.score FROM projective_scores s JOIN projective_completions c ON c.id = s.completion_id WHERE s.score IS NOT NULL`)
     .all() as ScoreRow[];
-  return computeProfilesFrom(rows, config, system, judgeNames, store);
+  return computeProfilesFrom(rows.sort(unitOrder), config, system, judgeNames, store);
+}
+
+/**
+ * One order for score rows on every database (SQLite and PostgreSQL return joins in different
+ * orders, and collations differ): the bootstrap and permutation draws depend on it.
+ */
+function unitOrder(a: ScoreRow, b: ScoreRow): number {
+  const key = (r: ScoreRow): Array<string | number> => [r.model, r.item, r.sample ?? 0, r.judge, r.dimension];
+  const ka = key(a), kb = key(b);
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
+  return 0;
 }
 
 interface ScoreRow {
   model: string;
   item: string;
   id: string;
+  sample?: number;
   judge: string;
   dimension: string;
   score: number;
@@ -301,9 +313,9 @@ interface ScoreRow {
 
 /** One row per completion and dimension: the majority of the judges' scores (ties -> 0). */
 function majorityRows(store: RunStore): ScoreRow[] {
-  const rows = store.db
-    .prepare(`SELECT c.model, c.item, c.id, s.judge, s.dimension, s.score FROM projective_scores s JOIN projective_completions c ON c.id = s.completion_id WHERE s.score IS NOT NULL`)
-    .all() as ScoreRow[];
+  const rows = (store.db
+    .prepare(`SELECT c.model, c.item, c.id, c.sample, s.judge, s.dimension, s.score FROM projective_scores s JOIN projective_completions c ON c.id = s.completion_id WHERE s.score IS NOT NULL`)
+    .all() as ScoreRow[]).sort(unitOrder);
   const by = new Map<string, ScoreRow[]>();
   for (const r of rows) by.set(`${r.id}\u0000${r.dimension}`, [...(by.get(`${r.id}\u0000${r.dimension}`) ?? []), r]);
   return [...by.values()].map((rs) => ({ ...rs[0]!, judge: 'majority', score: combineJudges(rs.map((r) => r.score), 'majority') }));
@@ -479,9 +491,9 @@ async function scoreCalibrationSet(engine: Engine, judges: ModelConfig[], system
 
 function judgeQuality(store: RunStore, config: StudyConfig, system: ValueSystem, judges: ModelConfig[], calibration: CalibrationScores | undefined): JudgeQuality {
   const q: JudgeQuality = { combine: config.projective.judge_combine, repeats: config.projective.judge_repeats };
-  const rows = store.db
-    .prepare(`SELECT c.model, c.item, c.id, c.completion, s.judge, s.dimension, s.score FROM projective_scores s JOIN projective_completions c ON c.id = s.completion_id WHERE s.score IS NOT NULL`)
-    .all() as Array<ScoreRow & { completion: string }>;
+  const rows = (store.db
+    .prepare(`SELECT c.model, c.item, c.id, c.sample, c.completion, s.judge, s.dimension, s.score FROM projective_scores s JOIN projective_completions c ON c.id = s.completion_id WHERE s.score IS NOT NULL`)
+    .all() as Array<ScoreRow & { completion: string }>).sort(unitOrder);
   const dims = system.dimensions.map((d) => d.id);
   if (config.projective.judge_repeats > 1) {
     q.stability = {};
@@ -500,7 +512,7 @@ function judgeQuality(store: RunStore, config: StudyConfig, system: ValueSystem,
   }
   if (config.projective.judge_checks.includes('order')) {
     q.order = {};
-    const ord = store.db.prepare(`SELECT completion_id AS id, judge, dimension, score FROM projective_order_scores WHERE score IS NOT NULL`).all() as Array<{ id: string; judge: string; dimension: string; score: number }>;
+    const ord = store.db.prepare(`SELECT completion_id AS id, judge, dimension, score FROM projective_order_scores WHERE score IS NOT NULL ORDER BY completion_id, judge, dimension`).all() as Array<{ id: string; judge: string; dimension: string; score: number }>;
     const original = new Map(rows.map((r) => [`${r.id}\u0000${r.judge}\u0000${r.dimension}`, r.score]));
     for (const j of judges) {
       q.order[j.name] = {};

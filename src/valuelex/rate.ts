@@ -184,8 +184,12 @@ export async function runRating(engine: Engine, config: StudyConfig): Promise<Ra
 /** Respondents x terms matrix of ratings (null = missing), for the taxonomy stage. */
 export function ratingMatrix(store: RunStore): { respondents: Array<{ id: string; model: string }>; terms: string[]; matrix: (number | null)[][] } {
   ensureRateSchema(store);
-  const respondents = store.db.prepare(`SELECT id, model FROM rate_respondents ORDER BY model, respondent`).all() as Array<{ id: string; model: string }>;
-  const terms = (store.db.prepare(`SELECT DISTINCT term FROM ratings ORDER BY term`).all() as Array<{ term: string }>).map((r) => r.term);
+  // Sorted here by code point, not by the database's collation, so SQLite and PostgreSQL agree.
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  const respondents = (store.db.prepare(`SELECT id, model, respondent FROM rate_respondents`).all() as Array<{ id: string; model: string; respondent: number }>)
+    .sort((a, b) => cmp(a.model, b.model) || a.respondent - b.respondent)
+    .map(({ id, model }) => ({ id, model }));
+  const terms = (store.db.prepare(`SELECT DISTINCT term FROM ratings`).all() as Array<{ term: string }>).map((r) => r.term).sort(cmp);
   const index = new Map(terms.map((t, i) => [t, i]));
   const rowOf = new Map(respondents.map((r, i) => [r.id, i]));
   const matrix: (number | null)[][] = respondents.map(() => new Array<number | null>(terms.length).fill(null));
