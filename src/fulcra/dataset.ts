@@ -49,9 +49,9 @@ const FULCRA_NAMES: Record<string, SchwartzValue> = {
 /** One FULCRA native line to a value pair; problems are appended to `issues`. */
 export function fromFulcra(obj: Record<string, unknown>, line: number, issues: ImportIssue[]): ValuePair {
   const dialogue = typeof obj.dialogue === 'string' ? obj.dialogue : undefined;
-  if (!dialogue) throw new InputError(`line ${line}: FULCRA record has no "dialogue" string`);
+  if (!dialogue) throw new InputError('FULCRA record has no "dialogue" string');
   const m = /^Human:\s*([\s\S]*?)\n(?:Bob|Assistant|AI):\s*([\s\S]*)$/.exec(dialogue);
-  if (!m) throw new InputError(`line ${line}: FULCRA dialogue is not "Human: ...\\nBob: ..."`);
+  if (!m) throw new InputError('FULCRA dialogue is not "Human: ...\\nBob: ..."');
   const values: Record<string, number> = Object.fromEntries(SCHWARTZ_VALUES.map((v) => [v, 0]));
   for (const entry of Array.isArray(obj.value_types) ? obj.value_types : []) {
     const [rawName, rawLabel] = String(entry).split(':').map((s) => s.trim());
@@ -79,10 +79,10 @@ export const FULCRA_REWARD_ORDER: readonly SchwartzValue[] = ['self_direction', 
  * categories become `risks` (`risk` is them joined with ";", or "none" for an uncategorised prompt).
  */
 export function fromFulcraScored(obj: Record<string, unknown>, line: number, source: string | undefined): ValuePair {
-  if (typeof obj.prompt !== 'string' || typeof obj.answer !== 'string') throw new InputError(`line ${line}: FULCRA scored record needs "prompt" and "answer" strings`);
+  if (typeof obj.prompt !== 'string' || typeof obj.answer !== 'string') throw new InputError('FULCRA scored record needs "prompt" and "answer" strings');
   const reward = obj.value_reward;
   if (!Array.isArray(reward) || reward.length !== 10 || !reward.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= -1 && x <= 1)) {
-    throw new InputError(`line ${line}: "value_reward" must be 10 numbers in [-1, 1] (FULCRA order: ${FULCRA_REWARD_ORDER.join(', ')})`);
+    throw new InputError(`"value_reward" must be 10 numbers in [-1, 1] (FULCRA order: ${FULCRA_REWARD_ORDER.join(', ')})`);
   }
   const risks = Array.isArray(obj.safety_issues) ? obj.safety_issues.map(String) : [];
   const values = Object.fromEntries(FULCRA_REWARD_ORDER.map((v, i) => [v, reward[i] as number]));
@@ -133,7 +133,7 @@ export async function* streamPairs(file: string, opts: { source?: string; onIssu
         try {
           pair = format === 'fulcra' ? fromFulcra(obj, line, issues) : fromFulcraScored(obj, line, scoredSource);
         } catch (e) {
-          throw new InputError(`${file}:${(e as Error).message}`);
+          throw new InputError(`${file}:${line}: ${(e as Error).message}`);
         }
         flush();
         yield pair;

@@ -192,6 +192,7 @@ export function readImportedCompletions(file: string, bank: ItemBank, configured
     } catch (e) {
       throw new InputError(`${file}:${n + 1}: not valid JSON (${(e as Error).message})`);
     }
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new InputError(`${file}:${n + 1}: expected a JSON object`);
     for (const k of ['model', 'stem', 'completion'] as const) if (typeof o[k] !== 'string' || !(o[k] as string).trim()) throw new InputError(`${file}:${n + 1}: needs a non-empty "${k}" string`);
     const model = o.model as string;
     if (configured.has(model)) throw new InputError(`${file}:${n + 1}: model "${model}" is also a configured model; give imported completions their own model name`);

@@ -46,7 +46,7 @@ describe('FULCRA native importer', () => {
       { line: 1, message: 'value "kindness" is not one of Schwartz\'s ten; ignored' },
     ]);
     writeFileSync(join(dir, 'b.jsonl'), `${good}\n{"dialogue": "no speaker turns here"}\n`);
-    await expect(readPairs(join(dir, 'b.jsonl'))).rejects.toThrow(/b\.jsonl:line 2: FULCRA dialogue is not/);
+    await expect(readPairs(join(dir, 'b.jsonl'))).rejects.toThrow(/b\.jsonl:2: FULCRA dialogue is not/);
     writeFileSync(join(dir, 'c.jsonl'), `${good}\n{oops\n`);
     await expect(readPairs(join(dir, 'c.jsonl'))).rejects.toThrow(/c\.jsonl:2: not valid JSON/);
   });

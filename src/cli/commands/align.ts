@@ -55,6 +55,7 @@ export function readPrompts(file: string): AlignPrompt[] {
     } catch (e) {
       throw new InputError(`${file}:${i + 1}: not valid JSON (${(e as Error).message})`);
     }
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new InputError(`${file}:${i + 1}: expected a JSON object`);
     if (typeof obj.prompt !== 'string' || !obj.prompt.trim()) throw new InputError(`${file}:${i + 1}: needs a non-empty "prompt" string`);
     const id = obj.id === undefined ? `line-${i + 1}` : String(obj.id);
     if (ids.has(id)) throw new InputError(`${file}:${i + 1}: duplicate id "${id}"`);
