@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../config/load.js';
-import { redactSecrets } from '../engine/secrets.js';
+import { redactSecrets, registerSecret } from '../engine/secrets.js';
 import { PgDatabase } from './pg-database.js';
 
 export function isPostgresUrl(path: string): boolean {
@@ -211,6 +211,16 @@ export class RunStore {
    * writes beside the database go to `runs/<database name>/` under the working directory.
    */
   private static openPostgres(url: string, options: OpenStoreOptions): RunStore {
+    // A password in the URL is a secret like an API key: masked wherever text is redacted.
+    const password = /^postgres(?:ql)?:\/\/[^:/@]*:([^@]*)@/i.exec(url)?.[1];
+    if (password) {
+      registerSecret(password);
+      try {
+        registerSecret(decodeURIComponent(password));
+      } catch {
+        // not percent-encoded
+      }
+    }
     let db: PgDatabase;
     try {
       db = new PgDatabase(url);

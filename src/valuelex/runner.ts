@@ -5,7 +5,7 @@
 import { loadStudy, type LoadedStudy } from '../config/study.js';
 import type { StudyConfig } from '../config/schema.js';
 import { Engine } from '../engine/engine.js';
-import { RunStore } from '../store/store.js';
+import { redactUrl, RunStore } from '../store/store.js';
 import { localRuntimeStats } from '../engine/local/runtime.js';
 import { runStudy, type StageOutcome } from './pipeline.js';
 import './stages.js';
@@ -45,13 +45,13 @@ export async function runConfig(config: StudyConfig, storePath: string, opts: Ru
   const log = opts.log ?? (() => {});
   try {
     store.setMeta('study', config.name);
-    store.setMetaJson('study_config', config);
+    store.setMetaJson('study_config', config.store ? { ...config, store: redactUrl(config.store) } : config);
     const simulated = config.models.filter((m) => engine.isSimulated(m.name)).map((m) => m.name);
     if (simulated.length > 0) store.setMetaJson('simulated_models', simulated);
     const stages = await runStudy({ engine, config, log }, { ...(opts.stages ? { stages: opts.stages } : {}), resume: opts.resume ?? false });
     const local = localRuntimeStats();
     if (local) store.setMetaJson('local_runtime', local);
-    return { study: config.name, store: storePath, stages, cost: store.costSummary(), simulated, ...(local ? { local } : {}) };
+    return { study: config.name, store: store.path, stages, cost: store.costSummary(), simulated, ...(local ? { local } : {}) };
   } finally {
     await engine.close();
     release();

@@ -39,7 +39,10 @@ describe.skipIf(typeof server === 'string')('run database on PostgreSQL', () => 
   }
 
   it('runs the whole study with results equal to SQLite, resumes without requests, refuses a second runner', async () => {
-    const url = await pgs.createDatabase('vlx_study');
+    // A password planted in the URL (the test cluster trusts loopback, so it is not checked) must
+    // not reach the database, the report or any file.
+    const planted = 'planted-pw-7Qx';
+    const url = (await pgs.createDatabase('vlx_study')).replace('postgres@', `postgres:${planted}@`);
     const dir = mkdtempSync(join(tmpdir(), 'vlx-pgrun-'));
     const onPg = await runCliAsync(['run', study(dir, 'pg.yaml', url), '--json'], { cwd: dir });
     expect(onPg.stderr).not.toMatch(/valuelex: /);
@@ -53,6 +56,8 @@ describe.skipIf(typeof server === 'string')('run database on PostgreSQL', () => 
       delete j.stages; // timestamps
       return j;
     };
+    const html = await runCliAsync(['report', url, '--out', join(dir, 'report.html')], { cwd: dir });
+    expect(html.code).toBe(0);
     const a = await report(url);
     const b = await report(join(dir, 'sqlite/run.db'));
     expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
@@ -61,6 +66,13 @@ describe.skipIf(typeof server === 'string')('run database on PostgreSQL', () => 
     // Files a stage writes go to runs/<database>/.
     const fs = await import('node:fs');
     expect(fs.existsSync(join(dir, 'runs', 'vlx_study', 'taxonomy.yaml'))).toBe(true);
+
+    const artifacts = [join(dir, 'report.html'), join(dir, 'runs', 'vlx_study', 'taxonomy.yaml'), join(dir, 'runs', 'vlx_study', 'lexicon.csv')].map((f) => fs.readFileSync(f, 'utf8'));
+    const probe = RunStore.open(url, { readonly: true });
+    const metaDump = JSON.stringify(probe.db.prepare('SELECT * FROM meta').all()) + JSON.stringify(probe.db.prepare('SELECT * FROM stage_runs').all());
+    probe.close();
+    for (const text of [...artifacts, metaDump, JSON.stringify(a), onPg.stdout, onPg.stderr]) expect(text).not.toContain(planted);
+    expect(metaDump).toContain('postgres:***@');
 
     const before = sim.stats.received;
     const again = await runCliAsync(['run', join(dir, 'pg.yaml'), '--resume', '--json'], { cwd: dir });
