@@ -24,3 +24,18 @@ export * from './text/parse.js';
 export * from './text/normalize.js';
 export { isRefusal, isNonEnglish } from './text/refusal.js';
 export * from './embed/index.js';
+// Value evaluation (FULCRA), alignment and the judge.
+export * from './fulcra/dataset.js';
+export * from './fulcra/tooling.js';
+export * from './fulcra/evaluate.js';
+export * from './fulcra/classifier.js';
+export * from './fulcra/analysis.js';
+export * from './fulcra/align.js';
+export * from './judge/judge.js';
+export * from './judge/calibration.js';
+export * from './judge/checks.js';
+export { nameWithJudge, NAMING_TEMPLATE_VERSION } from './judge/naming.js';
+export { runProjective, computeProfiles, loadProfiles, loadItemBank, resolveValueSystem, readImportedCompletions, type ProjectiveResult, type JudgeQuality, type ValueSystem, type ItemBank } from './valuelex/projective.js';
+export { buildTaxonomy, discoverStructure, dimensionOmega, overlapWithSchwartz, nearestSchwartz, compareSystems, loadTaxonomy, type TaxonomyResult } from './valuelex/taxonomy.js';
+export { ratingMatrix, parseRatings } from './valuelex/rate.js';
+export { isPostgresUrl, redactUrl } from './store/store.js';

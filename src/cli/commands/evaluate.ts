@@ -233,7 +233,7 @@ export function register(program: Command): void {
 
   program
     .command('train-evaluator')
-    .description('train the value classifier (softmax regression per value on text embeddings); --cv compares it with the baselines')
+    .description('train the value classifier (softmax regression per value or a small MLP, on text embeddings); --cv compares it with the baselines')
     .requiredOption('--train <file>', 'labeled JSONL pairs (value-pairs contract or FULCRA native)')
     .option('--test <file>', 'held-out labeled pairs to report metrics on')
     .option('--out <model.json>', 'where to save the trained model')

@@ -10,7 +10,7 @@ import { action, output, type GlobalOptions } from '../util.js';
 export function register(program: Command): void {
   program
     .command('view')
-    .description('browse a run (lexicon back to responses) and label (prompt, response) pairs in a local web app on 127.0.0.1')
+    .description('browse a run (lexicon back to responses, completions with their scores) and label (prompt, response) pairs in a local web app on 127.0.0.1')
     .argument('<run.db>', 'the run database')
     .option('--port <n>', 'port to listen on (0: any free port)', '8765')
     .option('--json', 'print {url} as JSON once listening')
