@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
+import { isPostgresUrl } from '../../store/store.js';
 import { InputError } from '../../config/load.js';
 import { startViewer } from '../../web/server.js';
 import { action, output, type GlobalOptions } from '../util.js';
@@ -16,7 +17,7 @@ export function register(program: Command): void {
     .option('--json', 'print {url} as JSON once listening')
     .action(
       action(async (db: string, opts: GlobalOptions & { port: string }) => {
-        if (!existsSync(db)) throw new InputError(`${db}: no such run database`);
+        if (!isPostgresUrl(db) && !existsSync(db)) throw new InputError(`${db}: no such run database`);
         const port = Number(opts.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port: expected 0-65535, got "${opts.port}"`);
         const viewer = await startViewer({ db, port });
