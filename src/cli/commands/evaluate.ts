@@ -220,9 +220,9 @@ export function register(program: Command): void {
           const metrics = scoreAgainstLabels(all, ids);
           const analysis = analyseValues(all.map((r) => ({ ...r, values: r.values })), ids);
           saveValueAnalysis(store, analysis);
-          const summary = { ...report, ...metrics, pairs: total, evaluated_now: evaluated, skipped_already_done: skipped, import_notes: notes, store: opts.store };
+          const summary = { ...report, ...metrics, pairs: total, evaluated_now: evaluated, skipped_already_done: skipped, import_notes: notes, store: store.path };
           output(opts, summary, () =>
-            [`evaluated ${evaluated} pairs with ${report.evaluator} on ${report.system} (${skipped} already in ${opts.out}; ${failed} failed)`, ...metricsTable(metrics), `value analysis saved to ${opts.store} (valuelex report ${opts.store})`].join('\n'),
+            [`evaluated ${evaluated} pairs with ${report.evaluator} on ${report.system} (${skipped} already in ${opts.out}; ${failed} failed)`, ...metricsTable(metrics), `value analysis saved to ${store.path} (valuelex report ${store.path})`].join('\n'),
           );
         } finally {
           release();
