@@ -201,7 +201,9 @@ export async function alignPrompt(engine: Engine, prompt: AlignPrompt, opts: Ali
   const candidates: Candidate[] = [plain];
   if (opts.strategy === 'best-of-n') {
     const n = opts.n ?? 4;
-    for (let s = 1; s < n; s++) candidates.push({ text: await ask(BASE_SYSTEM, s), origin: `sample-${s}`, vector: null, distance: null });
+    // The samples are independent: asked together, so a model's concurrency limit is the only bound.
+    const texts = await Promise.all(Array.from({ length: n - 1 }, (_, i) => ask(BASE_SYSTEM, i + 1)));
+    texts.forEach((text, i) => candidates.push({ text, origin: `sample-${i + 1}`, vector: null, distance: null }));
     await scoreCandidates(candidates, prompt, opts, values);
   } else if (opts.strategy === 'system-prompt') {
     candidates.push({ text: await ask(valueConditionedPrompt(opts.target, opts.system), 0), origin: 'conditioned', vector: null, distance: null });
