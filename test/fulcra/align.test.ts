@@ -100,6 +100,19 @@ describe('valuelex align against the local model server', () => {
     }, 120_000);
   }
 
+  it('without --judge: VALUELEX_JUDGE_MODEL, else the steered model judges itself (and says so)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vlx-align-self-'));
+    writeFileSync(join(dir, 'prompts.jsonl'), prompts.slice(0, 4).map((p) => JSON.stringify(p)).join('\n') + '\n');
+    const base = ['align', '--input', 'prompts.jsonl', '--target', 'security=1', '--model', 'openai/sim/sim-atlas-8b-rlhf', '--base-url', `${server.url}/v1`, '--strategy', 'system-prompt', '--json'];
+    const self = await runCliAsync([...base, '--store', 'a.db'], { cwd: dir });
+    expect(self.code).toBe(0);
+    expect(self.stderr).toMatch(/judges its own answers/);
+    expect(JSON.parse(self.stdout)).toMatchObject({ evaluator: 'judge:sim/sim-atlas-8b-rlhf', scored: 4 });
+    const fromEnv = await runCliAsync([...base, '--store', 'b.db'], { cwd: dir, env: { VALUELEX_JUDGE_MODEL: 'sim/sim-cirrus-7b-rlhf', VALUELEX_BASE_URL: `${server.url}/v1` } });
+    expect(fromEnv.code).toBe(0);
+    expect(JSON.parse(fromEnv.stdout)).toMatchObject({ evaluator: 'judge:sim/sim-cirrus-7b-rlhf' });
+  }, 60_000);
+
   it('bad input is named', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vlx-align-bad-'));
     writeFileSync(join(dir, 'p.jsonl'), '{"id": 1, "prompt": "x"}\n{"id": 2}\n');

@@ -15,8 +15,8 @@ import { parseTarget, preferencePairs, runAlign, targetFromVectors, type AlignPr
 import { classifierEvaluator, judgeEvaluator, type ValueEvaluator } from '../../fulcra/evaluate.js';
 import { RunStore } from '../../store/store.js';
 import { resolveValueSystem } from '../../valuelex/projective.js';
-import { action, output, type GlobalOptions } from '../util.js';
-import { embedderFromSpec, inlineModel, loadClassifierFile } from './evaluate.js';
+import { action, log, output, type GlobalOptions } from '../util.js';
+import { embedderFromSpec, inlineModel, judgeFromEnv, loadClassifierFile } from './evaluate.js';
 
 interface AlignCliOptions extends GlobalOptions {
   input: string;
@@ -114,10 +114,13 @@ export function register(program: Command): void {
         const prompts = readPrompts(opts.input);
         const kind = opts.evaluator.split(':')[0]!;
         if (kind !== 'judge' && kind !== 'classifier') throw new InputError(`--evaluator: expected judge or classifier:<model.json>, got "${opts.evaluator}"`);
-        if (kind === 'judge' && !opts.judge) throw new InputError('--evaluator judge needs --judge <provider>/<model>');
-
         const model = inlineModel(opts.model, opts.baseUrl, opts.apiKeyEnv, 'policy');
-        const judge = opts.judge ? inlineModel(opts.judge, opts.judgeBaseUrl, opts.judgeApiKeyEnv, 'judge') : undefined;
+        // The judge: --judge, else VALUELEX_JUDGE_MODEL, else the steered model judges its own answers.
+        let judge = opts.judge ? inlineModel(opts.judge, opts.judgeBaseUrl, opts.judgeApiKeyEnv, 'judge') : undefined;
+        if (kind === 'judge' && !judge) {
+          judge = judgeFromEnv() ?? { ...model, name: `judge-${model.model.replace(/[^A-Za-z0-9._:@+-]/g, '-')}` };
+          if (!judgeFromEnv()) log(`align: no --judge given; ${model.model} judges its own answers (a separate judge is better)`);
+        }
         const config = studyConfigSchema.parse({ name: 'align', models: [model], ...(judge ? { judge } : {}) });
         const store = RunStore.open(opts.store);
         const release = store.acquireRunLock('align');

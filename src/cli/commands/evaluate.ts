@@ -40,6 +40,17 @@ export function inlineModel(spec: string, baseUrl?: string, apiKeyEnv?: string, 
 }
 
 /**
+ * The judge when no `--model` is given: `VALUELEX_JUDGE_MODEL` on the OpenAI-compatible server in
+ * `VALUELEX_BASE_URL` (key from the variable named in `VALUELEX_API_KEY_ENV`), as the demo uses.
+ */
+export function judgeFromEnv(env: NodeJS.ProcessEnv = process.env): ModelConfigInput | undefined {
+  const model = env.VALUELEX_JUDGE_MODEL;
+  if (!model) return undefined;
+  const spec = /^(openai|anthropic|ollama|local|simulated)\//.test(model) ? model : `openai/${model}`;
+  return inlineModel(spec, env.VALUELEX_BASE_URL, env.VALUELEX_API_KEY_ENV);
+}
+
+/**
  * `--embedding glove | openai:<model> | ollama:<model> | transformers:<model folder>` (or a
  * classifier's recorded embedder id, which for transformers is the model folder's absolute path).
  */
@@ -141,7 +152,7 @@ export function register(program: Command): void {
       action(async (opts: EvaluateOptions) => {
         const kind = opts.evaluator.split(':')[0]!;
         if (!['judge', 'classifier', 'ensemble'].includes(kind)) throw new InputError(`--evaluator: "${opts.evaluator}" is not one of judge, classifier:<model.json>, ensemble`);
-        if ((kind === 'judge' || kind === 'ensemble') && !opts.model) throw new InputError(`--evaluator ${kind} needs --model <provider>/<model>`);
+        if ((kind === 'judge' || kind === 'ensemble') && !opts.model && !judgeFromEnv()) throw new InputError(`--evaluator ${kind} needs --model <provider>/<model> (or VALUELEX_JUDGE_MODEL with VALUELEX_BASE_URL)`);
         const classifierPath = kind === 'classifier' ? opts.evaluator.slice('classifier:'.length) : kind === 'ensemble' ? opts.classifier : undefined;
         if (kind !== 'judge' && !classifierPath) throw new InputError(kind === 'classifier' ? '--evaluator classifier:<model.json> needs the model file after the colon' : '--evaluator ensemble needs --classifier <model.json>');
         const classifier = classifierPath ? loadClassifierFile(classifierPath) : undefined;
@@ -164,7 +175,7 @@ export function register(program: Command): void {
           });
         }
         const done = new Set(previous.map((p) => String(p.id)));
-        const judgeInline = opts.model ? inlineModel(opts.model, opts.baseUrl, opts.apiKeyEnv) : undefined;
+        const judgeInline = opts.model ? inlineModel(opts.model, opts.baseUrl, opts.apiKeyEnv) : kind === 'classifier' ? undefined : judgeFromEnv();
         const store = RunStore.open(opts.store);
         const release = store.acquireRunLock('evaluate');
         try {
