@@ -137,7 +137,7 @@ export function register(program: Command): void {
     .option('--model <provider/model>', 'the judge model, e.g. openai/gpt-4o-mini')
     .option('--base-url <url>', 'base URL of the judge server')
     .option('--api-key-env <name>', 'environment variable holding the judge API key')
-    .option('--classifier <model.json>', 'classifier file for --evaluator ensemble')
+    .option('--classifier <model.json>', 'classifier file for --evaluator ensemble (or classifier)')
     .option('--embedding-base-url <url>', "base URL of the classifier's embedding server (openai/ollama backends)")
     .option('--embedding-api-key-env <name>', "environment variable with the embedding server's key")
     .option('--judge-weight <w>', 'ensemble weight of the judge (the classifier gets 1 - w)', '0.5')
@@ -153,8 +153,8 @@ export function register(program: Command): void {
         const kind = opts.evaluator.split(':')[0]!;
         if (!['judge', 'classifier', 'ensemble'].includes(kind)) throw new InputError(`--evaluator: "${opts.evaluator}" is not one of judge, classifier:<model.json>, ensemble`);
         if ((kind === 'judge' || kind === 'ensemble') && !opts.model && !judgeFromEnv()) throw new InputError(`--evaluator ${kind} needs --model <provider>/<model> (or VALUELEX_JUDGE_MODEL with VALUELEX_BASE_URL)`);
-        const classifierPath = kind === 'classifier' ? opts.evaluator.slice('classifier:'.length) : kind === 'ensemble' ? opts.classifier : undefined;
-        if (kind !== 'judge' && !classifierPath) throw new InputError(kind === 'classifier' ? '--evaluator classifier:<model.json> needs the model file after the colon' : '--evaluator ensemble needs --classifier <model.json>');
+        const classifierPath = kind === 'classifier' ? opts.evaluator.slice('classifier:'.length) || opts.classifier : kind === 'ensemble' ? opts.classifier : undefined;
+        if (kind !== 'judge' && !classifierPath) throw new InputError(kind === 'classifier' ? '--evaluator classifier needs the model file: classifier:<model.json> or --classifier <model.json>' : '--evaluator ensemble needs --classifier <model.json>');
         const classifier = classifierPath ? loadClassifierFile(classifierPath) : undefined;
         const embedder = classifier?.features.kind === 'embedding' ? embedderFromSpec(classifier.features.embedder, opts.embeddingBaseUrl, opts.embeddingApiKeyEnv) : undefined;
         const repeats = Number(opts.repeats);
