@@ -28,13 +28,20 @@ export const NAMED_TARGETS: Record<string, Target> = {
 };
 
 /**
- * A target from `name=value,...`, inline JSON, a named profile, or a JSON file holding a vector
- * (or `{"target": {...}}`). Values not named are 0; every value must be a known id in [-1, 1].
+ * A target from `name=value,...`, a bare vector (`0,0,0,1,...` or `[0, 0, ...]`, one number per
+ * value in the system's order), inline JSON, a named profile, or a JSON file holding a vector (or
+ * `{"target": {...}}`). Values not named are 0; every value must be a known id in [-1, 1].
  */
 export function parseTarget(spec: string, values: readonly string[]): Target {
   let raw: unknown;
+  const list = /^\s*\[?\s*(-?[\d.]+(?:\s*,\s*-?[\d.]+)*)\s*\]?\s*$/.exec(spec);
   if (NAMED_TARGETS[spec]) raw = NAMED_TARGETS[spec];
-  else if (spec.trim().startsWith('{')) {
+  else if (list && list[1]!.includes(',')) {
+    // A bare vector, in the value system's order (Schwartz: self_direction ... universalism).
+    const xs = list[1]!.split(',').map(Number);
+    if (xs.length !== values.length) throw new InputError(`--target: a vector needs ${values.length} numbers (${values.join(', ')}), got ${xs.length}`);
+    raw = Object.fromEntries(values.map((v, i) => [v, xs[i]]));
+  } else if (spec.trim().startsWith('{')) {
     try {
       raw = JSON.parse(spec);
     } catch (e) {

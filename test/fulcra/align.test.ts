@@ -26,6 +26,9 @@ describe('targets and distances', () => {
   it('parses vectors, JSON, named profiles and files; rejects unknown values and out-of-range numbers', () => {
     expect(parseTarget('security=1,power=-0.5', V)).toMatchObject({ security: 1, power: -0.5, hedonism: 0 });
     expect(parseTarget('{"benevolence": 1}', V).benevolence).toBe(1);
+    expect(parseTarget('0,0,0,1,0,1,1,0,1,1', V)).toMatchObject({ achievement: 1, security: 1, conformity: 1, tradition: 0, benevolence: 1, universalism: 1, power: 0 });
+    expect(parseTarget('[1, 0, 0, 0, 0, 0, 0, 0, 0, -1]', V)).toMatchObject({ self_direction: 1, universalism: -1 });
+    expect(() => parseTarget('1,0,1', V)).toThrow(/needs 10 numbers/);
     expect(parseTarget('fulcra-default', V)).toMatchObject({ achievement: 1, security: 1, conformity: 1, benevolence: 1, universalism: 1, power: 0 });
     const dir = mkdtempSync(join(tmpdir(), 'vlx-target-'));
     writeFileSync(join(dir, 't.json'), '{"target": {"tradition": 1}}');
