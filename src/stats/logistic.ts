@@ -102,20 +102,25 @@ export function fitLogistic(rows: readonly SparseRow[], labels: readonly number[
 
 function softmaxInto(row: SparseRow, W: ArrayLike<number>, b: ArrayLike<number>, D: number, out: Float64Array): void {
   const K = out.length;
-  let max = -Infinity;
   for (let k = 0; k < K; k++) {
     let s = b[k]!;
     const off = k * D;
     for (let j = 0; j < row.idx.length; j++) s += W[off + row.idx[j]!]! * row.val[j]!;
     out[k] = s;
-    if (s > max) max = s;
   }
+  softmaxInPlace(out, K);
+}
+
+/** The first `n` entries of `z` (scores) become probabilities, stably (the max is subtracted first). */
+export function softmaxInPlace(z: Float64Array, n: number): void {
+  let max = -Infinity;
+  for (let k = 0; k < n; k++) if (z[k]! > max) max = z[k]!;
   let sum = 0;
-  for (let k = 0; k < K; k++) {
-    out[k] = Math.exp(out[k]! - max);
-    sum += out[k]!;
+  for (let k = 0; k < n; k++) {
+    z[k] = Math.exp(z[k]! - max);
+    sum += z[k]!;
   }
-  for (let k = 0; k < K; k++) out[k] = out[k]! / sum;
+  for (let k = 0; k < n; k++) z[k] = z[k]! / sum;
 }
 
 /** Class probabilities for one row, in the order of `model.classes`. */

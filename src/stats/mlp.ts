@@ -7,6 +7,7 @@
  */
 import { createRng } from './rng.js';
 import { StatsInputError } from './input-error.js';
+import { softmaxInPlace } from './logistic.js';
 
 export interface MlpOptions {
   hidden?: number;
@@ -87,24 +88,18 @@ export function fitMlp(x: readonly ArrayLike<number>[], y: readonly (readonly nu
         for (let k = 0; k < K; k++) {
           const C = classes[k]!.length;
           const W = w2[k]!;
-          let max = -Infinity;
           for (let c = 0; c < C; c++) {
             let s = b2[k]![c]!;
             const o = c * H;
             for (let j = 0; j < H; j++) s += W[o + j]! * h[j]!;
             z[c] = s;
-            if (s > max) max = s;
           }
-          let sum = 0;
-          for (let c = 0; c < C; c++) {
-            z[c] = Math.exp(z[c]! - max);
-            sum += z[c]!;
-          }
+          softmaxInPlace(z, C);
           const target = yi[n]![k]!;
           const w = weight[k]![target]! / batch.length;
           const gW = grads[2 + k]!, gb = grads[2 + K + k]!;
           for (let c = 0; c < C; c++) {
-            const e = (z[c]! / sum - (c === target ? 1 : 0)) * w;
+            const e = (z[c]! - (c === target ? 1 : 0)) * w;
             if (e === 0) continue;
             gb[c] += e;
             const o = c * H;
@@ -151,15 +146,13 @@ export function predictMlp(model: MlpModel, x: ArrayLike<number>): number[][] {
     h[j] = s > 0 ? s : 0;
   }
   return model.classes.map((cs, k) => {
-    const zs = cs.map((_, c) => {
+    const z = Float64Array.from(cs, (_, c) => {
       let s = model.b2[k]![c]!;
       const o = c * H;
       for (let j = 0; j < H; j++) s += model.w2[k]![o + j]! * h[j]!;
       return s;
     });
-    const max = Math.max(...zs);
-    const e = zs.map((v) => Math.exp(v - max));
-    const sum = e.reduce((a, b) => a + b, 0);
-    return e.map((v) => v / sum);
+    softmaxInPlace(z, z.length);
+    return Array.from(z);
   });
 }
