@@ -13,10 +13,10 @@ const file = process.argv[2] ?? (existsSync(shared) ? shared : fileURLToPath(new
 const { pairs } = await readPairs(file);
 console.log(`${pairs.length} labeled pairs from ${file}; 5-fold CV, folds stratified on the label vector, out-of-fold predictions pooled`);
 const results = [];
-for (const method of ['majority', 'bow', 'classifier']) {
+for (const [method, learner] of [['majority'], ['bow'], ['classifier', 'logistic'], ['classifier', 'mlp']]) {
   const t0 = performance.now();
-  const r = await crossValidate(pairs, SCHWARTZ_VALUES, method, { folds: 5, seed: 1, embedder: new GloveEmbedder() });
-  results.push({ ...r, seconds: (performance.now() - t0) / 1000 });
+  const r = await crossValidate(pairs, SCHWARTZ_VALUES, method, { folds: 5, seed: 1, embedder: new GloveEmbedder(), ...(learner ? { learner } : {}) });
+  results.push({ ...r, method: learner ? learner : method, seconds: (performance.now() - t0) / 1000 });
 }
 console.log(`${'value'.padEnd(16)}${results.map((r) => `${r.method} F1`.padStart(16) + `${r.method} k`.padStart(15)).join('')}`);
 for (const v of SCHWARTZ_VALUES) console.log(v.padEnd(16) + results.map((r) => r.per_value[v].macro_f1.toFixed(3).padStart(16) + (r.per_value[v].kappa ?? 0).toFixed(3).padStart(15)).join(''));
