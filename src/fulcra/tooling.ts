@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../config/load.js';
 import { stratifiedKFold } from '../stats/classification.js';
-import { createRng } from '../stats/rng.js';
+import { createRng, shuffleInPlace } from '../stats/rng.js';
 import { SCHWARTZ_VALUES, type ValuePair } from './dataset.js';
 
 export interface DatasetStats {
@@ -76,11 +76,7 @@ export function splitPairs(pairs: readonly ValuePair[], opts: { test?: number; s
     }
   }
   entries.forEach(([, idx], g) => {
-    const shuffled = [...idx];
-    for (let i = shuffled.length - 1; i > 0; i--) {
-      const j = rng.int(i + 1);
-      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
-    }
+    const shuffled = shuffleInPlace(rng, [...idx]);
     for (const i of shuffled.slice(0, alloc[g])) testIdx.add(i);
   });
   return { train: pairs.filter((_, i) => !testIdx.has(i)), test: pairs.filter((_, i) => testIdx.has(i)) };

@@ -6,7 +6,7 @@
  */
 import { StatsInputError } from './input-error.js';
 import { cohensKappa } from './agreement.js';
-import { createRng } from './rng.js';
+import { createRng, shuffleInPlace } from './rng.js';
 
 export const VALUE_LABELS: readonly number[] = [-1, 0, 1];
 
@@ -145,11 +145,7 @@ export function stratifiedKFold(labels: readonly (number | string)[], k: number,
   const testSets: number[][] = Array.from({ length: k }, () => []);
   let next = 0;
   for (const key of keys) {
-    const idx = byLabel.get(key)!;
-    for (let i = idx.length - 1; i > 0; i--) {
-      const j = rng.int(i + 1);
-      const t = idx[i]!; idx[i] = idx[j]!; idx[j] = t;
-    }
+    const idx = shuffleInPlace(rng, byLabel.get(key)!);
     for (const i of idx) { testSets[next]!.push(i); next = (next + 1) % k; }
   }
   return testSets.map((test) => {

@@ -8,7 +8,7 @@
 import { StatsInputError, requireFinite, requireLength } from './input-error.js';
 import { averageRanks, mean, tieGroupSizes, variance } from './descriptive.js';
 import { chiSquareSurvival, fSurvival, logGamma, normalCdf, normalQuantile, studentTQuantile, studentTTwoSided } from './probability.js';
-import { createRng } from './rng.js';
+import { createRng, shuffleInPlace } from './rng.js';
 
 function twoSamples(x: readonly number[], y: readonly number[], min: number): void {
   requireLength(x, min, 'x');
@@ -368,10 +368,7 @@ export function oneWayAnova(groups: readonly (readonly number[])[], options: Per
     let count = 0;
     const tol = 1e-12 * Math.max(1, F);
     for (let it = 0; it < iterations; it++) {
-      for (let i = N - 1; i > 0; i--) {
-        const j = rng.int(i + 1);
-        const tmp = pool[i]!; pool[i] = pool[j]!; pool[j] = tmp;
-      }
+      shuffleInPlace(rng, pool);
       if (anovaF(pool, sizes).F >= F - tol) count++;
     }
     result.permutationP = (count + 1) / (iterations + 1);

@@ -5,7 +5,7 @@
  * balanced class weights so rare labels count. Seeded: the same data, options and seed give the
  * same model.
  */
-import { createRng } from './rng.js';
+import { createRng, shuffleInPlace } from './rng.js';
 import { StatsInputError } from './input-error.js';
 import { softmaxInPlace } from './logistic.js';
 
@@ -68,10 +68,7 @@ export function fitMlp(x: readonly ArrayLike<number>[], y: readonly (readonly nu
   const order = Array.from({ length: N }, (_, i) => i);
   let step = 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
-    for (let i = N - 1; i > 0; i--) {
-      const j = rng.int(i + 1);
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    shuffleInPlace(rng, order);
     for (let start = 0; start < N; start += B) {
       const batch = order.slice(start, start + B);
       for (const g of grads) g.fill(0);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { StudyConfig } from '../config/schema.js';
 import type { Engine } from '../engine/engine.js';
 import { rngFor } from '../engine/simulated/population.js';
+import { shuffleInPlace } from '../stats/rng.js';
 import type { RunStore } from '../store/store.js';
 import { listLexicon } from './lexicon.js';
 import { registerStage, type StageSummary } from './pipeline.js';
@@ -126,11 +127,7 @@ export async function runRating(engine: Engine, config: StudyConfig): Promise<Ra
     for (let r = 0; r < perModel; r++) {
       // Item order randomized per respondent (seeded, so a rerun asks the same questions).
       const rng = rngFor(String(config.seed), m.name, 'rate-order', String(r));
-      const order = [...terms];
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = rng.int(i + 1);
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
+      const order = shuffleInPlace(rng, [...terms]);
       for (let b = 0; b * batchSize < order.length; b++) jobs.push({ model: m.name, respondent: r, batch: b, terms: order.slice(b * batchSize, (b + 1) * batchSize) });
     }
   }

@@ -27,6 +27,7 @@ import { fa, type FaResult } from '../stats/efa.js';
 import { parallelAnalysis } from '../stats/parallel.js';
 import { polychoric, tetrachoric } from '../stats/polychoric.js';
 import { cronbachAlpha } from '../stats/reliability.js';
+import { shuffleInPlace } from '../stats/rng.js';
 import { factorCongruence, matchFactors } from '../stats/congruence.js';
 import { loadConfigFile, InputError } from '../config/load.js';
 import type { Embedder } from '../embed/types.js';
@@ -151,11 +152,7 @@ function fitRecord(fit: ReturnType<typeof cfa>['fit']): Record<string, number | 
 
 function splitHalves(n: number, seed: number): [number[], number[]] {
   const rng = rngFor(String(seed), 'taxonomy-split');
-  const idx = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
-  }
+  const idx = shuffleInPlace(rng, Array.from({ length: n }, (_, i) => i));
   const half = Math.floor(n / 2);
   return [idx.slice(0, half).sort((a, b) => a - b), idx.slice(half).sort((a, b) => a - b)];
 }
