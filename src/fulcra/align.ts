@@ -16,10 +16,11 @@ import { bootstrapMeanCI } from '../stats/bootstrap.js';
 import { registerReportSection } from '../report/model.js';
 import type { RunStore } from '../store/store.js';
 import type { ValueSystem } from '../valuelex/projective.js';
+import { distance, type DistanceMetric, type ValueVector } from './distance.js';
 import { toLabel, type ValueEvaluator } from './evaluate.js';
 
-export type Target = Record<string, number>;
-export type DistanceMetric = 'l2' | 'l1' | 'cosine';
+export type Target = ValueVector;
+export { distance, type DistanceMetric };
 export type AlignStrategy = 'best-of-n' | 'revise' | 'system-prompt';
 
 /** FULCRA's default alignment target (its README: achievement, security, conformity, benevolence, universalism = 1). */
@@ -82,15 +83,6 @@ export function targetFromVectors(vectors: ReadonlyArray<Record<string, number>>
   return Object.fromEntries(values.map((v) => [v, vectors.reduce((s, x) => s + (x[v] ?? 0), 0) / vectors.length]));
 }
 
-export function distance(a: Target, b: Target, values: readonly string[], metric: DistanceMetric = 'l2'): number {
-  const x = values.map((v) => a[v] ?? 0), y = values.map((v) => b[v] ?? 0);
-  if (metric === 'l1') return x.reduce((s, xi, i) => s + Math.abs(xi - y[i]!), 0);
-  if (metric === 'l2') return Math.sqrt(x.reduce((s, xi, i) => s + (xi - y[i]!) ** 2, 0));
-  const dot = x.reduce((s, xi, i) => s + xi * y[i]!, 0);
-  const nx = Math.hypot(...x), ny = Math.hypot(...y);
-  // A zero vector is as far as orthogonal from any direction.
-  return nx === 0 || ny === 0 ? 1 : 1 - dot / (nx * ny);
-}
 
 /** Share of values where the vector's stance (-1/0/+1 after rounding) equals the target's. */
 export function agreement(a: Target, b: Target, values: readonly string[]): number {

@@ -6,6 +6,8 @@
  * 2-D map of the vectors. Inputs are labels or evaluator scores alike.
  */
 import { bootstrapMeanCI } from '../stats/bootstrap.js';
+import { mean } from '../stats/descriptive.js';
+import { distance } from './distance.js';
 import { cohensD, correlationTest, mannWhitneyU } from '../stats/effects.js';
 import { pAdjust } from '../stats/multiple.js';
 import { pca2d } from '../stats/pca.js';
@@ -69,14 +71,14 @@ export function valueProfiles(pairs: readonly ValuePair[], values: readonly stri
   for (const [source, group] of [...bySource.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     for (const v of values) {
       const x = group.map((p) => score(p, v));
-      const mean = x.reduce((s, y) => s + y, 0) / x.length;
-      let lo = mean, hi = mean;
+      const m = mean(x);
+      let lo = m, hi = m;
       if (x.length >= 2 && x.some((y) => y !== x[0])) {
         const ci = bootstrapMeanCI(x, { iterations: opts.iterations ?? 1000, seed: opts.seed ?? 1 });
         lo = ci.lower;
         hi = ci.upper;
       }
-      rows.push({ source, value: v, n: x.length, mean, ci_low: lo, ci_high: hi, opposes: x.filter((y) => y <= -0.5).length / x.length, supports: x.filter((y) => y >= 0.5).length / x.length });
+      rows.push({ source, value: v, n: x.length, mean: m, ci_low: lo, ci_high: hi, opposes: x.filter((y) => y <= -0.5).length / x.length, supports: x.filter((y) => y >= 0.5).length / x.length });
     }
   }
   return rows;
@@ -84,14 +86,12 @@ export function valueProfiles(pairs: readonly ValuePair[], values: readonly stri
 
 export function profileDistances(profiles: readonly ValueProfileRow[], values: readonly string[]): ProfileDistance[] {
   const sources = [...new Set(profiles.map((p) => p.source))];
-  const vec = (s: string): number[] => values.map((v) => profiles.find((p) => p.source === s && p.value === v)?.mean ?? 0);
+  const vec = (s: string): Record<string, number> => Object.fromEntries(values.map((v) => [v, profiles.find((p) => p.source === s && p.value === v)?.mean ?? 0]));
   const out: ProfileDistance[] = [];
   for (let i = 0; i < sources.length; i++) {
     for (let j = i + 1; j < sources.length; j++) {
       const a = vec(sources[i]!), b = vec(sources[j]!);
-      const dot = a.reduce((s, x, k) => s + x * b[k]!, 0);
-      const na = Math.hypot(...a), nb = Math.hypot(...b);
-      out.push({ a: sources[i]!, b: sources[j]!, l2: Math.hypot(...a.map((x, k) => x - b[k]!)), cosine: na && nb ? 1 - dot / (na * nb) : 1 });
+      out.push({ a: sources[i]!, b: sources[j]!, l2: distance(a, b, values, 'l2'), cosine: distance(a, b, values, 'cosine') });
     }
   }
   return out;
@@ -110,7 +110,7 @@ export function riskTable(pairs: readonly ValuePair[], values: readonly string[]
     const inRisk = labeled.filter((_, i) => member[i] === 1);
     const row: RiskRow = { risk, n, mean: {}, correlation: {} };
     for (const v of values) {
-      row.mean[v] = inRisk.reduce((s, p) => s + score(p, v), 0) / n;
+      row.mean[v] = mean(inRisk.map((p) => score(p, v)));
       const x = labeled.map((p) => score(p, v));
       let r = 0, p = 1;
       if (x.some((y) => y !== x[0])) {
@@ -138,7 +138,7 @@ export function riskSeparation(pairs: readonly ValuePair[], values: readonly str
   const rows = values.map((v) => {
     const a = risky.map((p) => score(p, v)), b = other.map((p) => score(p, v));
     const constant = [...a, ...b].every((y) => y === a[0]);
-    return { value: v, d: constant ? 0 : cohensD(a, b), p: constant ? 1 : mannWhitneyU(a, b).p, mean_risky: a.reduce((s, y) => s + y, 0) / a.length, mean_other: b.reduce((s, y) => s + y, 0) / b.length };
+    return { value: v, d: constant ? 0 : cohensD(a, b), p: constant ? 1 : mannWhitneyU(a, b).p, mean_risky: mean(a), mean_other: mean(b) };
   });
   const adj = pAdjust(rows.map((r) => r.p), 'holm');
   return rows.map((r, i) => ({ value: r.value, d: r.d, p_holm: adj[i]!, mean_risky: r.mean_risky, mean_other: r.mean_other })).sort((x, y) => Math.abs(y.d) - Math.abs(x.d));

@@ -22,6 +22,7 @@ import { registerReportSection } from '../report/model.js';
 import { bartlett, kmo } from '../stats/adequacy.js';
 import { cfa } from '../stats/cfa.js';
 import { agglomerative, cutTree } from '../stats/cluster/agglomerative.js';
+import { cosineDistance } from '../stats/cluster/points.js';
 import { pearsonPairwise } from '../stats/correlation.js';
 import { fa, type FaResult } from '../stats/efa.js';
 import { parallelAnalysis } from '../stats/parallel.js';
@@ -244,15 +245,10 @@ function resolveSchwartzLeaves(): Array<{ id: string; label: string; examples?: 
 export async function nearestSchwartz(embedder: Embedder, words: readonly string[]): Promise<string[]> {
   const schwartz = resolveSchwartzLeaves();
   const anchors = await embedder.embed(schwartz.map((d) => [d.label, ...(d.examples ?? [])].join(' ')));
-  const cos = (a: Float32Array, b: Float32Array): number => {
-    let dot = 0, na = 0, nb = 0;
-    for (let i = 0; i < a.length; i++) { dot += a[i]! * b[i]!; na += a[i]! * a[i]!; nb += b[i]! * b[i]!; }
-    return dot / Math.sqrt(na * nb || 1);
-  };
   const vecs = await embedder.embed([...words]);
   return vecs.map((v) => {
-    const sims = anchors.map((a) => cos(v, a));
-    return schwartz[sims.indexOf(Math.max(...sims))]!.id;
+    const d = anchors.map((a) => cosineDistance(v, a));
+    return schwartz[d.indexOf(Math.min(...d))]!.id;
   });
 }
 
