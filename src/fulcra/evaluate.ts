@@ -131,7 +131,7 @@ export async function evaluatePairs(
   pairs: readonly ValuePair[],
   evaluator: ValueEvaluator,
   system: ValueSystem,
-  opts: { batch?: number; onResult?: (p: EvaluatedPair) => void } = {},
+  opts: { batch?: number; onResult?: (p: EvaluatedPair) => void; /** Score against labels (default true). */ score?: boolean } = {},
 ): Promise<{ results: EvaluatedPair[]; report: EvaluationReport }> {
   const results: EvaluatedPair[] = [];
   let failed = 0;
@@ -152,7 +152,7 @@ export async function evaluatePairs(
     });
   }
   const ids = system.dimensions.map((d) => d.id);
-  return { results, report: { evaluator: evaluator.name, system: system.name, pairs: pairs.length, failed, ...scoreAgainstLabels(results, ids) } };
+  return { results, report: { evaluator: evaluator.name, system: system.name, pairs: pairs.length, failed, ...(opts.score === false ? {} : scoreAgainstLabels(results, ids)) } };
 }
 
 /** An engine for one judge model given inline (`--model provider/id`), on its own run database. */

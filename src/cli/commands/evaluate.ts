@@ -15,7 +15,7 @@ import { createEmbedder } from '../../embed/create.js';
 import type { Embedder } from '../../embed/types.js';
 import { analyseValues, saveValueAnalysis, type ValueAnalysis } from '../../fulcra/analysis.js';
 import { crossValidate, parseClassifier, trainBagOfWords, trainClassifier, type ClassifierFile, type ClassifierLearner, type CvResult } from '../../fulcra/classifier.js';
-import { readPairs, SCHWARTZ_VALUES, streamPairs, type ValuePair } from '../../fulcra/dataset.js';
+import { SCHWARTZ_VALUES, streamPairs, type ValuePair } from '../../fulcra/dataset.js';
 import { classifierEvaluator, ensembleEvaluator, evaluatePairs, judgeEngine, judgeEvaluator, scoreAgainstLabels, type EvaluatedPair, type EvaluationReport, type ValueEvaluator } from '../../fulcra/evaluate.js';
 import { judgeFingerprint, sameJudgeConfig, type JudgeFingerprint } from '../../judge/judge.js';
 import { RunStore } from '../../store/store.js';
@@ -67,10 +67,25 @@ export function loadClassifierFile(file: string): ClassifierFile {
   return parseClassifier(readFileSync(file, 'utf8'), file);
 }
 
+/** Logs the first 20 import notes of a file, then counts the rest; `finish` logs the count. */
+function importNotes(file: string): { onIssue: (i: { line: number; message: string }) => void; finish: () => number } {
+  let n = 0;
+  return {
+    onIssue: (i) => {
+      if (n++ < 20) log(`${file}:${i.line}: ${i.message}`);
+    },
+    finish: () => {
+      if (n > 20) log(`${file}: ... ${n - 20} more import notes`);
+      return n;
+    },
+  };
+}
+
 async function loadPairs(file: string, source?: string): Promise<ValuePair[]> {
-  const { pairs, issues } = await readPairs(file, source ? { source } : {});
-  for (const i of issues.slice(0, 20)) log(`${file}:${i.line}: ${i.message}`);
-  if (issues.length > 20) log(`${file}: ... ${issues.length - 20} more import notes`);
+  const notes = importNotes(file);
+  const pairs: ValuePair[] = [];
+  for await (const p of streamPairs(file, { ...(source ? { source } : {}), onIssue: notes.onIssue })) pairs.push(p);
+  notes.finish();
   return pairs;
 }
 
@@ -201,19 +216,18 @@ export function register(program: Command): void {
           }
           // The input streams through in batches: any size in constant memory, and what is
           // evaluated is appended to --out as it comes, so a killed run loses nothing.
-          let total = 0, skipped = 0, evaluated = 0, failed = 0, notes = 0;
+          let total = 0, skipped = 0, evaluated = 0, failed = 0;
           let batch: ValuePair[] = [];
           const runBatch = async (): Promise<void> => {
             if (batch.length === 0) return;
-            const r = await evaluatePairs(batch, evaluator, system, { onResult: (x) => appendFileSync(opts.out, JSON.stringify(x) + '\n') });
+            // Metrics come once, over everything in --out, after the last batch.
+            const r = await evaluatePairs(batch, evaluator, system, { score: false, onResult: (x) => appendFileSync(opts.out, JSON.stringify(x) + '\n') });
             evaluated += batch.length - r.report.failed;
             failed += r.report.failed;
             batch = [];
           };
-          const onIssue = (i: { line: number; message: string }): void => {
-            if (notes++ < 20) log(`${opts.input}:${i.line}: ${i.message}`);
-          };
-          for await (const p of streamPairs(opts.input, { ...(opts.source ? { source: opts.source } : {}), onIssue })) {
+          const importLog = importNotes(opts.input);
+          for await (const p of streamPairs(opts.input, { ...(opts.source ? { source: opts.source } : {}), onIssue: importLog.onIssue })) {
             total++;
             if (done.has(p.id)) {
               skipped++;
@@ -223,7 +237,7 @@ export function register(program: Command): void {
             if (batch.length >= 256) await runBatch();
           }
           await runBatch();
-          if (notes > 20) log(`${opts.input}: ... ${notes - 20} more import notes`);
+          const notes = importLog.finish();
           const report = { evaluator: evaluator.name, system: system.name, failed };
           // Metrics and analysis cover everything in --out (this run and earlier ones).
           const all = [...previous, ...readNew(opts.out, previous.length)];
