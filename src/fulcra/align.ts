@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../config/load.js';
 import type { Engine } from '../engine/engine.js';
 import { bootstrapMeanCI } from '../stats/bootstrap.js';
+import { mean } from '../stats/descriptive.js';
 import { registerReportSection } from '../report/model.js';
 import type { RunStore } from '../store/store.js';
 import type { ValueSystem } from '../valuelex/projective.js';
@@ -270,9 +271,10 @@ export async function runAlign(engine: Engine, prompts: readonly AlignPrompt[], 
 function summarise(results: readonly AlignResult[], opts: AlignOptions, engine: Engine): AlignSummary {
   const values = opts.system.dimensions.map((d) => d.id);
   const scored = results.filter((r) => r.improvement !== null);
-  const mean = (xs: number[]): number => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : NaN);
+  // Nothing scored (every evaluator answer failed) reads as NaN, not as an error.
+  const meanOrNaN = (xs: number[]): number => (xs.length ? mean(xs) : NaN);
   const imp = scored.map((r) => r.improvement!);
-  let lo = mean(imp), hi = mean(imp);
+  let lo = meanOrNaN(imp), hi = meanOrNaN(imp);
   if (imp.length >= 2 && imp.some((x) => x !== imp[0])) {
     const ci = bootstrapMeanCI(imp, { iterations: 2000, seed: opts.seed ?? 1 });
     lo = ci.lower;
@@ -291,13 +293,13 @@ function summarise(results: readonly AlignResult[], opts: AlignOptions, engine: 
     target: opts.target,
     prompts: results.length,
     scored: scored.length,
-    mean_before: mean(scored.map((r) => r.before.distance!)),
-    mean_after: mean(scored.map((r) => r.after.distance!)),
-    mean_improvement: mean(imp),
+    mean_before: meanOrNaN(scored.map((r) => r.before.distance!)),
+    mean_after: meanOrNaN(scored.map((r) => r.after.distance!)),
+    mean_improvement: meanOrNaN(imp),
     ci_low: lo,
     ci_high: hi,
-    agreement_before: mean(scored.map((r) => agreement(r.before.vector!, opts.target, values))),
-    agreement_after: mean(scored.map((r) => agreement(r.after.vector!, opts.target, values))),
+    agreement_before: meanOrNaN(scored.map((r) => agreement(r.before.vector!, opts.target, values))),
+    agreement_after: meanOrNaN(scored.map((r) => agreement(r.after.vector!, opts.target, values))),
     cost,
   };
 }

@@ -8,6 +8,7 @@
 import { bootstrapMeanCI } from '../stats/bootstrap.js';
 import { mean } from '../stats/descriptive.js';
 import { distance } from './distance.js';
+import { groupBy } from '../util/group.js';
 import { cohensD, correlationTest, mannWhitneyU } from '../stats/effects.js';
 import { pAdjust } from '../stats/multiple.js';
 import { pca2d } from '../stats/pca.js';
@@ -65,8 +66,7 @@ export interface ValueAnalysis {
 const score = (p: ValuePair, v: string): number => p.values?.[v] ?? 0;
 
 export function valueProfiles(pairs: readonly ValuePair[], values: readonly string[], opts: { seed?: number; iterations?: number } = {}): ValueProfileRow[] {
-  const bySource = new Map<string, ValuePair[]>();
-  for (const p of pairs) if (p.values) bySource.set(p.source ?? 'all', [...(bySource.get(p.source ?? 'all') ?? []), p]);
+  const bySource = groupBy(pairs.filter((p) => p.values), (p) => p.source ?? 'all');
   const rows: ValueProfileRow[] = [];
   for (const [source, group] of [...bySource.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     for (const v of values) {

@@ -7,6 +7,7 @@ import { InputError } from '../config/load.js';
 import { stratifiedKFold } from '../stats/classification.js';
 import { createRng, shuffleInPlace } from '../stats/rng.js';
 import { SCHWARTZ_VALUES, type ValuePair } from './dataset.js';
+import { groupBy } from '../util/group.js';
 
 export interface DatasetStats {
   pairs: number;
@@ -54,11 +55,7 @@ export function splitPairs(pairs: readonly ValuePair[], opts: { test?: number; s
   const key = (p: ValuePair): string =>
     opts.stratify === 'source' ? (p.source ?? '') : opts.stratify === 'none' ? '' : values.map((v) => Math.round(p.values?.[v] ?? 0)).join(',');
   const rng = createRng(opts.seed ?? 1);
-  const groups = new Map<string, number[]>();
-  pairs.forEach((p, i) => {
-    const k = key(p);
-    groups.set(k, [...(groups.get(k) ?? []), i]);
-  });
+  const groups = groupBy(pairs.map((_, i) => i), (i) => key(pairs[i]!));
   const testIdx = new Set<number>();
   // Largest-remainder allocation over strata so the test share is exact overall, then a seeded
   // shuffle within each stratum picks its members.

@@ -9,6 +9,7 @@
  */
 import { cohensKappa } from '../stats/agreement.js';
 import { cohensD, correlationTest } from '../stats/effects.js';
+import { groupBy } from '../util/group.js';
 
 export interface RepeatedScores {
   unit: string;
@@ -31,11 +32,7 @@ export interface FlipRates {
 export function flipRates(rows: readonly RepeatedScores[], threshold = 0.1): FlipRates {
   const flipped = (r: RepeatedScores): number => (r.scores.some((s) => s !== r.scores[0]) ? 1 : 0);
   const rate = (rs: readonly RepeatedScores[]): number => (rs.length ? rs.reduce((s, r) => s + flipped(r), 0) / rs.length : 0);
-  const group = (key: (r: RepeatedScores) => string): Record<string, number> => {
-    const g = new Map<string, RepeatedScores[]>();
-    for (const r of rows) g.set(key(r), [...(g.get(key(r)) ?? []), r]);
-    return Object.fromEntries([...g.entries()].map(([k, rs]) => [k, rate(rs)]));
-  };
+  const group = (key: (r: RepeatedScores) => string): Record<string, number> => Object.fromEntries([...groupBy(rows, key).entries()].map(([k, rs]) => [k, rate(rs)]));
   const per_item = group((r) => r.item);
   return { overall: rate(rows), per_dimension: group((r) => r.dimension), per_item, unstable_items: Object.keys(per_item).filter((k) => per_item[k]! > threshold).sort(), threshold };
 }

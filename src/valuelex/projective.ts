@@ -27,6 +27,8 @@ import { JUDGE_TEMPLATE_VERSIONS, judgeFingerprint, judgePrompt, judgeText, pars
 import { calibratedMean } from '../judge/calibration.js';
 import { combineJudges, flipRates, kappaOrNull, lengthBias, pairedShift, selfPreference, type CorrelationEffect, type FlipRates, type GroupEffect, type RepeatedScores, type ShiftEffect } from '../judge/checks.js';
 import { readPairs } from '../fulcra/dataset.js';
+import { mean } from '../stats/descriptive.js';
+import { groupBy } from '../util/group.js';
 
 export const JUDGE_TEMPLATE_VERSION = JUDGE_TEMPLATE_VERSIONS.completion;
 
@@ -317,9 +319,7 @@ function majorityRows(store: RunStore): ScoreRow[] {
   const rows = (store.db
     .prepare(`SELECT c.model, c.item, c.id, c.sample, s.judge, s.dimension, s.score FROM projective_scores s JOIN projective_completions c ON c.id = s.completion_id WHERE s.score IS NOT NULL`)
     .all() as ScoreRow[]).sort(unitOrder);
-  const by = new Map<string, ScoreRow[]>();
-  for (const r of rows) by.set(`${r.id}\u0000${r.dimension}`, [...(by.get(`${r.id}\u0000${r.dimension}`) ?? []), r]);
-  return [...by.values()].map((rs) => ({ ...rs[0]!, judge: 'majority', score: combineJudges(rs.map((r) => r.score), 'majority') }));
+  return [...groupBy(rows, (r) => `${r.id}\u0000${r.dimension}`).values()].map((rs) => ({ ...rs[0]!, judge: 'majority', score: combineJudges(rs.map((r) => r.score), 'majority') }));
 }
 
 /** Configured models, then models whose completions were imported. */
@@ -343,16 +343,11 @@ function testRetest(rows: readonly ScoreRow[], store: RunStore, models: readonly
   const sampleOf = new Map((store.db.prepare('SELECT id, sample FROM projective_completions').all() as Array<{ id: string; sample: number }>).map((r) => [r.id, r.sample]));
   const out: RetestRow[] = [];
   for (const m of models) {
-    const halves = [new Map<string, number[]>(), new Map<string, number[]>()];
-    for (const r of rows) {
-      if (r.model !== m) continue;
-      const h = halves[(sampleOf.get(r.id) ?? 0) % 2]!;
-      const k = `${r.item}\u0000${r.dimension}`;
-      h.set(k, [...(h.get(k) ?? []), r.score]);
-    }
+    const own = rows.filter((r) => r.model === m);
+    const halves = [0, 1].map((h) => groupBy(own.filter((r) => (sampleOf.get(r.id) ?? 0) % 2 === h), (r) => `${r.item}\u0000${r.dimension}`));
     const keys = [...halves[0]!.keys()].filter((k) => halves[1]!.has(k));
-    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const a = keys.map((k) => mean(halves[0]!.get(k)!)), b = keys.map((k) => mean(halves[1]!.get(k)!));
+    const cellMean = (rs: ScoreRow[]): number => mean(rs.map((r) => r.score));
+    const a = keys.map((k) => cellMean(halves[0]!.get(k)!)), b = keys.map((k) => cellMean(halves[1]!.get(k)!));
     if (keys.length < 3 || a.every((x) => x === a[0]) || b.every((x) => x === b[0])) continue;
     const r = correlationTest(a, b).estimate;
     out.push({ model: m, r, r_sb: (2 * r) / (1 + r), n: keys.length });
@@ -375,7 +370,6 @@ function computeProfilesFrom(rows: ScoreRow[], config: StudyConfig, system: Valu
     if (!byCompletion.has(ck)) byCompletion.set(ck, []);
     byCompletion.get(ck)!.push(r.score);
   }
-  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
   const profiles: ProfileRow[] = [];
   const itemMeans = new Map<string, number[]>();
   for (const name of models) {

@@ -29,6 +29,7 @@ import { parallelAnalysis } from '../stats/parallel.js';
 import { polychoric, tetrachoric } from '../stats/polychoric.js';
 import { cronbachAlpha } from '../stats/reliability.js';
 import { shuffleInPlace } from '../stats/rng.js';
+import { groupBy } from '../util/group.js';
 import { factorCongruence, matchFactors } from '../stats/congruence.js';
 import { loadConfigFile, InputError } from '../config/load.js';
 import type { Embedder } from '../embed/types.js';
@@ -413,8 +414,7 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
       if (embedder) {
         try {
           const nearest = await nearestSchwartz(embedder, terms);
-          const byValue = new Map<string, number[]>();
-          nearest.forEach((v, i) => byValue.set(v, [...(byValue.get(v) ?? []), i]));
+          const byValue = groupBy(nearest.map((_, i) => i), (i) => nearest[i]!);
           // Three indicators per factor keep each factor identified on its own.
           const sFactors = [...byValue.entries()].filter(([, items]) => items.length >= 3).map(([name, items]) => ({ name, items }));
           if (sFactors.length >= 2) {

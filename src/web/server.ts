@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RunStore } from '../store/store.js';
+import { groupBy } from '../util/group.js';
 import { listLexicon, termSources } from '../valuelex/lexicon.js';
 import { VIEWER_CSS, VIEWER_HTML, VIEWER_JS } from './page.js';
 
@@ -16,9 +17,8 @@ export function listCompletions(store: RunStore, limit = 5000): Array<{ id: stri
   if (!store.hasTable('projective_completions')) return [];
   const rows = store.db.prepare('SELECT id, model, item, stem, completion FROM projective_completions ORDER BY model, item, sample LIMIT ?').all(limit) as Array<{ id: string; model: string; item: string; stem: string; completion: string | null }>;
   const scores = store.db.prepare('SELECT completion_id, judge, dimension, score FROM projective_scores ORDER BY judge, dimension').all() as Array<{ completion_id: string; judge: string; dimension: string; score: number | null }>;
-  const by = new Map<string, Array<{ judge: string; dimension: string; score: number | null }>>();
-  for (const s of scores) by.set(s.completion_id, [...(by.get(s.completion_id) ?? []), { judge: s.judge, dimension: s.dimension, score: s.score }]);
-  return rows.map((r) => ({ ...r, completion: r.completion ?? '', scores: by.get(r.id) ?? [] }));
+  const by = groupBy(scores, (s) => s.completion_id);
+  return rows.map((r) => ({ ...r, completion: r.completion ?? '', scores: (by.get(r.id) ?? []).map(({ judge, dimension, score }) => ({ judge, dimension, score })) }));
 }
 import { exportLabelsJsonl, labelAgreement, LABEL_VALUES, listLabels, listPairs, saveLabel } from './labels.js';
 
