@@ -218,10 +218,17 @@ export function register(program: Command): void {
           // evaluated is appended to --out as it comes, so a killed run loses nothing.
           let total = 0, skipped = 0, evaluated = 0, failed = 0;
           let batch: ValuePair[] = [];
+          const fresh: EvaluatedPair[] = [];
           const runBatch = async (): Promise<void> => {
             if (batch.length === 0) return;
             // Metrics come once, over everything in --out, after the last batch.
-            const r = await evaluatePairs(batch, evaluator, system, { score: false, onResult: (x) => appendFileSync(opts.out, JSON.stringify(x) + '\n') });
+            const r = await evaluatePairs(batch, evaluator, system, {
+              score: false,
+              onResult: (x) => {
+                appendFileSync(opts.out, JSON.stringify(x) + '\n');
+                fresh.push(x);
+              },
+            });
             evaluated += batch.length - r.report.failed;
             failed += r.report.failed;
             batch = [];
@@ -240,7 +247,7 @@ export function register(program: Command): void {
           const notes = importLog.finish();
           const report = { evaluator: evaluator.name, system: system.name, failed };
           // Metrics and analysis cover everything in --out (this run and earlier ones).
-          const all = [...previous, ...readNew(opts.out, previous.length)];
+          const all = [...previous, ...fresh];
           const ids = system.dimensions.map((d) => d.id);
           const metrics = scoreAgainstLabels(all, ids);
           const analysis = analyseValues(all.map((r) => ({ ...r, values: r.values })), ids);
@@ -339,9 +346,4 @@ export function register(program: Command): void {
         output(opts, analysis, () => analysisLines(analysis).join('\n'));
       }),
     );
-}
-
-function readNew(file: string, skip: number): EvaluatedPair[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).slice(skip).map((l) => JSON.parse(l) as EvaluatedPair);
 }
