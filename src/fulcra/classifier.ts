@@ -193,7 +193,8 @@ export async function crossValidate(pairs: readonly ValuePair[], values: readonl
       const mode = Object.fromEntries(values.map((v) => [v, Number(Object.entries(counts[v]!).sort((a, b) => b[1] - a[1])[0]![0])]));
       out = test.map(() => ({ ...mode }));
     } else if (method === 'bow') {
-      out = predictRows(trainBagOfWords(train, values, opts.options), bagOfWordsRows(fitBagOfWords(train), test)).map((p) => p.values);
+      const model = trainBagOfWords(train, values, opts.options);
+      out = predictRows(model, bagOfWordsRows(model.features as BagOfWordsModel, test)).map((p) => p.values);
     } else {
       const learner = opts.learner ?? 'logistic';
       const model = fitEmbeddingModel(fold.train.map((i) => raw![i]!), train, values, opts.embedder!.id, learner, learner === 'mlp' ? DEFAULT_MLP_OPTIONS : (opts.options ?? DEFAULT_CLASSIFIER_OPTIONS));

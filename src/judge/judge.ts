@@ -150,6 +150,7 @@ export async function judgeText(
   const shown: JudgedSystem = opts.order ? { ...system, dimensions: opts.order.map((id) => system.dimensions.find((d) => d.id === id)!).filter(Boolean) } : system;
   const nonce = createHash('sha256').update(`${unit}|${text}`).digest('hex').slice(0, 12);
   const prompt = judgePrompt(shown, text, nonce, subject);
+  const schema = judgeJsonSchema(shown);
   const k = Math.max(1, settings.repeats ?? 1);
   const repeats: Array<JudgeScores | undefined> = [];
   let version: string | undefined;
@@ -162,7 +163,7 @@ export async function judgeText(
           { role: 'system', content: prompt.system },
           { role: 'user', content: prompt.user },
         ],
-        params: { temperature: settings.temperature ?? 0, seed: (settings.seed ?? 1) + r, max_tokens: 40 + 12 * system.dimensions.length, json_schema: judgeJsonSchema(shown) },
+        params: { temperature: settings.temperature ?? 0, seed: (settings.seed ?? 1) + r, max_tokens: 40 + 12 * system.dimensions.length, json_schema: schema },
         ...(r > 0 ? { sample: r } : {}),
       },
       (t) => parseJudgeScores(t, system),
