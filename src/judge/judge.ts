@@ -110,6 +110,14 @@ export function sameJudgeConfig(a: JudgeFingerprint, b: JudgeFingerprint): boole
   return a.provider === b.provider && a.model === b.model && a.temperature === b.temperature && a.seed === b.seed && a.template === b.template && a.rubric_hash === b.rubric_hash && (a.model_version === null || b.model_version === null || a.model_version === b.model_version);
 }
 
+/** What differs between two judge configurations (the reported model version aside), for messages. */
+export function judgeConfigChange(before: JudgeFingerprint, after: JudgeFingerprint): string {
+  return (Object.keys(after) as Array<keyof JudgeFingerprint>)
+    .filter((k) => k !== 'model_version' && before[k] !== after[k])
+    .map((k) => `${k} ${JSON.stringify(before[k])} -> ${JSON.stringify(after[k])}`)
+    .join(', ');
+}
+
 export interface JudgeResult {
   /** Majority over repeats; undefined when no repeat gave a valid answer. */
   scores: JudgeScores | undefined;

@@ -23,7 +23,7 @@ import { pAdjust } from '../stats/multiple.js';
 import type { RunStore } from '../store/store.js';
 import { registerStage, type StageSummary } from './pipeline.js';
 import { loadTaxonomy } from './taxonomy.js';
-import { JUDGE_TEMPLATE_VERSIONS, judgeFingerprint, judgePrompt, judgeText, parseJudgeScores, rubricText, sameJudgeConfig, type JudgeFingerprint, type JudgeScores, type JudgeSettings } from '../judge/judge.js';
+import { JUDGE_TEMPLATE_VERSIONS, judgeConfigChange, judgeFingerprint, judgePrompt, judgeText, parseJudgeScores, rubricText, sameJudgeConfig, type JudgeFingerprint, type JudgeScores, type JudgeSettings } from '../judge/judge.js';
 import { calibratedMean } from '../judge/calibration.js';
 import { combineJudges, flipRates, kappaOrNull, lengthBias, pairedShift, selfPreference, type CorrelationEffect, type FlipRates, type GroupEffect, type RepeatedScores, type ShiftEffect } from '../judge/checks.js';
 import { readPairs } from '../fulcra/dataset.js';
@@ -447,7 +447,7 @@ function refuseJudgeChange(store: RunStore, judges: ModelConfig[], system: Value
     const now = judge ? judgeFingerprint(judge, system, undefined, 'completion', settings) : undefined;
     if (now && sameJudgeConfig(old, now)) continue;
     if (allow) return;
-    const what = now ? (Object.keys(now) as Array<keyof JudgeFingerprint>).filter((k) => k !== 'model_version' && old[k] !== now[k]).map((k) => `${k} ${JSON.stringify(old[k])} -> ${JSON.stringify(now[k])}`).join(', ') : 'that judge is no longer configured';
+    const what = now ? judgeConfigChange(old, now) : 'that judge is no longer configured';
     throw new InputError(`projective: the judge configuration of "${row.judge}" changed since its scores were stored (${what}); old and new scores are not mixed. Set projective.allow_judge_change: true to replace them, or use a new store`);
   }
 }

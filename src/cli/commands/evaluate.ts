@@ -17,7 +17,7 @@ import { analyseValues, saveValueAnalysis, type ValueAnalysis } from '../../fulc
 import { crossValidate, parseClassifier, trainBagOfWords, trainClassifier, type ClassifierFile, type ClassifierLearner, type CvResult } from '../../fulcra/classifier.js';
 import { SCHWARTZ_VALUES, streamPairs, type ValuePair } from '../../fulcra/dataset.js';
 import { classifierEvaluator, ensembleEvaluator, evaluatePairs, judgeEngine, judgeEvaluator, scoreAgainstLabels, type EvaluatedPair, type EvaluationReport, type ValueEvaluator } from '../../fulcra/evaluate.js';
-import { judgeFingerprint, sameJudgeConfig, type JudgeFingerprint } from '../../judge/judge.js';
+import { judgeConfigChange, judgeFingerprint, sameJudgeConfig } from '../../judge/judge.js';
 import { RunStore } from '../../store/store.js';
 import { resolveValueSystem, type ValueSystem } from '../../valuelex/projective.js';
 import { action, log, output, type GlobalOptions } from '../util.js';
@@ -200,8 +200,7 @@ export function register(program: Command): void {
             const now = judgeFingerprint({ provider: judgeInline.provider ?? 'openai', model: judgeInline.model }, system, undefined, 'response', { repeats });
             const changed = previous.find((p) => p.judge_config && !sameJudgeConfig(p.judge_config, now));
             if (changed && !opts.allowJudgeChange) {
-              const diff = (Object.keys(now) as Array<keyof JudgeFingerprint>).filter((k) => k !== 'model_version' && changed.judge_config![k] !== now[k]).map((k) => `${k} ${JSON.stringify(changed.judge_config![k])} -> ${JSON.stringify(now[k])}`).join(', ');
-              throw new InputError(`${opts.out}: its scores were made with another judge configuration (${diff}); use a new --out, or --allow-judge-change to append anyway`);
+              throw new InputError(`${opts.out}: its scores were made with another judge configuration (${judgeConfigChange(changed.judge_config!, now)}); use a new --out, or --allow-judge-change to append anyway`);
             }
           }
           let evaluator: ValueEvaluator;
