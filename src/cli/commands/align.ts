@@ -118,7 +118,7 @@ export function register(program: Command): void {
         // The judge: --judge, else VALUELEX_JUDGE_MODEL, else the steered model judges its own answers.
         let judge = opts.judge ? inlineModel(opts.judge, opts.judgeBaseUrl, opts.judgeApiKeyEnv, 'judge') : undefined;
         if (kind === 'judge' && !judge) {
-          judge = judgeFromEnv() ?? { ...model, name: `judge-${model.model.replace(/[^A-Za-z0-9._:@+-]/g, '-')}` };
+          judge = judgeFromEnv() ?? inlineModel(opts.model, opts.baseUrl, opts.apiKeyEnv, 'judge');
           if (!judgeFromEnv()) log(`align: no --judge given; ${model.model} judges its own answers (a separate judge is better)`);
         }
         const config = studyConfigSchema.parse({ name: 'align', models: [model], ...(judge ? { judge } : {}) });
