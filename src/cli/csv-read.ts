@@ -1,39 +1,16 @@
 /**
  * Reading the numeric CSV files the `stats` subcommands take (DESIGN: header row of item names,
- * one respondent per row, empty cell = missing). Written here because the shared CSV reader was
- * not yet available; replaceable by it without changing the commands' behaviour.
+ * one respondent per row, empty cell = missing), on the shared RFC 4180 reader.
  */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../config/load.js';
+import { parseCsvRecords } from '../util/csv.js';
 
 export interface ItemTable {
   names: string[];
   rows: (number | null)[][];
 }
 
-/** RFC 4180 fields: commas, double-quoted fields with "" escapes, CRLF or LF line ends. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = '', record: string[] = [], quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
-      } else field += ch;
-    } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === ',') { record.push(field); field = ''; }
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      record.push(field); field = '';
-      if (record.length > 1 || record[0] !== '') records.push(record);
-      record = [];
-    } else field += ch;
-  }
-  if (quoted) throw new InputError('CSV ends inside a quoted field');
-  if (field !== '' || record.length > 0) { record.push(field); records.push(record); }
-  return records;
-}
 
 const MISSING = new Set(['', 'NA', 'NaN', 'na', 'null']);
 
@@ -45,7 +22,7 @@ export function readItemCsv(path: string): ItemTable {
   } catch (e) {
     throw new InputError(`cannot read ${path}: ${(e as Error).message}`);
   }
-  const records = parseCsv(text.replace(/^\uFEFF/, ''));
+  const records = parseCsvRecords(text.replace(/^\uFEFF/, ''), path).map((r) => r.cells);
   if (records.length < 2) throw new InputError(`${path}: expected a header row and at least one data row`);
   const names = records[0]!.map((s) => s.trim());
   const rows = records.slice(1).map((rec, r) => {
@@ -91,7 +68,7 @@ function readItemCsvLoose(path: string): { names: string[]; cells: string[][] } 
   } catch (e) {
     throw new InputError(`cannot read ${path}: ${(e as Error).message}`);
   }
-  const records = parseCsv(text.replace(/^\uFEFF/, ''));
+  const records = parseCsvRecords(text.replace(/^\uFEFF/, ''), path).map((r) => r.cells);
   if (records.length < 2) throw new InputError(`${path}: expected a header row and data rows`);
   return { names: records[0]!.map((s) => s.trim()), cells: records.slice(1) };
 }

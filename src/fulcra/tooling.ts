@@ -7,6 +7,7 @@ import { InputError } from '../config/load.js';
 import { stratifiedKFold } from '../stats/classification.js';
 import { createRng, shuffleInPlace } from '../stats/rng.js';
 import { SCHWARTZ_VALUES, type ValuePair } from './dataset.js';
+import { parseCsvRecords, type CsvRecord } from '../util/csv.js';
 import { groupBy } from '../util/group.js';
 
 export interface DatasetStats {
@@ -83,46 +84,9 @@ export { stratifiedKFold };
 
 // ---------- CSV ----------
 
-/** RFC 4180 CSV (quoted fields, doubled quotes, newlines inside quotes), with line numbers per record. */
-export function parseCsv(text: string, file: string): { header: string[]; rows: Array<{ line: number; cells: string[] }> } {
-  const records: Array<{ line: number; cells: string[] }> = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let start = 1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (c === '\n') line++;
-        cell += c;
-      }
-      continue;
-    }
-    if (c === '"' && cell === '') quoted = true;
-    else if (c === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      cells.push(cell);
-      if (cells.some((x) => x !== '')) records.push({ line: start, cells });
-      cells = [];
-      cell = '';
-      line++;
-      start = line;
-    } else cell += c;
-  }
-  if (quoted) throw new InputError(`${file}:${start}: unterminated quoted field`);
-  cells.push(cell);
-  if (cells.some((x) => x !== '')) records.push({ line: start, cells });
-  const [head, ...rows] = records;
+/** Header and records of a CSV file; records whose cells are all empty are skipped. */
+export function parseCsv(text: string, file: string): { header: string[]; rows: CsvRecord[] } {
+  const [head, ...rows] = parseCsvRecords(text, file).filter((r) => r.cells.some((x) => x !== ''));
   if (!head) throw new InputError(`${file}: empty CSV`);
   return { header: head.cells.map((h) => h.trim()), rows };
 }
