@@ -22,3 +22,7 @@ export * from './rotations.js';
 export * from './cluster/index.js';
 export * from './pca.js';
 export * from './umap.js';
+export { nelderMead } from './nelder-mead.js';
+export type { NelderMeadOptions, NelderMeadResult } from './nelder-mead.js';
+export { varianceComponents } from './variance-components.js';
+export type { ModelItemScore, VarianceComponentsOptions, VarianceComponentEstimates, VarianceComponentsResult } from './variance-components.js';
