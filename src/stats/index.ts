@@ -26,3 +26,6 @@ export { nelderMead } from './nelder-mead.js';
 export type { NelderMeadOptions, NelderMeadResult } from './nelder-mead.js';
 export { varianceComponents } from './variance-components.js';
 export type { ModelItemScore, VarianceComponentsOptions, VarianceComponentEstimates, VarianceComponentsResult } from './variance-components.js';
+export { fQuantile } from './f-quantile.js';
+export { intraclassCorrelation, ipsativeStability } from './icc.js';
+export type { IccEstimate, IccResult, IpsativeStabilityResult } from './icc.js';
