@@ -29,3 +29,8 @@ export type { ModelItemScore, VarianceComponentsOptions, VarianceComponentEstima
 export { fQuantile } from './f-quantile.js';
 export { intraclassCorrelation, ipsativeStability } from './icc.js';
 export type { IccEstimate, IccResult, IpsativeStabilityResult } from './icc.js';
+export { adjustComparisonFamily, compareGroupsByModel, modelProfileInterval } from './model-level.js';
+export type {
+  AdjustedGroupComparison, CompareGroupsOptions, ComparisonFamily, FamilyAdjustment, GroupComparison, GroupedModelScore,
+  ItemSampleScore, ProfileInterval, ProfileIntervalOptions, TwoStageInterval,
+} from './model-level.js';
