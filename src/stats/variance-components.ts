@@ -24,7 +24,12 @@
  * must be < number of observations"). This function then fits the model without the interaction term
  * (what lme4 fits with `(1|model) + (1|item)`), reports `interaction: null` and says that `residual` holds
  * interaction + residual. Likewise when every item is answered by one model only (items nested in models),
- * the item and interaction variances are confounded and are reported together as `item`.
+ * the item and interaction variances are confounded and are reported together as `item` (and the model
+ * and interaction variances when every model answered one item only).
+ *
+ * Difference from lme4 to know about: where the optimum is on the boundary (a component of 0), this
+ * optimizer lands on it, while lme4's nloptwrap sometimes stops at theta ~ 1e-3; `singular` can then be
+ * true where lme4's isSingular() is false, with components that differ by less than 1e-4.
  */
 import { StatsInputError } from './input-error.js';
 import { nelderMead } from './nelder-mead.js';
@@ -86,7 +91,7 @@ export interface VarianceComponentsResult {
   /**
    * Set when the interaction is not identifiable: `with` names the component that holds it.
    */
-  confounded: { component: 'interaction'; with: 'residual' | 'item'; reason: string } | null;
+  confounded: { component: 'interaction'; with: 'residual' | 'item' | 'model'; reason: string } | null;
   /** As lme4's isSingular: some relative standard deviation theta is below 1e-4 (a component at 0). */
   singular: boolean;
   /** REML criterion at the optimum (lme4's REMLcrit). */
@@ -136,6 +141,7 @@ function buildDesign(scores: readonly ModelItemScore[]): Design {
   });
   if (modelIndex.size < 2) throw new StatsInputError(`variance components need at least 2 models, got ${modelIndex.size}`);
   if (itemIndex.size < 2) throw new StatsInputError(`variance components need at least 2 items, got ${itemIndex.size}`);
+  if (scores.every((s) => s.value === scores[0]!.value)) throw new StatsInputError('variance components are undefined: all scores equal');
   return {
     n: scores.length, yy, ySum, models: [...modelIndex.keys()], items: [...itemIndex.keys()],
     cellModel: Int32Array.from(cm), cellItem: Int32Array.from(ci), cellN: Float64Array.from(cn), cellSum: Float64Array.from(cs),
@@ -287,13 +293,10 @@ function makeEvaluator(d: Design): (theta: readonly number[], full?: boolean) =>
 function momentStart(d: Design): { model: number; item: number; interaction: number } {
   const nM = d.models.length, nI = d.items.length, nC = d.cellN.length;
   const cellMean = Array.from(d.cellSum, (s, k) => s / d.cellN[k]!);
-  let within = 0, withinDf = 0;
-  // Within-cell variance needs the raw scores; from the sums only the total is available, so use
-  // yy - sum n_k mean_k^2 (the pooled within-cell sum of squares).
+  // Pooled within-cell sum of squares from the sufficient statistics: sum y^2 - sum n_k mean_k^2.
   let between = 0;
   for (let k = 0; k < nC; k++) between += d.cellN[k]! * cellMean[k]! ** 2;
-  within = d.yy - between;
-  withinDf = d.n - nC;
+  const within = d.yy - between, withinDf = d.n - nC;
   const grand = cellMean.reduce((a, b) => a + b, 0) / nC;
   const a = new Float64Array(nM), b = new Float64Array(nI);
   const cntM = new Float64Array(nM), cntI = new Float64Array(nI);
@@ -342,6 +345,11 @@ export function varianceComponents(scores: readonly ModelItemScore[], options: V
       component: 'interaction', with: 'item',
       reason: 'every item was answered by one model only (items nested in models), so item and model x item variances cannot be told apart; `item` is their sum',
     };
+  } else if (nC === nM) {
+    confounded = {
+      component: 'interaction', with: 'model',
+      reason: 'every model answered one item only, so model and model x item variances cannot be told apart; `model` is their sum',
+    };
   }
   const withInteraction = confounded === null;
   const evaluate = makeEvaluator(d);
@@ -389,6 +397,9 @@ export function varianceComponents(scores: readonly ModelItemScore[], options: V
       relError = absError = null;
       notes.push(`the G coefficient for ${nSamplesG} samples per cell needs the interaction and residual variances separately, which this design (one sample per cell) cannot give`);
     }
+  } else if (confounded?.with === 'model') {
+    relError = absError = null;
+    notes.push('no G coefficient: with one item per model, a model\'s own variance cannot be separated from its item-specific deviation');
   } else if (confounded?.with === 'item') {
     // Items nested in models: item effects do not cancel between models; the merged component is error.
     relError = absError = components.item / nItemsG + components.residual / (nItemsG * nSamplesG);

@@ -157,7 +157,17 @@ describe('identifiability and input checks', () => {
     expect(fit.confounded).toMatchObject({ with: 'item' });
     expect(fit.g_coefficient).not.toBeNull();
   });
-  it('rejects designs with one model or one item and non-finite scores', () => {
+  it('models nested in items (one item per model): model and interaction together, no G coefficient', () => {
+    const rng = createRng(6);
+    const data: ModelItemScore[] = [];
+    for (let m = 0; m < 8; m++) for (let s = 0; s < 3; s++) data.push({ model: `m${m}`, item: `i${m % 4}`, value: rng.normal() + (m % 3) });
+    const fit = varianceComponents(data);
+    expect(fit.confounded).toMatchObject({ with: 'model' });
+    expect(fit.g_coefficient).toBeNull();
+  });
+  it('rejects designs with one model or one item, non-finite scores and constant scores', () => {
+    const flat = ['a', 'b'].flatMap((model) => ['x', 'y'].flatMap((item) => [{ model, item, value: 3 }, { model, item, value: 3 }]));
+    expect(() => varianceComponents(flat)).toThrow(/all scores equal/);
     expect(() => varianceComponents([{ model: 'a', item: 'x', value: 1 }, { model: 'a', item: 'y', value: 2 }])).toThrow(/at least 2 models/);
     expect(() => varianceComponents([{ model: 'a', item: 'x', value: 1 }, { model: 'b', item: 'x', value: 2 }])).toThrow(/at least 2 items/);
     expect(() => varianceComponents([{ model: 'a', item: 'x', value: NaN }])).toThrow(StatsInputError);
