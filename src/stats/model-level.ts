@@ -300,7 +300,10 @@ export function compareGroupsByModel(records: readonly GroupedModelScore[], opti
   return {
     ...base, hedges_g: g, method: exact ? 'exact' : 'monte-carlo', permutations: exact ? null : permutations, p, p_min: pMin, mc_se: mcSe,
     testable, significant: testable ? p < alpha : null, interval,
-    reason: testable ? null : `with ${na} vs ${nb} models the smallest p this test can reach is ${formatP(pMin)} > alpha = ${alpha}: no outcome could be significant`,
+    reason: testable ? null
+      : pMin > pMinExact
+        ? `with ${permutations} Monte Carlo relabelings the smallest p this test can reach is ${formatP(pMin)} > alpha = ${alpha}: draw more permutations`
+        : `with ${na} vs ${nb} models the smallest p this test can reach is ${formatP(pMin)} > alpha = ${alpha}: no outcome could be significant`,
   };
 }
 

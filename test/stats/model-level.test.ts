@@ -67,6 +67,9 @@ describe('exact permutation test over models equals enumeration of combn in R', 
     expect(Math.abs(mc.p! - fx.p)).toBeLessThan(4 * mc.mc_se! + 1e-4);
     // The Monte Carlo p cannot go below 2 / (draws + 1), nor the exact test below 2 / C(12, 6).
     expect(mc.p_min).toBeCloseTo(Math.max(2 / 924, 2 / 20_000), 12);
+    const few = compareGroupsByModel(asRecords(fx.a, fx.b), { maxExact: 100, permutations: 19, bootstrap: 0 });
+    expect(few.testable).toBe(false);
+    expect(few.reason).toMatch(/draw more permutations/);
     const tiny = compareGroupsByModel(asRecords([0.1, 0.5, 0.9], [1.4, 1.6]), { maxExact: 1, permutations: 99_999, bootstrap: 0 });
     expect(tiny.p!).toBeGreaterThanOrEqual(0.2);
     expect(tiny.p_min).toBeCloseTo(0.2, 12);
