@@ -22,3 +22,15 @@ export * from './rotations.js';
 export * from './cluster/index.js';
 export * from './pca.js';
 export * from './umap.js';
+export { nelderMead } from './nelder-mead.js';
+export type { NelderMeadOptions, NelderMeadResult } from './nelder-mead.js';
+export { varianceComponents } from './variance-components.js';
+export type { ModelItemScore, VarianceComponentsOptions, VarianceComponentEstimates, VarianceComponentsResult } from './variance-components.js';
+export { fQuantile } from './f-quantile.js';
+export { intraclassCorrelation, ipsativeStability } from './icc.js';
+export type { IccEstimate, IccResult, IpsativeStabilityResult } from './icc.js';
+export { adjustComparisonFamily, compareGroupsByModel, modelProfileInterval } from './model-level.js';
+export type {
+  AdjustedGroupComparison, CompareGroupsOptions, ComparisonFamily, FamilyAdjustment, GroupComparison, GroupedModelScore,
+  ItemSampleScore, ProfileInterval, ProfileIntervalOptions, TwoStageInterval,
+} from './model-level.js';
