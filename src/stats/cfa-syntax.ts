@@ -30,7 +30,7 @@ const NAME = /^[A-Za-z.][A-Za-z0-9._]*$/;
 
 const UNSUPPORTED_OPERATORS: readonly [string, string][] = [
   [':=', 'defined parameters'],
-  ['~~', '(residual) covariances'],
+  ['~~', 'covariances'],
   ['=~', ''],
   ['<~', 'formative factors'],
   ['~*~', 'scale factors'],
