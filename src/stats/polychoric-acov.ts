@@ -302,7 +302,10 @@ export function ordinalSampleStats(data: readonly (readonly number[])[], options
     pairCells.push(cell);
   });
 
-  // --- step 3: INNER = Σ s sᵀ over respondents, grouping identical response patterns
+  // --- step 3: Gamma = N · B⁻¹ (Σ s sᵀ) B⁻ᵀ, accumulated as N · Σ z zᵀ with z = B⁻¹ s per response
+  //     pattern (identical patterns grouped). B⁻¹ = [[A11⁻¹, 0], [-A22⁻¹ A21 A11⁻¹, A22⁻¹]] is cheap
+  //     to apply: A11 is block diagonal (one block per item) and row r of A21 touches only the
+  //     thresholds of pair r's two items, so z costs O(m) and the dense m³ products are avoided.
   const patterns = new Map<string, { codes: number[]; n: number }>();
   for (const row of codes) {
     const key = row.join(',');
@@ -310,42 +313,65 @@ export function ordinalSampleStats(data: readonly (readonly number[])[], options
     if (hit) hit.n++;
     else patterns.set(key, { codes: row, n: 1 });
   }
-  const inner = Array.from({ length: m }, () => new Float64Array(m));
+  const scoresOf = (row: readonly number[], s: Float64Array): void => {
+    for (let i = 0; i < p; i++) {
+      const u = uniScores[i]![row[i]!]!;
+      for (let k = 0; k < u.length; k++) s[thStart[i]! + k] = u[k]!;
+    }
+    for (let r = 0; r < pstar; r++) s[nth + r] = pairCells[r]!.rho[row[pairs[r]![0]]!]![row[pairs[r]![1]]!]!;
+  };
+  // A11 (each item's threshold block of Σ s sᵀ) and A22 (the diagonal of the correlation block).
   const s = new Float64Array(m);
+  const A11 = thresholds.map((th) => th.map(() => new Array<number>(th.length).fill(0)));
+  const A22 = new Float64Array(pstar);
   for (const { codes: row, n } of patterns.values()) {
-    for (let i = 0; i < p; i++) uniScores[i]![row[i]!]!.forEach((v, k) => { s[thStart[i]! + k] = v; });
-    pairs.forEach(([i, j], r) => { s[nth + r] = pairCells[r]!.rho[row[i]!]![row[j]!]!; });
-    for (let a = 0; a < m; a++) {
-      const sa = s[a]! * n;
-      if (sa === 0) continue;
-      const ra = inner[a]!;
-      for (let b = 0; b <= a; b++) ra[b]! += sa * s[b]!;
+    scoresOf(row, s);
+    for (let i = 0; i < p; i++) {
+      const t0 = thStart[i]!, K = thresholds[i]!.length;
+      for (let a = 0; a < K; a++) for (let b = 0; b <= a; b++) A11[i]![a]![b]! += n * s[t0 + a]! * s[t0 + b]!;
     }
+    for (let r = 0; r < pstar; r++) A22[r]! += n * s[nth + r]! * s[nth + r]!;
   }
-  for (let a = 0; a < m; a++) for (let b = 0; b < a; b++) inner[b]![a] = inner[a]![b]!;
-
-  // --- B⁻¹ = [[A11⁻¹, 0], [-A22⁻¹ A21 A11⁻¹, A22⁻¹]]
-  const Binv = Array.from({ length: m }, () => new Array<number>(m).fill(0));
-  for (let i = 0; i < p; i++) {
-    const K = thresholds[i]!.length, t0 = thStart[i]!;
-    const block = Array.from({ length: K }, (_, a) => Array.from({ length: K }, (_, b) => inner[t0 + a]![t0 + b]!));
-    const inv = invertSmall(block, `the threshold information of item ${name(i)}`);
-    for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) Binv[t0 + a]![t0 + b] = inv[a]![b]!;
-  }
-  for (let r = 0; r < pstar; r++) {
-    const a22 = inner[nth + r]![nth + r]!;
+  for (const block of A11) for (let a = 0; a < block.length; a++) for (let b = 0; b < a; b++) block[b]![a] = block[a]![b]!;
+  const A11inv = A11.map((block, i) => invertSmall(block, `the threshold information of item ${name(i)}`));
+  A22.forEach((v, r) => {
     const [i, j] = pairs[r]!;
-    if (!(a22 > 0)) throw new StatsInputError(`the correlation of ${name(i)} and ${name(j)} has zero information: cannot compute the asymptotic covariance`);
-    Binv[nth + r]![nth + r] = 1 / a22;
-    for (let c = 0; c < nth; c++) {
-      let v = 0;
-      for (let k = 0; k < nth; k++) v += A21[r]![k]! * Binv[k]![c]!;
-      Binv[nth + r]![c] = -v / a22;
+    if (!(v > 0)) throw new StatsInputError(`the correlation of ${name(i)} and ${name(j)} has zero information: cannot compute the asymptotic covariance`);
+  });
+  const packed = new Float64Array((m * (m + 1)) / 2); // lower triangle of Σ n z zᵀ, row by row
+  const z = new Float64Array(m);
+  for (const { codes: row, n } of patterns.values()) {
+    scoresOf(row, s);
+    for (let i = 0; i < p; i++) {
+      const t0 = thStart[i]!, inv = A11inv[i]!;
+      for (let a = 0; a < inv.length; a++) {
+        let v = 0;
+        for (let b = 0; b < inv.length; b++) v += inv[a]![b]! * s[t0 + b]!;
+        z[t0 + a] = v;
+      }
+    }
+    for (let r = 0; r < pstar; r++) {
+      const [i, j] = pairs[r]!;
+      let v = s[nth + r]!;
+      for (const item of [i, j]) {
+        const t0 = thStart[item]!, K = thresholds[item]!.length;
+        for (let k = 0; k < K; k++) v -= A21[r]![t0 + k]! * z[t0 + k]!;
+      }
+      z[nth + r] = v / A22[r]!;
+    }
+    for (let a = 0, off = 0; a < m; off += ++a) {
+      const za = n * z[a]!;
+      if (za === 0) continue;
+      for (let b = 0; b <= a; b++) packed[off + b]! += za * z[b]!;
     }
   }
-  const Bm = new Matrix(Binv);
-  const gammaM = Bm.mmul(new Matrix(inner.map((row) => Array.from(row)))).mmul(Bm.transpose()).mul(N);
-  const gamma = gammaM.to2DArray();
-  for (let a = 0; a < m; a++) for (let b = 0; b < a; b++) { const v = (gamma[a]![b]! + gamma[b]![a]!) / 2; gamma[a]![b] = v; gamma[b]![a] = v; }
+  const gamma: number[][] = Array.from({ length: m }, () => new Array<number>(m).fill(0));
+  for (let a = 0, off = 0; a < m; off += ++a) {
+    for (let b = 0; b <= a; b++) {
+      const v = N * packed[off + b]!;
+      gamma[a]![b] = v;
+      gamma[b]![a] = v;
+    }
+  }
   return { nObs: N, levels, thresholds, correlation, gamma, zeroCellPairs, warnings };
 }
