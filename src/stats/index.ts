@@ -34,3 +34,15 @@ export type {
   AdjustedGroupComparison, CompareGroupsOptions, ComparisonFamily, FamilyAdjustment, GroupComparison, GroupedModelScore,
   ItemSampleScore, ProfileInterval, ProfileIntervalOptions, TwoStageInterval,
 } from './model-level.js';
+export { parseCfaSyntax, resolveCfaSyntax, type CfaSyntax, type CfaSyntaxFactor, type ResolvedCfaModel } from './cfa-syntax.js';
+export {
+  cfaWlsmv, fitDwls, CfaWlsmvConvergenceError,
+  type CfaWlsmvModel, type CfaWlsmvFactor, type CfaWlsmvOptions, type CfaWlsmvResult, type CfaWlsmvFit,
+  type CfaWlsmvLoading, type CfaWlsmvThreshold, type CfaWlsmvFactorCovariance,
+} from './cfa-wlsmv.js';
+export { ordinalSampleStats, ordinalLevels, correlationPairs, type OrdinalSampleStats, type OrdinalSampleStatsOptions } from './polychoric-acov.js';
+export {
+  ugammaTraces, scaledShiftedTest, meanVarianceAdjustedTest,
+  type UGammaTraces, type ScaledShiftedTest, type MeanVarianceAdjustedTest,
+} from './robust-test.js';
+export { lavaanCfi, lavaanTli, lavaanRmsea } from './fit-indices.js';

@@ -14,6 +14,7 @@ import { ROTATIONS, type RotationName } from '../../stats/rotations.js';
 import { readCorrelationCsv, readItemCsv } from '../csv-read.js';
 import { action, asInputError, output, parseIntOption, type GlobalOptions } from '../util.js';
 import { registerAlpha } from './stats-alpha.js';
+import { registerCfa } from './stats-cfa.js';
 import { registerParallel } from './stats-parallel.js';
 
 interface EfaOptions extends GlobalOptions {
@@ -127,4 +128,5 @@ export function register(program: Command): void {
   registerEfa(group);
   registerParallel(group);
   registerAlpha(group);
+  registerCfa(group);
 }
