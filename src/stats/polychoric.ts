@@ -5,7 +5,7 @@
  * R's optimize() on [-1, 1] (ported exactly, so the answer matches psych to its 1e-4 resolution).
  * A non-positive-definite result is smoothed like psych::cor.smooth.
  */
-import { bivariateNormalCdf } from './bivariate-normal.js';
+import { bivariateNormalCdf, bivariateNormalCdfGrid } from './bivariate-normal.js';
 import { brentMinimize } from './brent-minimize.js';
 import { constantColumnIndices, corSmooth, DegenerateDataError, MIN_JOINT_OBSERVATIONS, validateRespondentData } from './correlation.js';
 import { normalCdf, normalQuantile } from './probability.js';
@@ -39,20 +39,35 @@ export interface TetrachoricResult {
   warnings: string[];
 }
 
-/** Minus log-likelihood of a contingency table under cut points rc (rows) and cc (columns), as psych's polyF. */
-function polychoricObjective(rho: number, rc: readonly number[], cc: readonly number[], tab: readonly (readonly number[])[]): number {
+/**
+ * Minus log-likelihood of a contingency table under cut points rc (rows) and cc (columns), as
+ * psych's polyF, as a function of rho. Everything that does not depend on rho (the grid's
+ * edges, where a cut is infinite, and the marginal CDFs) is computed once per table, and the
+ * inner grid comes from bivariateNormalCdfGrid: the values are bit-identical to pointwise
+ * bivariateNormalCdf calls, several times faster (the permutation null of parallel analysis
+ * recomputes hundreds of polychoric matrices).
+ */
+function polychoricObjective(rc: readonly number[], cc: readonly number[], tab: readonly (readonly number[])[]): (rho: number) => number {
   const rcuts = [-Infinity, ...rc, Infinity], ccuts = [-Infinity, ...cc, Infinity];
-  const grid = rcuts.map((x) => ccuts.map((y) => bivariateNormalCdf(x, y, rho)));
-  let ll = 0;
-  for (let i = 0; i < rcuts.length - 1; i++) {
-    for (let j = 0; j < ccuts.length - 1; j++) {
-      const p = grid[i + 1]![j + 1]! - grid[i]![j + 1]! - grid[i + 1]![j]! + grid[i]![j]!;
-      if (!(p > 0)) continue; // psych sets P <= 0 to NA and drops it from the sum
-      const lp = Math.log(p);
-      if (Number.isFinite(lp)) ll += tab[i]![j]! * lp;
+  const ri = rcuts.flatMap((v, i) => (Number.isFinite(v) ? [i] : [])), ci = ccuts.flatMap((v, j) => (Number.isFinite(v) ? [j] : []));
+  const xs = ri.map((i) => rcuts[i]!), ys = ci.map((j) => ccuts[j]!);
+  const xCdf = xs.map((x) => normalCdf(x)), yCdf = ys.map((y) => normalCdf(y));
+  // An infinite cut makes the CDF free of rho (0, a marginal, or 1); 0.5 is a placeholder for rho.
+  const grid = rcuts.map((x) => ccuts.map((y) => (Number.isFinite(x) && Number.isFinite(y) ? 0 : bivariateNormalCdf(x, y, 0.5))));
+  return (rho) => {
+    const inner = bivariateNormalCdfGrid(xs, ys, rho, xCdf, yCdf);
+    ri.forEach((i, a) => ci.forEach((j, b) => { grid[i]![j] = inner[a]![b]!; }));
+    let ll = 0;
+    for (let i = 0; i < rcuts.length - 1; i++) {
+      for (let j = 0; j < ccuts.length - 1; j++) {
+        const p = grid[i + 1]![j + 1]! - grid[i]![j + 1]! - grid[i + 1]![j]! + grid[i]![j]!;
+        if (!(p > 0)) continue; // psych sets P <= 0 to NA and drops it from the sum
+        const lp = Math.log(p);
+        if (Number.isFinite(lp)) ll += tab[i]![j]! * lp;
+      }
     }
-  }
-  return -ll;
+    return -ll;
+  };
 }
 
 function requireIntegerCodes(data: readonly (readonly (number | null)[])[]): void {
@@ -115,12 +130,12 @@ export function polychoric(data: (number | null)[][], options: PolychoricOptions
       const prop = tab.map((r) => r.map((v) => v / tot));
       let value: number;
       if (global) {
-        value = brentMinimize((r) => polychoricObjective(r, tau[i]!, tau[j]!, prop), -1, 1).minimum;
+        value = brentMinimize(polychoricObjective(tau[i]!, tau[j]!, prop), -1, 1).minimum;
       } else {
         const local = pairThresholds(prop, correct, tot);
         if (local.fixed) fixedCells++;
         if (local.rc.length === 0 || local.cc.length === 0) throw new DegenerateDataError(`columns ${j + 1} and ${i + 1}: one has a single observed category on their common rows`);
-        value = brentMinimize((r) => polychoricObjective(r, local.rc, local.cc, local.tab), -1, 1).minimum;
+        value = brentMinimize(polychoricObjective(local.rc, local.cc, local.tab), -1, 1).minimum;
       }
       rho[i]![j] = value;
       rho[j]![i] = value;
@@ -160,13 +175,19 @@ function pairThresholds(prop: number[][], correct: number, tot: number): { rc: n
   return { rc: cutsOf(rsum), cc: cutsOf(csum), tab, fixed };
 }
 
-/** Minus log-likelihood of a 2x2 table (tab[x][y], x and y coded 0/1) as psych's tetraF. */
-function tetrachoricObjective(rho: number, taux: number, tauy: number, tab: readonly (readonly number[])[]): number {
-  const p00 = bivariateNormalCdf(tauy, taux, rho);
-  const p10 = normalCdf(tauy) - p00;
-  const p01 = normalCdf(taux) - p00;
-  const p11 = 1 - normalCdf(tauy) - p01;
-  return -(tab[0]![0]! * Math.log(p00) + tab[1]![0]! * Math.log(p10) + tab[0]![1]! * Math.log(p01) + tab[1]![1]! * Math.log(p11));
+/**
+ * Minus log-likelihood of a 2x2 table (tab[x][y], x and y coded 0/1) as psych's tetraF, as a
+ * function of rho; the marginal CDFs, which do not depend on rho, are computed once.
+ */
+function tetrachoricObjective(taux: number, tauy: number, tab: readonly (readonly number[])[]): (rho: number) => number {
+  const fx = normalCdf(taux), fy = normalCdf(tauy);
+  return (rho) => {
+    const p00 = bivariateNormalCdf(tauy, taux, rho);
+    const p10 = fy - p00;
+    const p01 = fx - p00;
+    const p11 = 1 - fy - p01;
+    return -(tab[0]![0]! * Math.log(p00) + tab[1]![0]! * Math.log(p10) + tab[0]![1]! * Math.log(p01) + tab[1]![1]! * Math.log(p11));
+  };
 }
 
 /**
@@ -183,7 +204,7 @@ export function tetrachoricTable(tab: readonly (readonly number[])[], correct = 
   t = t.map((r) => r.map((v) => v / tot));
   const tauy = normalQuantile(t[0]![0]! + t[1]![0]!);
   const taux = normalQuantile(t[0]![0]! + t[0]![1]!);
-  return brentMinimize((r) => tetrachoricObjective(r, taux, tauy, t), -1, 1).minimum;
+  return brentMinimize(tetrachoricObjective(taux, tauy, t), -1, 1).minimum;
 }
 
 /** psych::tetrachoric for 0/1 data (any two values per column; rows respondents, null missing). */
@@ -227,7 +248,7 @@ export function tetrachoric(data: (number | null)[][], options: Omit<PolychoricO
           corrected++;
           t = tab.map((r) => r.map((v) => (v === 0 ? correct : v)));
         }
-        value = brentMinimize((r) => tetrachoricObjective(r, tau[i]!, tau[j]!, t), -1, 1).minimum;
+        value = brentMinimize(tetrachoricObjective(tau[i]!, tau[j]!, t), -1, 1).minimum;
       } else {
         value = tetrachoricTable(tab, correct);
       }
