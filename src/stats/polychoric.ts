@@ -115,7 +115,7 @@ export function polychoric(data: (number | null)[][], options: PolychoricOptions
     return out;
   });
   const rho: number[][] = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => (i === j ? 1 : 0)));
-  let fixedCells = 0;
+  let fixedCells = 0, renormalizedPairs = 0;
   for (let i = 1; i < p; i++) {
     for (let j = 0; j < i; j++) {
       const tab = Array.from({ length: nvalues }, () => new Array<number>(nvalues).fill(0));
@@ -134,6 +134,7 @@ export function polychoric(data: (number | null)[][], options: PolychoricOptions
       } else {
         const local = pairThresholds(prop, correct, tot);
         if (local.fixed) fixedCells++;
+        if (local.renormalized) renormalizedPairs++;
         if (local.rc.length === 0 || local.cc.length === 0) throw new DegenerateDataError(`columns ${j + 1} and ${i + 1}: one has a single observed category on their common rows`);
         value = brentMinimize(polychoricObjective(local.rc, local.cc, local.tab), -1, 1).minimum;
       }
@@ -142,6 +143,7 @@ export function polychoric(data: (number | null)[][], options: PolychoricOptions
     }
   }
   if (fixedCells > 0 && correct > 0) warnings.push(`${fixedCells} cells were adjusted for 0 values using the correction for continuity. Examine your data carefully.`);
+  if (renormalizedPairs > 0) warnings.push(`${renormalizedPairs} pair(s) had a rare last category whose corrected cumulative proportion reached 1; their corrected tables were renormalized (psych leaves those thresholds undefined).`);
   const smooth = options.smooth ?? true;
   let smoothed = false;
   let result = rho;
@@ -154,8 +156,20 @@ export function polychoric(data: (number | null)[][], options: PolychoricOptions
   return { rho: result, tau, global, smoothed, warnings };
 }
 
-/** psych's local (global = FALSE) thresholds: drop empty rows/columns, fill empty cells with correct/tot. */
-function pairThresholds(prop: number[][], correct: number, tot: number): { rc: number[]; cc: number[]; tab: number[][]; fixed: boolean } {
+/**
+ * psych's local (global = FALSE) thresholds: drop empty rows/columns, fill empty cells with
+ * correct/tot, and cut at the cumulative sums of the filled table.
+ *
+ * One departure, a bug fix: psych does not renormalize the filled table, so its cumulative sums
+ * can reach 1 before the last category when that category is rare and earlier rows have many
+ * empty cells (ragged category sets in a few hundred rows are enough). qnorm then gives NaN or
+ * Inf, every cell of the last category gets probability 0 and silently drops out of the
+ * likelihood, and the estimate ignores those respondents (psych::polychoric returns such values
+ * without a warning). For those pairs only, the filled table is renormalized to proportions (as
+ * psych's own tetrachoric does after its correction) and `renormalized` is set; every other pair
+ * keeps psych's thresholds, so results still equal psych wherever psych's are defined.
+ */
+function pairThresholds(prop: number[][], correct: number, tot: number): { rc: number[]; cc: number[]; tab: number[][]; fixed: boolean; renormalized: boolean } {
   const rowsKept = prop.filter((r) => r.some((v) => v !== 0));
   const colKeep = prop[0]!.map((_, c) => prop.some((r) => r[c] !== 0));
   let tab = rowsKept.map((r) => r.filter((_, c) => colKeep[c]));
@@ -166,13 +180,20 @@ function pairThresholds(prop: number[][], correct: number, tot: number): { rc: n
   }
   const rsum = tab.map((r) => r.reduce((a, b) => a + b, 0));
   const csum = tab[0]!.map((_, c) => tab.reduce((a, r) => a + r[c]!, 0));
+  const reachesOne = (sums: number[]): boolean => {
+    let cum = 0;
+    for (let k = 0; k < sums.length - 1; k++) cum += sums[k]!;
+    return cum >= 1;
+  };
+  const renormalized = reachesOne(rsum) || reachesOne(csum);
+  const total = renormalized ? rsum.reduce((a, b) => a + b, 0) : 1;
   const cutsOf = (sums: number[]): number[] => {
     const out: number[] = [];
     let cum = 0;
-    for (let k = 0; k < sums.length - 1; k++) { cum += sums[k]!; out.push(normalQuantile(Math.min(1, cum))); }
+    for (let k = 0; k < sums.length - 1; k++) { cum += sums[k]!; out.push(normalQuantile(Math.min(1, cum / total))); }
     return out;
   };
-  return { rc: cutsOf(rsum), cc: cutsOf(csum), tab, fixed };
+  return { rc: cutsOf(rsum), cc: cutsOf(csum), tab, fixed, renormalized };
 }
 
 /**
