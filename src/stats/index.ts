@@ -22,3 +22,5 @@ export * from './rotations.js';
 export * from './cluster/index.js';
 export * from './pca.js';
 export * from './umap.js';
+export { factorCountEvidence, type FactorCountOptions, type FactorCountEvidence, type ScreePoint } from './factor-count.js';
+export { simulateFactorData, simpleStructure, type FactorSimulationOptions } from './simulate-factors.js';
