@@ -24,3 +24,4 @@ export * from './pca.js';
 export * from './umap.js';
 export { factorCountEvidence, type FactorCountOptions, type FactorCountEvidence, type ScreePoint } from './factor-count.js';
 export { simulateFactorData, simpleStructure, type FactorSimulationOptions } from './simulate-factors.js';
+export { chooseK, STABILITY_TIE, type ChooseKOptions, type KChoice, type KChoiceMethod } from './cluster/number-of-clusters.js';
