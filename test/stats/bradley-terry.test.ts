@@ -49,20 +49,23 @@ describe('Bradley-Terry against R', () => {
   });
 });
 
-/** Davidson draws: `units` dilemmas of random pairs, each asked `reps` times. */
-function simulate(rng: Rng, theta: number[], nu: number, units: number, reps: number, unitSd = 0): GroupedComparison[] {
+/**
+ * Davidson draws: `units` dilemmas of random pairs, each asked `reps` times. With probability
+ * `copy` a repeat gives the dilemma's first answer again, otherwise a fresh draw: each answer
+ * still follows the model, but answers within a dilemma are correlated, which is what makes the
+ * dilemma the sampling unit.
+ */
+function simulate(rng: Rng, theta: number[], nu: number, units: number, reps: number, copy = 0): GroupedComparison[] {
   const out: GroupedComparison[] = [];
   for (let u = 0; u < units; u++) {
     const i = rng.int(theta.length);
     let j = rng.int(theta.length - 1);
     if (j >= i) j++;
-    // A dilemma's own pull (wording, framing) shared by its repeats: what makes units the sampling unit.
-    const d = (theta[i]! - theta[j]! + unitSd * rng.normal()) / 2;
+    const d = (theta[i]! - theta[j]!) / 2;
     const pi = Math.exp(d), pj = Math.exp(-d), z = pi + pj + nu;
-    for (let r = 0; r < reps; r++) {
-      const x = rng.next() * z;
-      out.push({ unit: u, i, j, outcome: x < pi ? 'i' : x < pi + pj ? 'j' : 'tie' });
-    }
+    const draw = (): PairedComparison['outcome'] => { const x = rng.next() * z; return x < pi ? 'i' : x < pi + pj ? 'j' : 'tie'; };
+    const first = draw();
+    for (let r = 0; r < reps; r++) out.push({ unit: u, i, j, outcome: r === 0 || rng.next() < copy ? first : draw() });
   }
   return out;
 }
@@ -96,10 +99,10 @@ describe('Bradley-Terry inference', () => {
     expect(ordered / reps).toBeGreaterThan(0.6);
   });
 
-  it('the bootstrap over dilemmas is wider than the Wald interval when repeats of a dilemma share its pull, and covers the truth', () => {
+  it('the bootstrap over dilemmas is wider than the Wald interval when answers within a dilemma are correlated, and covers the truth', () => {
     const rng = createRng(33);
     const theta = [0.8, 0.3, -0.2, -0.9];
-    const data = simulate(rng, theta, 0.5, 80, 6, 1.2);
+    const data = simulate(rng, theta, 0.5, 80, 6, 0.6);
     const boot = bootstrapBradleyTerry(data, { resamples: 300, seed: 2 });
     expect(boot.units).toBe(80);
     expect(boot.failed).toBe(0);
