@@ -123,7 +123,7 @@ describe('data-based null mechanics', () => {
   ];
   it('permutation keeps each column’s values and its missing cells where they were', () => {
     const seen: (number | null)[][][] = [];
-    const spy: CorrelationFunction = (d) => { seen.push(d.map((row) => [...row])); return tetLike(d); };
+    const spy: CorrelationFunction = (d) => { seen.push(d.map((row) => [...row])); return pearsonObserved(d); };
     parallelAnalysis({ data }, { null: 'permutation', correlation: spy, iter: 5, seed: 3 });
     expect(seen.length).toBe(6); // the observed matrix, then one per iteration
     for (const d of seen.slice(1)) {
@@ -154,7 +154,7 @@ describe('data-based null mechanics', () => {
 });
 
 /** Pearson on the observed cells, enough for the mechanics tests. */
-function tetLike(d: (number | null)[][]): number[][] {
+function pearsonObserved(d: (number | null)[][]): number[][] {
   const p = d[0]!.length;
   return Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => {
     if (a === b) return 1;
@@ -165,3 +165,19 @@ function tetLike(d: (number | null)[][]): number[][] {
     return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
   }));
 }
+
+describe('simulateFactorData', () => {
+  it('reproduces the implied correlations Λ Φ Λ′ (continuous) and cuts at the thresholds', () => {
+    const loadings = [[0.8, 0], [0.6, 0], [0, 0.7], [0, 0.5]];
+    const phi = [[1, 0.4], [0.4, 1]];
+    const x = simulateFactorData({ n: 20000, loadings, phi, seed: 3 });
+    const r = pearsonObserved(x);
+    const implied = (a: number, b: number): number => loadings[a]!.reduce((s, la, f) => s + loadings[b]!.reduce((t, lb, g) => t + la * phi[f]![g]! * lb, 0), 0);
+    for (let a = 0; a < 4; a++) for (let b = 0; b < a; b++) expect(Math.abs(r[a]![b]! - implied(a, b))).toBeLessThan(0.03);
+    const cut = simulateFactorData({ n: 5000, loadings, phi, thresholds: loadings.map(() => [-1, 0, 1]), seed: 3 });
+    expect(new Set(cut.flat())).toEqual(new Set([0, 1, 2, 3]));
+    const share0 = cut.filter((row) => row[0] === 0).length / cut.length;
+    expect(Math.abs(share0 - 0.1587)).toBeLessThan(0.02); // P(Z <= -1)
+    expect(() => simulateFactorData({ n: 10, loadings: [[0.9, 0.5]] })).toThrow(/communality/);
+  });
+});
