@@ -46,3 +46,9 @@ export {
   type UGammaTraces, type ScaledShiftedTest, type MeanVarianceAdjustedTest,
 } from './robust-test.js';
 export { lavaanCfi, lavaanTli, lavaanRmsea } from './fit-indices.js';
+export { factorCountEvidence, type FactorCountOptions, type FactorCountEvidence, type ScreePoint } from './factor-count.js';
+export { simulateFactorData, simpleStructure, type FactorSimulationOptions } from './simulate-factors.js';
+export { chooseK, STABILITY_TIE, type ChooseKOptions, type KChoice, type KChoiceMethod } from './cluster/number-of-clusters.js';
+export { bradleyTerry, bootstrapBradleyTerry, type PairOutcome, type PairedComparison, type GroupedComparison, type BradleyTerryOptions, type BradleyTerryResult, type BradleyTerryBootstrapOptions, type BradleyTerryBootstrap } from './bradley-terry.js';
+export { circularTriads, type CircularTriadsOptions, type CircularTriadsResult } from './circular-triads.js';
+export { mtmm, type MtmmColumn, type MtmmOptions, type MtmmVerdict, type ConvergentValidity, type MtmmTrait, type MtmmResult } from './mtmm.js';
