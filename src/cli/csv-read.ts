@@ -3,8 +3,8 @@
  * one respondent per row, empty cell = missing), on the shared RFC 4180 reader.
  */
 import { readFileSync } from 'node:fs';
-import { InputError } from '../config/load.js';
-import { parseCsvRecords } from '../util/csv.js';
+import { InputError } from '../core/errors.js';
+import { parseCsvRecords } from '../core/csv.js';
 
 export interface ItemTable {
   names: string[];

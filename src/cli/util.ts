@@ -2,9 +2,9 @@
  * Shared plumbing for CLI commands: --json output, one-line errors, exit codes.
  * Commands stay thin: parse flags, call the library, print through these helpers.
  */
-import { InputError } from '../config/load.js';
+import { InputError } from '../core/errors.js';
 import { StatsInputError } from '../stats/input-error.js';
-import { redactSecrets } from '../engine/secrets.js';
+import { redactSecrets } from '../core/secrets.js';
 
 export interface GlobalOptions {
   json?: boolean;

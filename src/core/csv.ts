@@ -3,7 +3,7 @@
  * LF or CR line ends. Each record carries the line it starts on, so readers can name it in errors.
  * A blank line (one empty field) is not a record.
  */
-import { InputError } from '../config/load.js';
+import { InputError } from './errors.js';
 
 export interface CsvRecord {
   line: number;

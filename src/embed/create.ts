@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type { embeddingConfigSchema } from '../config/schema.js';
-import { readApiKey } from '../engine/secrets.js';
+import { readApiKey } from '../core/secrets.js';
 import { GloveEmbedder } from './glove.js';
 import { OllamaEmbedder } from './ollama.js';
 import { OpenAIEmbedder } from './openai.js';

@@ -5,7 +5,7 @@
 import OpenAI from 'openai';
 import { EmbeddingError, type Embedder } from './types.js';
 import { checkTexts, checkVectors, toFloat32 } from './validate.js';
-import { redactSecrets } from '../engine/secrets.js';
+import { redactSecrets } from '../core/secrets.js';
 
 export interface OpenAIEmbedderOptions {
   model: string;

@@ -6,7 +6,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { ModelConfig, StudyConfig } from '../config/schema.js';
-import { InputError } from '../config/load.js';
+import { InputError } from '../core/errors.js';
 import { RunStore } from '../store/store.js';
 import { TimeoutAbortError, withDeadline } from './abort.js';
 import { backoffDelay, defaultBackoff, sleep, type BackoffPolicy } from './backoff.js';
@@ -15,7 +15,7 @@ import { ModelLimiter } from './limiter.js';
 import { estimateCost } from './pricing.js';
 import { createProvider } from './providers/index.js';
 import { Progress } from './progress.js';
-import { redactSecrets } from './secrets.js';
+import { redactSecrets } from '../core/secrets.js';
 import type { ChatMessage, GenerationParams, Provider, ProviderRequest, TokenUsage } from './types.js';
 import { ProviderError } from './types.js';
 

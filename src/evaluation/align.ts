@@ -10,13 +10,13 @@
  * kept, ranked, for preference pairs (TRL DPO / OpenRLHF JSONL).
  */
 import { readFileSync } from 'node:fs';
-import { InputError } from '../config/load.js';
+import { InputError } from '../core/errors.js';
 import type { Engine } from '../engine/engine.js';
 import { bootstrapMeanCI } from '../stats/bootstrap.js';
 import { mean } from '../stats/descriptive.js';
 import { registerReportSection } from '../report/model.js';
 import type { RunStore } from '../store/store.js';
-import type { ValueSystem } from '../valuelex/projective.js';
+import type { ValueSystem } from '../study/stages/projective/stage.js';
 import { distance, type DistanceMetric, type ValueVector } from './distance.js';
 import { toLabel, type ValueEvaluator } from './evaluate.js';
 

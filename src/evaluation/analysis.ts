@@ -8,14 +8,14 @@
 import { bootstrapMeanCI } from '../stats/bootstrap.js';
 import { mean } from '../stats/descriptive.js';
 import { distance } from './distance.js';
-import { groupBy } from '../util/group.js';
+import { groupBy } from '../core/group-by.js';
 import { cohensD, correlationTest, mannWhitneyU } from '../stats/effects.js';
 import { pAdjust } from '../stats/multiple.js';
 import { pca2d } from '../stats/pca.js';
 import { registerReportSection } from '../report/model.js';
 import type { RunStore } from '../store/store.js';
-import type { ValuePair } from './dataset.js';
-import { risksOf } from './tooling.js';
+import type { ValuePair } from '../values/pairs.js';
+import { risksOf } from './dataset.js';
 
 export interface ValueProfileRow {
   source: string;

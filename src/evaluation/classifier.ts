@@ -8,8 +8,8 @@ import type { Embedder } from '../embed/types.js';
 import { classificationReport, exactMatch, stratifiedKFold } from '../stats/classification.js';
 import { fitLogistic, predictProba, type LogisticModel, type LogisticOptions, type SparseRow } from '../stats/logistic.js';
 import { fitMlp, predictMlp, type MlpModel, type MlpOptions } from '../stats/mlp.js';
-import { InputError } from '../config/load.js';
-import type { ValuePair } from './dataset.js';
+import { InputError } from '../core/errors.js';
+import type { ValuePair } from '../values/pairs.js';
 import { bagOfWordsRows, embeddingFeatures, fitBagOfWords, fitStandardiser, standardisedRows, type BagOfWordsModel, type EmbeddingFeatureModel } from './features.js';
 
 export const CLASSIFIER_FORMAT = 'valuelex-value-classifier';

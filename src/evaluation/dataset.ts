@@ -3,12 +3,12 @@
  * of touched values), a seeded stratified train/test split, CSV import and JSONL/CSV export.
  */
 import { readFileSync } from 'node:fs';
-import { InputError } from '../config/load.js';
+import { InputError } from '../core/errors.js';
 import { stratifiedKFold } from '../stats/classification.js';
 import { createRng, shuffleInPlace } from '../stats/rng.js';
-import { SCHWARTZ_VALUES, type ValuePair } from './dataset.js';
-import { parseCsvRecords, type CsvRecord } from '../util/csv.js';
-import { groupBy } from '../util/group.js';
+import { SCHWARTZ_VALUES, type ValuePair } from '../values/pairs.js';
+import { parseCsvRecords, type CsvRecord } from '../core/csv.js';
+import { groupBy } from '../core/group-by.js';
 
 export interface DatasetStats {
   pairs: number;

@@ -14,9 +14,9 @@ import { Engine } from '../engine/engine.js';
 import { judgeText, type JudgeFingerprint, type JudgeSettings } from '../judge/judge.js';
 import { classificationReport, exactMatch, meanAbsoluteError } from '../stats/classification.js';
 import type { RunStore } from '../store/store.js';
-import type { ValueSystem } from '../valuelex/projective.js';
+import type { ValueSystem } from '../study/stages/projective/stage.js';
 import { predictWithClassifier, type ClassifierFile } from './classifier.js';
-import type { ValuePair } from './dataset.js';
+import type { ValuePair } from '../values/pairs.js';
 
 export interface EvaluatedPair extends ValuePair {
   /** The input's labels, kept beside the evaluator's vector. */

@@ -7,7 +7,7 @@
 import type { Embedder } from '../embed/types.js';
 import { tokenize } from '../embed/glove.js';
 import { denseRow, type SparseRow } from '../stats/logistic.js';
-import type { ValuePair } from './dataset.js';
+import type { ValuePair } from '../values/pairs.js';
 
 // ---------- bag of words ----------
 

@@ -9,9 +9,9 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import type { ReportModel } from './model.js';
 import { radarSvg, wordMap } from './charts.js';
 import { escapeHtml } from './escape.js';
-import type { ValueAnalysis } from '../fulcra/analysis.js';
-import type { AlignSummary } from '../fulcra/align.js';
-import type { JudgeQuality } from '../valuelex/projective.js';
+import type { ValueAnalysis } from '../evaluation/analysis.js';
+import type { AlignSummary } from '../evaluation/align.js';
+import type { JudgeQuality } from '../study/stages/projective/stage.js';
 
 export { escapeHtml };
 

@@ -4,11 +4,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunStore } from '../store/store.js';
-import { renderHtml } from '../report/html.js';
-import { buildReportModel, type ReportContext } from '../report/model.js';
-import './stages.js';
-import '../fulcra/analysis.js';
-import '../fulcra/align.js';
+import { renderHtml } from './html.js';
+import { buildReportModel, type ReportContext } from './model.js';
+import '../study/stages/index.js';
+import '../evaluation/analysis.js';
+import '../evaluation/align.js';
 
 export interface WrittenReport {
   json?: string;

@@ -9,7 +9,7 @@
  * its model's, which is what gives the respondent x term matrix its factor structure.
  */
 import { createHash } from 'node:crypto';
-import { createRng, type Rng } from '../../stats/rng.js';
+import { createRng, type Rng } from '../stats/rng.js';
 
 export interface PlantedDimension {
   id: string;

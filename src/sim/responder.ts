@@ -3,8 +3,8 @@
  * sentence completions, judge rubrics...). Each stage registers its own in ./responders/, so the
  * simulation lives next to the prompts it imitates rather than in one big switch.
  */
-import type { Rng } from '../../stats/rng.js';
-import type { ProviderRequest } from '../types.js';
+import type { Rng } from '../stats/rng.js';
+import type { ProviderRequest } from '../engine/types.js';
 import type { SimModel } from './population.js';
 
 export interface SimContext {

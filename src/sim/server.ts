@@ -8,9 +8,9 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ChatMessage, GenerationParams, ProviderRequest } from '../types.js';
-import { ProviderError } from '../types.js';
-import { canonicalJson } from '../key.js';
+import type { ChatMessage, GenerationParams, ProviderRequest } from '../engine/types.js';
+import { ProviderError } from '../engine/types.js';
+import { canonicalJson } from '../core/hash.js';
 import { DEFAULT_POPULATION, type SimModel } from './population.js';
 import { simulate } from './simulate.js';
 

@@ -2,11 +2,11 @@
  * Answer a provider request as a simulated model would: deterministic for a given model, request
  * content and parameters (including the seed the engine derives from the sample index).
  */
-import type { ProviderRequest, ProviderResponse } from '../types.js';
-import { ProviderError } from '../types.js';
-import { canonicalJson } from '../key.js';
+import type { ProviderRequest, ProviderResponse } from '../engine/types.js';
+import { ProviderError } from '../engine/types.js';
+import { canonicalJson } from '../core/hash.js';
 import { DEFAULT_POPULATION, findSimModel, rngFor, type SimModel } from './population.js';
-import { findResponder, requestText } from './registry.js';
+import { findResponder, requestText } from './responder.js';
 import { genericResponder } from './responders/generic.js';
 import './responders/index.js';
 

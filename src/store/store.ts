@@ -9,9 +9,9 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../config/load.js';
-import { redactSecrets, registerSecret } from '../engine/secrets.js';
-import { PgDatabase } from './pg-database.js';
+import { InputError } from '../core/errors.js';
+import { redactSecrets, registerSecret } from '../core/secrets.js';
+import { PgDatabase } from './postgres.js';
 
 export function isPostgresUrl(path: string): boolean {
   return /^postgres(ql)?:\/\//i.test(path);

@@ -9,11 +9,11 @@ import { createReadStream, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import type { StudyConfig } from '../config/schema.js';
-import { InputError } from '../config/load.js';
+import { InputError } from '../core/errors.js';
 import { RunStore } from '../store/store.js';
-import { Engine, type CollectedRequest } from './engine.js';
-import { runStudy } from '../valuelex/pipeline.js';
-import '../valuelex/stages.js';
+import { Engine, type CollectedRequest } from '../engine/engine.js';
+import { runStudy } from './run.js';
+import './stages/index.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS batch_requests (

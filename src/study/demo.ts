@@ -10,7 +10,7 @@
  */
 import type { ModelConfig, ModelConfigInput, StudyConfig } from '../config/schema.js';
 import { studyConfigSchema } from '../config/schema.js';
-import { DEFAULT_POPULATION } from '../engine/simulated/population.js';
+import { DEFAULT_POPULATION } from '../sim/population.js';
 import { DEFAULT_LOCAL_JUDGE, localModelConfigs, prepareLocalPopulation } from '../engine/local/population.js';
 
 export type PopulationKind = 'server' | 'ollama' | 'local' | 'simulated';

@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { StudyConfig } from '../config/schema.js';
-import { InputError } from '../config/load.js';
+import { InputError } from '../core/errors.js';
 import type { Engine } from '../engine/engine.js';
-import { canonicalJson } from '../engine/key.js';
+import { canonicalJson } from '../core/hash.js';
 
 export const STAGE_ORDER = ['elicit', 'rate', 'taxonomy', 'projective'] as const;
 export type StageName = (typeof STAGE_ORDER)[number];

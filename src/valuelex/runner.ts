@@ -7,8 +7,8 @@ import type { StudyConfig } from '../config/schema.js';
 import { Engine } from '../engine/engine.js';
 import { redactUrl, RunStore } from '../store/store.js';
 import { localRuntimeStats } from '../engine/local/runtime.js';
-import { runStudy, type StageOutcome } from './pipeline.js';
-import './stages.js';
+import { runStudy, type StageOutcome } from '../study/run.js';
+import '../study/stages/index.js';
 
 export interface RunOptions {
   stages?: string[];

@@ -10,7 +10,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { InputError } from '../config/load.js';
+import { InputError } from '../core/errors.js';
 
 export const SCHWARTZ_VALUES = ['self_direction', 'stimulation', 'hedonism', 'achievement', 'power', 'security', 'conformity', 'tradition', 'benevolence', 'universalism'] as const;
 export type SchwartzValue = (typeof SCHWARTZ_VALUES)[number];

@@ -8,8 +8,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RunStore } from '../store/store.js';
-import { groupBy } from '../util/group.js';
-import { listLexicon, termSources } from '../valuelex/lexicon.js';
+import { groupBy } from '../core/group-by.js';
+import { listLexicon, termSources } from '../study/stages/elicit/lexicon.js';
 import { VIEWER_CSS, VIEWER_HTML, VIEWER_JS } from './page.js';
 
 /** Projective completions with every judge score, for browsing. */
@@ -20,7 +20,7 @@ export function listCompletions(store: RunStore, limit = 5000): Array<{ id: stri
   const by = groupBy(scores, (s) => s.completion_id);
   return rows.map((r) => ({ ...r, completion: r.completion ?? '', scores: (by.get(r.id) ?? []).map(({ judge, dimension, score }) => ({ judge, dimension, score })) }));
 }
-import { exportLabelsJsonl, labelAgreement, LABEL_VALUES, listLabels, listPairs, saveLabel } from './labels.js';
+import { exportLabelsJsonl, labelAgreement, LABEL_VALUES, listLabels, listPairs, saveLabel } from '../evaluation/labels.js';
 
 export interface Viewer {
   url: string;

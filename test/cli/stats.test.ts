@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerAlpha } from '../../src/cli/commands/stats-alpha.js';
 import { registerParallel } from '../../src/cli/commands/stats-parallel.js';
-import { fixture, TOL, type BfiFixture, type MatrixFixture } from './fixtures.js';
+import { fixture, TOL, type BfiFixture, type MatrixFixture } from '../helpers/r-fixtures.js';
 
 const bfiCsv = fileURLToPath(new URL('../fixtures/r/core/bfi.csv', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'valuelex-stats-core-'));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
-import { startSimServer, type SimServer } from '../../src/engine/simulated/server.js';
+import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { RunStore } from '../../src/store/store.js';
 import { studyConfigSchema, type StudyConfigInput } from '../../src/config/schema.js';
 

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startSimServer, type SimServer } from '../../src/engine/simulated/server.js';
-import { agreement, distance, parseTarget, preferencePairs, type AlignResult } from '../../src/fulcra/align.js';
-import { SCHWARTZ_VALUES } from '../../src/fulcra/dataset.js';
+import { startSimServer, type SimServer } from '../../src/sim/server.js';
+import { agreement, distance, parseTarget, preferencePairs, type AlignResult } from '../../src/evaluation/align.js';
+import { SCHWARTZ_VALUES } from '../../src/values/pairs.js';
 import { runCliAsync } from '../helpers/cli.js';
 
 const V = SCHWARTZ_VALUES;

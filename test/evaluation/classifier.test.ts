@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GloveEmbedder } from '../../src/embed/glove.js';
-import { crossValidate, parseClassifier, predictWithClassifier, trainBagOfWords, trainClassifier } from '../../src/fulcra/classifier.js';
-import { readPairs, SCHWARTZ_VALUES } from '../../src/fulcra/dataset.js';
+import { crossValidate, parseClassifier, predictWithClassifier, trainBagOfWords, trainClassifier } from '../../src/evaluation/classifier.js';
+import { readPairs, SCHWARTZ_VALUES } from '../../src/values/pairs.js';
 import { denseRow, fitLogistic, predictClass, predictProba } from '../../src/stats/logistic.js';
 import { fitMlp, predictMlp } from '../../src/stats/mlp.js';
 import { createRng } from '../../src/stats/rng.js';

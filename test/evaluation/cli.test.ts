@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimServer, type SimServer } from '../../src/engine/simulated/server.js';
+import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { runCli, runCliAsync } from '../helpers/cli.js';
 
 const FIX = new URL('../fixtures/fulcra/', import.meta.url).pathname;

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FULCRA_REWARD_ORDER, readPairs, SCHWARTZ_VALUES, sourceFromFileName } from '../../src/fulcra/dataset.js';
-import { datasetStats, pairsToCsv, readPairsCsv, splitPairs } from '../../src/fulcra/tooling.js';
+import { FULCRA_REWARD_ORDER, readPairs, SCHWARTZ_VALUES, sourceFromFileName } from '../../src/values/pairs.js';
+import { datasetStats, pairsToCsv, readPairsCsv, splitPairs } from '../../src/evaluation/dataset.js';
 
 const FIX = new URL('../fixtures/fulcra/', import.meta.url).pathname;
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'vlx-fulcra-'));

@@ -7,7 +7,7 @@ import { renderHtml, escapeHtml } from '../../src/report/html.js';
 import { buildReportModel } from '../../src/report/model.js';
 import { renderCsv, renderMarkdown } from '../../src/report/text.js';
 import { RunStore } from '../../src/store/store.js';
-import { writeRunReport } from '../../src/valuelex/reporting.js';
+import { writeRunReport } from '../../src/report/write.js';
 import { elicitedRun, PAYLOADS, poisoned } from './run-fixture.js';
 
 describe('report', async () => {

@@ -2,10 +2,10 @@
 import { join } from 'node:path';
 import { studyConfigSchema } from '../../src/config/schema.js';
 import { Engine } from '../../src/engine/engine.js';
-import { DEFAULT_POPULATION } from '../../src/engine/simulated/population.js';
+import { DEFAULT_POPULATION } from '../../src/sim/population.js';
 import type { ReportModel } from '../../src/report/model.js';
 import { RunStore } from '../../src/store/store.js';
-import { runElicitation } from '../../src/valuelex/elicit.js';
+import { runElicitation } from '../../src/study/stages/elicit/stage.js';
 
 export const PAYLOADS = ['<script>window.__pwned=1</script>', '<img src=x onerror="window.__pwned=1">', '"><svg onload="window.__pwned=1">', 'javascript:window.__pwned=1'];
 

@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readPrompts } from '../../src/cli/commands/align.js';
-import { InputError } from '../../src/config/load.js';
-import { readPairs } from '../../src/fulcra/dataset.js';
-import { readPairsCsv } from '../../src/fulcra/tooling.js';
+import { InputError } from '../../src/core/errors.js';
+import { readPairs } from '../../src/values/pairs.js';
+import { readPairsCsv } from '../../src/evaluation/dataset.js';
 import { parseJudgeScores } from '../../src/judge/judge.js';
-import { parseRatings } from '../../src/valuelex/rate.js';
-import { loadItemBank, readImportedCompletions } from '../../src/valuelex/projective.js';
+import { parseRatings } from '../../src/study/stages/rate/stage.js';
+import { loadItemBank, readImportedCompletions } from '../../src/study/stages/projective/stage.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vlx-fuzz-'));
 let n = 0;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { factorCongruence, matchFactors } from '../../src/stats/congruence.js';
 import { DegenerateDataError } from '../../src/stats/correlation.js';
-import { fixture, maxAbsDiff } from './fixtures.js';
+import { fixture, maxAbsDiff } from '../helpers/r-fixtures.js';
 
 describe('factorCongruence against psych::factor.congruence', () => {
   const fx = fixture<{ a: number[][]; b: number[][]; congruence: number[][] }>('congruence.json');

@@ -4,7 +4,7 @@ import { corSmooth, DegenerateDataError, pearsonPairwise } from '../../src/stats
 import { polychoric, tetrachoric, tetrachoricTable } from '../../src/stats/polychoric.js';
 import { bivariateNormalCdf } from '../../src/stats/bivariate-normal.js';
 import { StatsInputError } from '../../src/stats/input-error.js';
-import { csvData, fixture, maxAbsDiff, TOL, type BfiFixture } from './fixtures.js';
+import { csvData, fixture, maxAbsDiff, TOL, type BfiFixture } from '../helpers/r-fixtures.js';
 
 const bfi = csvData('bfi.csv');
 const bfiFx = fixture<BfiFixture>('bfi.json');

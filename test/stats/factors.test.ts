@@ -3,7 +3,7 @@ import { bartlett, kmo } from '../../src/stats/adequacy.js';
 import { velicerMap } from '../../src/stats/map.js';
 import { parallelAnalysis, type ParallelResult } from '../../src/stats/parallel.js';
 import { DegenerateDataError } from '../../src/stats/correlation.js';
-import { csvData, fixture, maxAbsDiff, TOL, type BfiFixture, type MatrixFixture } from './fixtures.js';
+import { csvData, fixture, maxAbsDiff, TOL, type BfiFixture, type MatrixFixture } from '../helpers/r-fixtures.js';
 
 const bfiFx = fixture<BfiFixture>('bfi.json');
 const sets: [string, number[][], MatrixFixture | BfiFixture][] = [

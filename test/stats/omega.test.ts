@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { omega, omegaFromSchmid, schmidLeiman } from '../../src/stats/omega.js';
-import { csvData, fixture, maxAbsDiff, TOL, type BfiFixture, type MatrixFixture } from './fixtures.js';
+import { csvData, fixture, maxAbsDiff, TOL, type BfiFixture, type MatrixFixture } from '../helpers/r-fixtures.js';
 
 interface OmegaFixture {
   nfactors: number;

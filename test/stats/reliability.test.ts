@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cronbachAlpha } from '../../src/stats/reliability.js';
 import { DegenerateDataError } from '../../src/stats/correlation.js';
-import { csvData, fixture, TOL, type BfiFixture } from './fixtures.js';
+import { csvData, fixture, TOL, type BfiFixture } from '../helpers/r-fixtures.js';
 
 const fx = fixture<BfiFixture>('bfi.json');
 const cols = ['A1', 'A2', 'A3', 'A4', 'A5'].map((n) => fx.names.indexOf(n));

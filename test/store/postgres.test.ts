@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimServer, type SimServer } from '../../src/engine/simulated/server.js';
+import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { RunStore } from '../../src/store/store.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DescriptorNormalizer, termKey } from '../../src/text/normalize.js';
 import { ADJ_TO_NOUN, knownNounSet, nounCandidates } from '../../src/text/morphology.js';
-import { PLANTED_DIMENSIONS } from '../../src/engine/simulated/population.js';
+import { PLANTED_DIMENSIONS } from '../../src/sim/population.js';
 
 const n = new DescriptorNormalizer();
 const norm = (s: string) => n.normalize(s).descriptor;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DescriptorNormalizer } from '../../src/text/normalize.js';
 import { parseElicitation } from '../../src/text/parse.js';
-import { analyseResponse } from '../../src/valuelex/elicit.js';
+import { analyseResponse } from '../../src/study/stages/elicit/stage.js';
 
 const VALUE_WORDS = ['Honesty', 'helpful', 'Kindness', 'fair', 'transparent', 'curiosity', 'well-being', 'respect for others', 'Empathy'];
 const FILLER = ['Sure!', 'Here are my values:', 'I hope this helps.', '**Note**: values vary.', '```json', '```', '', '   '];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseElicitation } from '../../src/text/parse.js';
 import { isNonEnglish, isRefusal } from '../../src/text/refusal.js';
 import { DescriptorNormalizer } from '../../src/text/normalize.js';
-import { analyseResponse } from '../../src/valuelex/elicit.js';
+import { analyseResponse } from '../../src/study/stages/elicit/stage.js';
 
 interface CorpusCase {
   id: string;

@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
 import { buildReportModel } from '../../src/report/model.js';
 import { RunStore } from '../../src/store/store.js';
-import { listLabels } from '../../src/web/labels.js';
+import { listLabels } from '../../src/evaluation/labels.js';
 import { startViewer, type Viewer } from '../../src/web/server.js';
-import '../../src/valuelex/stages.js';
+import '../../src/study/stages/index.js';
 import { elicitedRun, PAYLOADS, poisoned, poisonRun } from '../report/run-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';

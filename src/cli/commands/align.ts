@@ -8,13 +8,13 @@
 import type { Command } from 'commander';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { InputError } from '../../config/load.js';
+import { InputError } from '../../core/errors.js';
 import { studyConfigSchema } from '../../config/schema.js';
 import { Engine } from '../../engine/engine.js';
-import { parseTarget, preferencePairs, runAlign, targetFromVectors, type AlignPrompt, type AlignStrategy, type DistanceMetric, type PairsFormat } from '../../fulcra/align.js';
-import { classifierEvaluator, judgeEvaluator, type ValueEvaluator } from '../../fulcra/evaluate.js';
+import { parseTarget, preferencePairs, runAlign, targetFromVectors, type AlignPrompt, type AlignStrategy, type DistanceMetric, type PairsFormat } from '../../evaluation/align.js';
+import { classifierEvaluator, judgeEvaluator, type ValueEvaluator } from '../../evaluation/evaluate.js';
 import { RunStore } from '../../store/store.js';
-import { resolveValueSystem } from '../../valuelex/projective.js';
+import { resolveValueSystem } from '../../study/stages/projective/stage.js';
 import { action, log, output, type GlobalOptions } from '../util.js';
 import { embedderFromSpec, inlineModel, judgeFromEnv, loadClassifierFile } from './evaluate.js';
 

@@ -3,10 +3,10 @@
  * run-batch, and load the answers back as if the engine had made the calls.
  */
 import type { Command } from 'commander';
-import { InputError } from '../../config/load.js';
+import { InputError } from '../../core/errors.js';
 import { loadStudy } from '../../config/study.js';
-import { exportBatch, importBatch } from '../../engine/batch.js';
-import { STAGE_ORDER } from '../../valuelex/pipeline.js';
+import { exportBatch, importBatch } from '../../study/batch.js';
+import { STAGE_ORDER } from '../../study/run.js';
 import { action, output, type GlobalOptions } from '../util.js';
 
 function parseStages(value: string): string[] {

@@ -5,9 +5,9 @@
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { InputError } from '../../config/load.js';
-import { readPairs, SCHWARTZ_VALUES, type ValuePair } from '../../fulcra/dataset.js';
-import { datasetStats, pairsToCsv, pairsToJsonl, readPairsCsv, splitPairs } from '../../fulcra/tooling.js';
+import { InputError } from '../../core/errors.js';
+import { readPairs, SCHWARTZ_VALUES, type ValuePair } from '../../values/pairs.js';
+import { datasetStats, pairsToCsv, pairsToJsonl, readPairsCsv, splitPairs } from '../../evaluation/dataset.js';
 import { action, log, output, type GlobalOptions } from '../util.js';
 
 async function readAny(file: string, source?: string): Promise<{ pairs: ValuePair[]; format: string; issues: Array<{ line: number; message: string }> }> {

@@ -7,10 +7,10 @@ import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { detectPopulation, demoStudy } from '../../valuelex/demo.js';
+import { detectPopulation, demoStudy } from '../../study/demo.js';
 import { runConfig } from '../../valuelex/runner.js';
-import { startSimServer } from '../../engine/simulated/server.js';
-import { writeRunReport } from '../../valuelex/reporting.js';
+import { startSimServer } from '../../sim/server.js';
+import { writeRunReport } from '../../report/write.js';
 import { action, log, output, parseIntOption, type GlobalOptions } from '../util.js';
 import { interruptible, summarizeRun } from './study.js';
 

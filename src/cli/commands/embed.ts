@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { InputError } from '../../config/load.js';
+import { InputError } from '../../core/errors.js';
 import { embeddingConfigSchema } from '../../config/schema.js';
 import { createEmbedder } from '../../embed/create.js';
 import { EmbeddingError } from '../../embed/types.js';

@@ -9,17 +9,17 @@
  */
 import type { Command } from 'commander';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { InputError } from '../../config/load.js';
+import { InputError } from '../../core/errors.js';
 import type { ModelConfigInput } from '../../config/schema.js';
 import { createEmbedder } from '../../embed/create.js';
 import type { Embedder } from '../../embed/types.js';
-import { analyseValues, saveValueAnalysis, type ValueAnalysis } from '../../fulcra/analysis.js';
-import { crossValidate, parseClassifier, trainBagOfWords, trainClassifier, type ClassifierFile, type ClassifierLearner, type CvResult } from '../../fulcra/classifier.js';
-import { SCHWARTZ_VALUES, streamPairs, type ValuePair } from '../../fulcra/dataset.js';
-import { classifierEvaluator, ensembleEvaluator, evaluatePairs, judgeEngine, judgeEvaluator, scoreAgainstLabels, type EvaluatedPair, type EvaluationReport, type ValueEvaluator } from '../../fulcra/evaluate.js';
+import { analyseValues, saveValueAnalysis, type ValueAnalysis } from '../../evaluation/analysis.js';
+import { crossValidate, parseClassifier, trainBagOfWords, trainClassifier, type ClassifierFile, type ClassifierLearner, type CvResult } from '../../evaluation/classifier.js';
+import { SCHWARTZ_VALUES, streamPairs, type ValuePair } from '../../values/pairs.js';
+import { classifierEvaluator, ensembleEvaluator, evaluatePairs, judgeEngine, judgeEvaluator, scoreAgainstLabels, type EvaluatedPair, type EvaluationReport, type ValueEvaluator } from '../../evaluation/evaluate.js';
 import { judgeConfigChange, judgeFingerprint, sameJudgeConfig } from '../../judge/judge.js';
 import { RunStore } from '../../store/store.js';
-import { resolveValueSystem, type ValueSystem } from '../../valuelex/projective.js';
+import { resolveValueSystem, type ValueSystem } from '../../study/stages/projective/stage.js';
 import { action, log, output, type GlobalOptions } from '../util.js';
 
 /** `--model provider/model-id` (DESIGN: the same model shape inline as in a study). */

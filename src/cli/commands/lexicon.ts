@@ -5,9 +5,9 @@
  */
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { InputError } from '../../config/load.js';
+import { InputError } from '../../core/errors.js';
 import { RunStore } from '../../store/store.js';
-import { exportLexicon, listLexicon, listMerges, setMergeActive, termSources } from '../../valuelex/lexicon.js';
+import { exportLexicon, listLexicon, listMerges, setMergeActive, termSources } from '../../study/stages/elicit/lexicon.js';
 import { action, output, parseIntOption, type GlobalOptions } from '../util.js';
 
 interface LexiconOptions extends GlobalOptions {

@@ -4,14 +4,14 @@
  */
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { InputError } from '../../config/load.js';
+import { InputError } from '../../core/errors.js';
 import { renderHtml } from '../../report/html.js';
 import { buildReportModel } from '../../report/model.js';
 import { renderCsv, renderMarkdown } from '../../report/text.js';
 import { RunStore } from '../../store/store.js';
-import '../../valuelex/stages.js';
-import '../../fulcra/analysis.js';
-import '../../fulcra/align.js';
+import '../../study/stages/index.js';
+import '../../evaluation/analysis.js';
+import '../../evaluation/align.js';
 import { action, output, type GlobalOptions } from '../util.js';
 
 const FORMATS = ['html', 'json', 'md', 'csv'] as const;

@@ -3,7 +3,7 @@
  * item statistics and alpha-if-item-dropped table.
  */
 import type { Command } from 'commander';
-import { InputError } from '../../config/load.js';
+import { InputError } from '../../core/errors.js';
 import { StatsInputError } from '../../stats/input-error.js';
 import { cronbachAlpha } from '../../stats/reliability.js';
 import { readItemCsv } from '../csv-read.js';

@@ -3,7 +3,7 @@
  * retain — parallel analysis (psych::fa.parallel), Kaiser's count and Velicer's MAP.
  */
 import type { Command } from 'commander';
-import { InputError } from '../../config/load.js';
+import { InputError } from '../../core/errors.js';
 import { velicerMap, type MapResult } from '../../stats/map.js';
 import { parallelAnalysis, type ParallelKind } from '../../stats/parallel.js';
 import { pearsonPairwise } from '../../stats/correlation.js';

@@ -5,7 +5,7 @@
  * kmo {overall, items}, bartlett {chisq, df, p}; plus items, factors, fit and warnings.
  */
 import type { Command } from 'commander';
-import { InputError } from '../../config/load.js';
+import { InputError } from '../../core/errors.js';
 import { bartlett, kmo } from '../../stats/adequacy.js';
 import { pearsonPairwise } from '../../stats/correlation.js';
 import { fa, FACTOR_METHODS, type FactorMethod, type FaResult } from '../../stats/efa.js';

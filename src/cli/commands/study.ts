@@ -5,11 +5,11 @@
 import type { Command } from 'commander';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../../config/load.js';
+import { InputError } from '../../core/errors.js';
 import { studyTemplate } from '../../config/template.js';
 import type { Engine } from '../../engine/engine.js';
 import { runStudyFile, type RunResult } from '../../valuelex/runner.js';
-import { STAGE_ORDER } from '../../valuelex/pipeline.js';
+import { STAGE_ORDER } from '../../study/run.js';
 import { action, log, output, type GlobalOptions } from '../util.js';
 
 /** First Ctrl-C stops dispatching and lets stored work settle; a second one exits at once. */

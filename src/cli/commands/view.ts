@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { isPostgresUrl } from '../../store/store.js';
-import { InputError } from '../../config/load.js';
+import { InputError } from '../../core/errors.js';
 import { startViewer } from '../../web/server.js';
 import { action, output, type GlobalOptions } from '../util.js';
 

@@ -4,14 +4,14 @@
  * anonymous request.
  */
 import type { ModelConfig } from '../../config/schema.js';
-import { InputError } from '../../config/load.js';
-import { readApiKey } from '../secrets.js';
+import { InputError } from '../../core/errors.js';
+import { readApiKey } from '../../core/secrets.js';
 import type { Provider } from '../types.js';
 import { AnthropicProvider } from './anthropic.js';
 import { LocalProvider } from './local.js';
 import { OllamaProvider } from './ollama.js';
 import { OpenAIProvider } from './openai.js';
-import { SimulatedProvider } from './simulated.js';
+import { SimulatedProvider } from '../../sim/provider.js';
 
 export type ProviderFactory = (model: ModelConfig) => Provider;
 

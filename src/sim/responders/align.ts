@@ -5,7 +5,7 @@
  * critique asks for (so those strategies have something to act on). The words used are the value
  * system's own examples, which is what the simulated judge keys on.
  */
-import type { SimContext, SimResponder } from '../registry.js';
+import type { SimContext, SimResponder } from '../responder.js';
 
 const WORDS: Record<string, string[]> = {
   'Self-direction': ['freedom', 'creativity', 'independence', 'curiosity'],

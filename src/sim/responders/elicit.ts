@@ -6,10 +6,10 @@
  * real models use (numbered lists, bullets with explanations, comma lists, JSON in code fences,
  * prose, adjective forms instead of nouns, refusals) so the parser and normalizer are exercised.
  */
-import { ADJ_TO_NOUN } from '../../../text/morphology.js';
-import type { Rng } from '../../../stats/rng.js';
+import { ADJ_TO_NOUN } from '../../text/morphology.js';
+import type { Rng } from '../../stats/rng.js';
 import { PLANTED_DIMENSIONS, respondentTraits, type SimModel } from '../population.js';
-import type { SimContext, SimResponder } from '../registry.js';
+import type { SimContext, SimResponder } from '../responder.js';
 
 /** Values every kind of model mentions now and then, unrelated to the planted dimensions. */
 const BACKGROUND_WORDS = ['creativity', 'curiosity', 'respect', 'innovation', 'growth', 'open-mindedness', 'autonomy', 'diversity'];

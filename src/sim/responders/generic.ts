@@ -3,7 +3,7 @@
  * follows the model's traits. Registered last so stage responders take precedence.
  */
 import { PLANTED_DIMENSIONS } from '../population.js';
-import type { SimContext, SimResponder } from '../registry.js';
+import type { SimContext, SimResponder } from '../responder.js';
 
 export const genericResponder: SimResponder = {
   id: 'generic',

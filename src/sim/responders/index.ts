@@ -3,7 +3,7 @@
  * `registerSimResponder(<stage>Responder)`. Anything no responder claims gets the generic answer
  * (./generic.ts), applied by the simulator itself.
  */
-import { registerSimResponder } from '../registry.js';
+import { registerSimResponder } from '../responder.js';
 
 // Keep the import referenced so bundlers and linters see it used even before stages register.
 export const register = registerSimResponder;

@@ -3,7 +3,7 @@
  * dimension after the planted dimension most of its words come from.
  */
 import { PLANTED_DIMENSIONS } from '../population.js';
-import type { SimContext, SimResponder } from '../registry.js';
+import type { SimContext, SimResponder } from '../responder.js';
 
 const WORDS = /These value words load together on one factor, strongest first: (\[.*?\])\./;
 

@@ -5,7 +5,7 @@
  * whose words (from the rubric's examples and labels) appear, -1 when negated, else 0.
  */
 import { PLANTED_DIMENSIONS, respondentTraits } from '../population.js';
-import type { SimContext, SimResponder } from '../registry.js';
+import type { SimContext, SimResponder } from '../responder.js';
 
 const FAMILY_VERB: Record<string, string> = { atlas: 'try', boreal: 'aim', cirrus: 'strive' };
 

@@ -5,7 +5,7 @@
  * About 4% of answers are malformed (a missing word, prose around the JSON) to exercise re-asking.
  */
 import { PLANTED_DIMENSIONS, respondentTraits } from '../population.js';
-import type { SimContext, SimResponder } from '../registry.js';
+import type { SimContext, SimResponder } from '../responder.js';
 
 const WORDS_LINE = /^Words: (\[.*\])$/m;
 const SCALE = /on a scale from 1 \(does not describe my values at all\) to (\d+)/;

@@ -2,8 +2,8 @@
  * Importing this module registers every ValueLex stage with the pipeline: one import line per
  * stage module (each module calls `registerStage` at load).
  */
-export { availableStages } from './pipeline.js';
-import './elicit.js';
-import './rate.js';
-import './taxonomy.js';
-import './projective.js';
+export { availableStages } from '../run.js';
+import './elicit/stage.js';
+import './rate/stage.js';
+import './taxonomy/stage.js';
+import './projective/stage.js';

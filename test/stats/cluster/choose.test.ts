@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { chooseKBySilhouette, gapStatistic } from '../../src/stats/cluster/choose-k.js';
-import { bootstrapStability } from '../../src/stats/cluster/stability.js';
-import { kmeans } from '../../src/stats/cluster/kmeans.js';
-import { umap2d } from '../../src/stats/umap.js';
-import { pca2d } from '../../src/stats/pca.js';
-import { createRng } from '../../src/stats/rng.js';
+import { chooseKBySilhouette, gapStatistic } from '../../../src/stats/cluster/choose-k.js';
+import { bootstrapStability } from '../../../src/stats/cluster/stability.js';
+import { kmeans } from '../../../src/stats/cluster/kmeans.js';
+import { umap2d } from '../../../src/stats/umap.js';
+import { pca2d } from '../../../src/stats/pca.js';
+import { createRng } from '../../../src/stats/rng.js';
 
 function blobs(perBlob: number, seed: number): number[][] {
   const rng = createRng(seed);

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { agglomerative, cutTree } from '../../src/stats/cluster/agglomerative.js';
-import { kmeans } from '../../src/stats/cluster/kmeans.js';
-import { silhouette } from '../../src/stats/cluster/silhouette.js';
-import { adjustedRandIndex } from '../../src/stats/cluster/ari.js';
-import { pca } from '../../src/stats/pca.js';
-import { StatsInputError } from '../../src/stats/input-error.js';
-import { createRng } from '../../src/stats/rng.js';
+import { agglomerative, cutTree } from '../../../src/stats/cluster/agglomerative.js';
+import { kmeans } from '../../../src/stats/cluster/kmeans.js';
+import { silhouette } from '../../../src/stats/cluster/silhouette.js';
+import { adjustedRandIndex } from '../../../src/stats/cluster/ari.js';
+import { pca } from '../../../src/stats/pca.js';
+import { StatsInputError } from '../../../src/stats/input-error.js';
+import { createRng } from '../../../src/stats/rng.js';
 
 interface Fixture {
   x: number[][];
   [key: string]: unknown;
 }
-const R = JSON.parse(readFileSync(new URL('../fixtures/r/cluster.json', import.meta.url), 'utf8')) as Fixture;
+const R = JSON.parse(readFileSync(new URL('../../fixtures/r/cluster.json', import.meta.url), 'utf8')) as Fixture;
 const x = R.x;
 type H = { height: number[]; cut3: number[]; cut5?: number[] };
 const minus1 = (v: number[]): number[] => v.map((c) => c - 1);

@@ -6,11 +6,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimServer, type SimServer } from '../../src/engine/simulated/server.js';
-import type { Embedder } from '../../src/embed/types.js';
-import { RunStore } from '../../src/store/store.js';
-import { listLexicon, mergeSynonyms } from '../../src/valuelex/lexicon.js';
-import { runCliAsync } from '../helpers/cli.js';
+import { startSimServer, type SimServer } from '../../../src/sim/server.js';
+import type { Embedder } from '../../../src/embed/types.js';
+import { RunStore } from '../../../src/store/store.js';
+import { listLexicon, mergeSynonyms } from '../../../src/study/stages/elicit/lexicon.js';
+import { runCliAsync } from '../../helpers/cli.js';
 
 const MODELS = ['sim-atlas-1b-instruct', 'sim-atlas-8b-rlhf', 'sim-boreal-2b-base', 'sim-cirrus-7b-rlhf'];
 

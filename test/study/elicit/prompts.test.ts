@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/config/load.js';
-import { loadPromptBank, selectPrompts } from '../../src/valuelex/prompts.js';
-import { elicitResponder } from '../../src/engine/simulated/responders/elicit.js';
+import { InputError } from '../../../src/core/errors.js';
+import { loadPromptBank, selectPrompts } from '../../../src/study/stages/elicit/prompts.js';
+import { elicitResponder } from '../../../src/sim/responders/elicit.js';
 
 describe('elicitation prompt bank', () => {
   it('ships a versioned bank with varied framings and formats', () => {

@@ -2,14 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { studyConfigSchema } from '../../src/config/schema.js';
-import { Engine } from '../../src/engine/engine.js';
-import { DEFAULT_POPULATION, PLANTED_DIMENSIONS } from '../../src/engine/simulated/population.js';
-import type { Embedder } from '../../src/embed/types.js';
-import { RunStore } from '../../src/store/store.js';
-import { runElicitation } from '../../src/valuelex/elicit.js';
-import { runStage } from '../../src/valuelex/pipeline.js';
-import { exportLexicon, listLexicon, listMerges, mergeSynonyms, respondentTermMatrix, setMergeActive, termSources } from '../../src/valuelex/lexicon.js';
+import { studyConfigSchema } from '../../../src/config/schema.js';
+import { Engine } from '../../../src/engine/engine.js';
+import { DEFAULT_POPULATION, PLANTED_DIMENSIONS } from '../../../src/sim/population.js';
+import type { Embedder } from '../../../src/embed/types.js';
+import { RunStore } from '../../../src/store/store.js';
+import { runElicitation } from '../../../src/study/stages/elicit/stage.js';
+import { runStage } from '../../../src/study/run.js';
+import { exportLexicon, listLexicon, listMerges, mergeSynonyms, respondentTermMatrix, setMergeActive, termSources } from '../../../src/study/stages/elicit/lexicon.js';
 
 function config(samples: number) {
   return studyConfigSchema.parse({

@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { DEFAULT_POPULATION, PLANTED_DIMENSIONS, respondentTraits } from '../../src/engine/simulated/population.js';
-import { startSimServer, type SimServer } from '../../src/engine/simulated/server.js';
-import { projectiveJudgeResponder } from '../../src/engine/simulated/responders/projective.js';
-import { createRng } from '../../src/stats/rng.js';
-import { judgePrompt, parseJudgeScores } from '../../src/valuelex/projective.js';
-import { runCliAsync } from '../helpers/cli.js';
+import { DEFAULT_POPULATION, PLANTED_DIMENSIONS, respondentTraits } from '../../../src/sim/population.js';
+import { startSimServer, type SimServer } from '../../../src/sim/server.js';
+import { projectiveJudgeResponder } from '../../../src/sim/responders/projective.js';
+import { createRng } from '../../../src/stats/rng.js';
+import { judgePrompt, parseJudgeScores } from '../../../src/study/stages/projective/stage.js';
+import { runCliAsync } from '../../helpers/cli.js';
 
 const MODELS = ['sim-atlas-8b-rlhf', 'sim-boreal-2b-instruct', 'sim-cirrus-7b-rlhf'];
 const SYSTEM = { name: 'planted', dimensions: PLANTED_DIMENSIONS.map((d) => ({ id: d.id, label: d.label, definition: `Values of ${d.label.toLowerCase()}.`, examples: d.words })) };

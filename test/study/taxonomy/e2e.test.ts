@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import Database from 'better-sqlite3';
-import { PLANTED_DIMENSIONS } from '../../src/engine/simulated/population.js';
-import { startSimServer, type SimServer } from '../../src/engine/simulated/server.js';
-import { runCliAsync } from '../helpers/cli.js';
+import { PLANTED_DIMENSIONS } from '../../../src/sim/population.js';
+import { startSimServer, type SimServer } from '../../../src/sim/server.js';
+import { runCliAsync } from '../../helpers/cli.js';
 
 const MODELS = ['sim-atlas-1b-instruct', 'sim-boreal-2b-instruct', 'sim-cirrus-7b-rlhf', 'sim-atlas-8b-rlhf'];
 

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { GloveEmbedder } from '../../src/embed/glove.js';
-import { matchFactors } from '../../src/stats/congruence.js';
-import { createRng } from '../../src/stats/rng.js';
-import { compareSystems, dimensionOmega, discoverStructure, overlapWithSchwartz } from '../../src/valuelex/taxonomy.js';
+import { GloveEmbedder } from '../../../src/embed/glove.js';
+import { matchFactors } from '../../../src/stats/congruence.js';
+import { createRng } from '../../../src/stats/rng.js';
+import { compareSystems, dimensionOmega, discoverStructure, overlapWithSchwartz } from '../../../src/study/stages/taxonomy/stage.js';
 
 function plantedRatings(n: number, seed: number): { data: (number | null)[][]; loadings: number[][]; terms: string[] } {
   const rng = createRng(seed);

@@ -5,10 +5,10 @@
  * similarity are recorded in `lexicon_merges` and can be switched off again (then the lexicon is
  * rebuilt without them).
  */
-import { InputError } from '../config/load.js';
-import type { Embedder } from '../embed/types.js';
-import type { RunStore } from '../store/store.js';
-import { termKey } from '../text/normalize.js';
+import { InputError } from '../../../core/errors.js';
+import type { Embedder } from '../../../embed/types.js';
+import type { RunStore } from '../../../store/store.js';
+import { termKey } from '../../../text/normalize.js';
 
 export const LEXICON_SCHEMA = `
 CREATE TABLE IF NOT EXISTS lexicon (

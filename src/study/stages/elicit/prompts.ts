@@ -3,9 +3,10 @@
  * bank is data/prompts/elicit.v1.yaml; a study can point `elicit.bank` at its own file of the same
  * shape and choose prompts by id.
  */
-import { fileURLToPath } from 'node:url';
+import { dataFile } from '../../../core/data.js';
 import { z } from 'zod';
-import { InputError, loadConfigFile } from '../config/load.js';
+import { InputError } from '../../../core/errors.js';
+import { loadConfigFile } from '../../../config/load.js';
 
 export const elicitPromptSchema = z
   .object({
@@ -34,7 +35,7 @@ export const promptBankSchema = z
 export type ElicitPrompt = z.infer<typeof elicitPromptSchema>;
 export type PromptBank = z.infer<typeof promptBankSchema>;
 
-export const DEFAULT_BANK_FILE = fileURLToPath(new URL('../../data/prompts/elicit.v1.yaml', import.meta.url));
+export const DEFAULT_BANK_FILE = dataFile('prompts/elicit.v1.yaml');
 
 /** Load and validate a prompt bank (the shipped one when no file is given). */
 export function loadPromptBank(file: string = DEFAULT_BANK_FILE): PromptBank {

@@ -11,16 +11,16 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { ModelConfig, StudyConfig } from '../config/schema.js';
-import type { Engine } from '../engine/engine.js';
-import type { RunStore } from '../store/store.js';
-import { parseElicitation, type ParsedResponse } from '../text/parse.js';
-import { DescriptorNormalizer } from '../text/normalize.js';
-import { registerReportSection } from '../report/model.js';
-import { registerStage, type StageSummary } from './pipeline.js';
+import type { ModelConfig, StudyConfig } from '../../../config/schema.js';
+import type { Engine } from '../../../engine/engine.js';
+import type { RunStore } from '../../../store/store.js';
+import { parseElicitation, type ParsedResponse } from '../../../text/parse.js';
+import { DescriptorNormalizer } from '../../../text/normalize.js';
+import { registerReportSection } from '../../../report/model.js';
+import { registerStage, type StageSummary } from '../../run.js';
 import { loadPromptBank, selectPrompts, type ElicitPrompt, type PromptBank } from './prompts.js';
 import { buildLexicon, exportLexicon, listLexicon, mergeSynonyms } from './lexicon.js';
-import type { Embedder } from '../embed/types.js';
+import type { Embedder } from '../../../embed/types.js';
 
 /**
  * Version 2. The stage rebuilds these tables from the request cache on every run, so a schema

@@ -10,25 +10,26 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { dataFile } from '../../../core/data.js';
 import { z } from 'zod';
-import { loadConfigFile, InputError } from '../config/load.js';
-import type { ModelConfig, StudyConfig } from '../config/schema.js';
-import type { Engine } from '../engine/engine.js';
-import { registerReportSection } from '../report/model.js';
-import { krippendorffAlpha } from '../stats/agreement.js';
-import { bootstrapMeanCI } from '../stats/bootstrap.js';
-import { cliffsDelta, cohensD, correlationTest, permutationTest } from '../stats/effects.js';
-import { pAdjust } from '../stats/multiple.js';
-import type { RunStore } from '../store/store.js';
-import { registerStage, type StageSummary } from './pipeline.js';
-import { loadTaxonomy } from './taxonomy.js';
-import { JUDGE_TEMPLATE_VERSIONS, judgeConfigChange, judgeFingerprint, judgePrompt, judgeText, parseJudgeScores, rubricText, sameJudgeConfig, type JudgeFingerprint, type JudgeScores, type JudgeSettings } from '../judge/judge.js';
-import { calibratedMean } from '../judge/calibration.js';
-import { combineJudges, flipRates, kappaOrNull, lengthBias, pairedShift, selfPreference, type CorrelationEffect, type FlipRates, type GroupEffect, type RepeatedScores, type ShiftEffect } from '../judge/checks.js';
-import { readPairs } from '../fulcra/dataset.js';
-import { mean } from '../stats/descriptive.js';
-import { groupBy } from '../util/group.js';
+import { InputError } from '../../../core/errors.js';
+import { loadConfigFile } from '../../../config/load.js';
+import type { ModelConfig, StudyConfig } from '../../../config/schema.js';
+import type { Engine } from '../../../engine/engine.js';
+import { registerReportSection } from '../../../report/model.js';
+import { krippendorffAlpha } from '../../../stats/agreement.js';
+import { bootstrapMeanCI } from '../../../stats/bootstrap.js';
+import { cliffsDelta, cohensD, correlationTest, permutationTest } from '../../../stats/effects.js';
+import { pAdjust } from '../../../stats/multiple.js';
+import type { RunStore } from '../../../store/store.js';
+import { registerStage, type StageSummary } from '../../run.js';
+import { loadTaxonomy } from '../taxonomy/stage.js';
+import { JUDGE_TEMPLATE_VERSIONS, judgeConfigChange, judgeFingerprint, judgePrompt, judgeText, parseJudgeScores, rubricText, sameJudgeConfig, type JudgeFingerprint, type JudgeScores, type JudgeSettings } from '../../../judge/judge.js';
+import { calibratedMean } from '../../../judge/calibrate-judge.js';
+import { combineJudges, flipRates, kappaOrNull, lengthBias, pairedShift, selfPreference, type CorrelationEffect, type FlipRates, type GroupEffect, type RepeatedScores, type ShiftEffect } from '../../../judge/checks.js';
+import { readPairs } from '../../../values/pairs.js';
+import { mean } from '../../../stats/descriptive.js';
+import { groupBy } from '../../../core/group-by.js';
 
 export const JUDGE_TEMPLATE_VERSION = JUDGE_TEMPLATE_VERSIONS.completion;
 
@@ -46,7 +47,6 @@ const valueSystemSchema = z.object({
 });
 export type ValueSystem = z.infer<typeof valueSystemSchema>;
 
-const dataFile = (rel: string): string => fileURLToPath(new URL(`../../data/${rel}`, import.meta.url));
 
 export function loadItemBank(spec: 'default' | string | string[]): ItemBank {
   if (Array.isArray(spec)) {

@@ -5,13 +5,13 @@
  * again; what is still missing after the last attempt is recorded as missing, never guessed.
  */
 import { z } from 'zod';
-import type { StudyConfig } from '../config/schema.js';
-import type { Engine } from '../engine/engine.js';
-import { rngFor } from '../engine/simulated/population.js';
-import { shuffleInPlace } from '../stats/rng.js';
-import type { RunStore } from '../store/store.js';
-import { listLexicon } from './lexicon.js';
-import { registerStage, type StageSummary } from './pipeline.js';
+import type { StudyConfig } from '../../../config/schema.js';
+import type { Engine } from '../../../engine/engine.js';
+import { rngFor } from '../../../sim/population.js';
+import { shuffleInPlace } from '../../../stats/rng.js';
+import type { RunStore } from '../../../store/store.js';
+import { listLexicon } from '../elicit/lexicon.js';
+import { registerStage, type StageSummary } from '../../run.js';
 
 export const RATE_PROMPT_VERSION = 'rate@1';
 

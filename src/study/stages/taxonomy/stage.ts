@@ -9,34 +9,35 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dataFile } from '../../../core/data.js';
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import type { StudyConfig } from '../config/schema.js';
-import type { Engine } from '../engine/engine.js';
-import type { JudgeFingerprint } from '../judge/judge.js';
-import { nameWithJudge } from '../judge/naming.js';
-import { rngFor } from '../engine/simulated/population.js';
-import { createEmbedder } from '../embed/create.js';
-import { registerReportSection } from '../report/model.js';
-import { bartlett, kmo } from '../stats/adequacy.js';
-import { cfa } from '../stats/cfa.js';
-import { agglomerative, cutTree } from '../stats/cluster/agglomerative.js';
-import { cosineDistance } from '../stats/cluster/points.js';
-import { pearsonPairwise } from '../stats/correlation.js';
-import { fa, type FaResult } from '../stats/efa.js';
-import { parallelAnalysis } from '../stats/parallel.js';
-import { polychoric, tetrachoric } from '../stats/polychoric.js';
-import { cronbachAlpha } from '../stats/reliability.js';
-import { shuffleInPlace } from '../stats/rng.js';
-import { groupBy } from '../util/group.js';
-import { factorCongruence, matchFactors } from '../stats/congruence.js';
-import { loadConfigFile, InputError } from '../config/load.js';
-import type { Embedder } from '../embed/types.js';
-import type { RunStore } from '../store/store.js';
-import { respondentTermMatrix } from './lexicon.js';
-import { registerStage, type StageSummary } from './pipeline.js';
-import { ratingMatrix } from './rate.js';
+import type { StudyConfig } from '../../../config/schema.js';
+import type { Engine } from '../../../engine/engine.js';
+import type { JudgeFingerprint } from '../../../judge/judge.js';
+import { nameWithJudge } from '../../../judge/naming.js';
+import { rngFor } from '../../../sim/population.js';
+import { createEmbedder } from '../../../embed/create.js';
+import { registerReportSection } from '../../../report/model.js';
+import { bartlett, kmo } from '../../../stats/adequacy.js';
+import { cfa } from '../../../stats/cfa.js';
+import { agglomerative, cutTree } from '../../../stats/cluster/agglomerative.js';
+import { cosineDistance } from '../../../stats/cluster/points.js';
+import { pearsonPairwise } from '../../../stats/correlation.js';
+import { fa, type FaResult } from '../../../stats/efa.js';
+import { parallelAnalysis } from '../../../stats/parallel.js';
+import { polychoric, tetrachoric } from '../../../stats/polychoric.js';
+import { cronbachAlpha } from '../../../stats/reliability.js';
+import { shuffleInPlace } from '../../../stats/rng.js';
+import { groupBy } from '../../../core/group-by.js';
+import { factorCongruence, matchFactors } from '../../../stats/congruence.js';
+import { InputError } from '../../../core/errors.js';
+import { loadConfigFile } from '../../../config/load.js';
+import type { Embedder } from '../../../embed/types.js';
+import type { RunStore } from '../../../store/store.js';
+import { respondentTermMatrix } from '../elicit/lexicon.js';
+import { registerStage, type StageSummary } from '../../run.js';
+import { ratingMatrix } from '../rate/stage.js';
 
 export interface TaxonomyDimension {
   id: string;
@@ -237,7 +238,7 @@ export function dimensionOmega(r: readonly (readonly number[])[], items: readonl
 }
 
 function resolveSchwartzLeaves(): Array<{ id: string; label: string; examples?: string[] | undefined }> {
-  const file = fileURLToPath(new URL('../../data/value-systems/schwartz.yaml', import.meta.url));
+  const file = dataFile('value-systems/schwartz.yaml');
   const sys = loadConfigFile(file, otherSystemSchema) as unknown as { dimensions: Array<{ id: string; label: string; examples?: string[]; parent?: string | null }> };
   return sys.dimensions.filter((d) => d.parent);
 }
