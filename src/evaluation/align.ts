@@ -14,9 +14,9 @@ import { InputError } from '../core/errors.js';
 import type { Engine } from '../engine/engine.js';
 import { bootstrapMeanCI } from '../stats/bootstrap.js';
 import { mean } from '../stats/descriptive.js';
-import { registerReportSection } from '../report/model.js';
 import type { RunStore } from '../store/store.js';
-import type { ValueSystem } from '../study/stages/projective/stage.js';
+import type { ValueSystem } from '../values/value-system.js';
+import { alignResultWriter } from './tables.js';
 import { distance, type DistanceMetric, type ValueVector } from './distance.js';
 import { toLabel, type ValueEvaluator } from './evaluate.js';
 
@@ -235,20 +235,10 @@ export async function alignPrompt(engine: Engine, prompt: AlignPrompt, opts: Ali
   };
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS align_results (
-  prompt_id TEXT NOT NULL,
-  strategy TEXT NOT NULL,
-  model TEXT NOT NULL,
-  result TEXT NOT NULL,            -- AlignResult as JSON (all candidates with vectors and distances)
-  PRIMARY KEY (prompt_id, strategy, model)
-);`;
-
 /** Align every prompt and summarise; results are stored per (prompt, strategy, model). */
 export async function runAlign(engine: Engine, prompts: readonly AlignPrompt[], opts: AlignOptions, onResult?: (r: AlignResult) => void): Promise<{ results: AlignResult[]; summary: AlignSummary }> {
   const store: RunStore = engine.store;
-  store.ensureSchema('align', 1, SCHEMA);
-  const write = store.db.prepare('INSERT OR REPLACE INTO align_results (prompt_id, strategy, model, result) VALUES (?, ?, ?, ?)');
+  const write = alignResultWriter(store);
   const results: AlignResult[] = new Array(prompts.length);
   await engine.map(
     prompts.map((p, i) => ({ p, i })),
@@ -256,15 +246,15 @@ export async function runAlign(engine: Engine, prompts: readonly AlignPrompt[], 
       // Every answer and score is cached, so a resumed run replays finished prompts from the
       // cache (no request sent) and the cost below counts the whole strategy.
       const r = await alignPrompt(engine, p, opts);
-      write.run(p.id, opts.strategy, opts.model, JSON.stringify(r));
+      write({ prompt_id: p.id, strategy: opts.strategy, model: opts.model, result: JSON.stringify(r) });
       results[i] = r;
       onResult?.(r);
     },
     { label: `align ${opts.strategy}` },
   );
   const summary = summarise(results, opts, engine);
-  const all = store.getMetaJson<AlignSummary[]>('align') ?? [];
-  store.setMetaJson('align', [...all.filter((s) => !(s.strategy === summary.strategy && s.model === summary.model)), summary]);
+  const all = loadAlignSummaries(store) ?? [];
+  store.setMetaJson(ALIGN_KEY, [...all.filter((s) => !(s.strategy === summary.strategy && s.model === summary.model)), summary]);
   return { results, summary };
 }
 
@@ -337,7 +327,9 @@ export function preferencePairs(results: readonly AlignResult[], format: PairsFo
   return out;
 }
 
-registerReportSection('align', (store) => {
-  const a = store.getMetaJson<AlignSummary[]>('align');
-  return a && a.length > 0 ? { align: a } : undefined;
-});
+export const ALIGN_KEY = 'align';
+
+/** The alignment summaries stored in a run (one per strategy and model). */
+export function loadAlignSummaries(store: RunStore): AlignSummary[] | undefined {
+  return store.getMetaJson<AlignSummary[]>(ALIGN_KEY);
+}

@@ -12,7 +12,6 @@ import { groupBy } from '../core/group-by.js';
 import { cohensD, correlationTest, mannWhitneyU } from '../stats/effects.js';
 import { pAdjust } from '../stats/multiple.js';
 import { pca2d } from '../stats/pca.js';
-import { registerReportSection } from '../report/model.js';
 import type { RunStore } from '../store/store.js';
 import type { ValuePair } from '../values/pairs.js';
 import { risksOf } from './dataset.js';
@@ -169,7 +168,7 @@ export function saveValueAnalysis(store: RunStore, analysis: ValueAnalysis): voi
   store.setMetaJson(VALUE_ANALYSIS_KEY, analysis);
 }
 
-registerReportSection('value_vectors', (store) => {
-  const a = store.getMetaJson<ValueAnalysis>(VALUE_ANALYSIS_KEY);
-  return a ? { value_vectors: a } : undefined;
-});
+/** The value analysis stored in a run, if any. */
+export function loadValueAnalysis(store: RunStore): ValueAnalysis | undefined {
+  return store.getMetaJson<ValueAnalysis>(VALUE_ANALYSIS_KEY);
+}

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { stratifiedKFold } from '../stats/classification.js';
 import { createRng, shuffleInPlace } from '../stats/rng.js';
-import { SCHWARTZ_VALUES, type ValuePair } from '../values/pairs.js';
+import type { ValuePair } from '../values/pairs.js';
+import { SCHWARTZ_VALUES } from '../values/schwartz.js';
 import { parseCsvRecords, type CsvRecord } from '../core/csv.js';
 import { groupBy } from '../core/group-by.js';
 

@@ -8,15 +8,18 @@
  * `scoreAgainstLabels` gives, when labels are present, per-value accuracy, macro-F1, Cohen's kappa
  * and the confusion matrix, and overall exact match and mean absolute error.
  */
-import { studyConfigSchema, type ModelConfigInput } from '../config/schema.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { modelConfigSchema, type ModelConfigInput } from '../config/schema.js';
+import { InputError } from '../core/errors.js';
 import type { Embedder } from '../embed/types.js';
 import { Engine } from '../engine/engine.js';
+import type { ProviderFactories } from '../engine/providers/index.js';
 import { judgeText, type JudgeFingerprint, type JudgeSettings } from '../judge/judge.js';
 import { classificationReport, exactMatch, meanAbsoluteError } from '../stats/classification.js';
 import type { RunStore } from '../store/store.js';
-import type { ValueSystem } from '../study/stages/projective/stage.js';
-import { predictWithClassifier, type ClassifierFile } from './classifier.js';
 import type { ValuePair } from '../values/pairs.js';
+import type { ValueSystem } from '../values/value-system.js';
+import { parseClassifier, predictWithClassifier, type ClassifierFile } from './classifier.js';
 
 export interface EvaluatedPair extends ValuePair {
   /** The input's labels, kept beside the evaluator's vector. */
@@ -39,7 +42,7 @@ export function pairText(p: Pick<ValuePair, 'prompt' | 'response'>): string {
 
 /** A judge model behind the evaluator interface; `engine` owns caching, retries and limits. */
 export function judgeEvaluator(engine: Engine, judgeName: string, system: ValueSystem, settings: JudgeSettings = {}, stage = 'evaluate'): ValueEvaluator {
-  const judge = engine.config.models.find((m) => m.name === judgeName) ?? engine.judgeConfigs().find((m) => m.name === judgeName);
+  const judge = engine.models().find((m) => m.name === judgeName);
   if (!judge) throw new Error(`judge "${judgeName}" is not configured`);
   return {
     name: `judge:${judge.model}`,
@@ -156,7 +159,13 @@ export async function evaluatePairs(
 }
 
 /** An engine for one judge model given inline (`--model provider/id`), on its own run database. */
-export function judgeEngine(judge: ModelConfigInput, store: RunStore, progress = false): { engine: Engine; judgeName: string } {
-  const config = studyConfigSchema.parse({ name: 'evaluate', models: [judge], judge });
-  return { engine: new Engine({ config, store, progress }), judgeName: config.models[0]!.name };
+export function judgeEngine(judge: ModelConfigInput, store: RunStore, progress = false, factories?: ProviderFactories): { engine: Engine; judgeName: string } {
+  const model = modelConfigSchema.parse(judge);
+  return { engine: new Engine({ models: [model], store, progress, ...(factories ? { factories } : {}) }), judgeName: model.name };
+}
+
+/** A trained classifier file (valuelex train-evaluator), checked. */
+export function loadClassifierFile(file: string): ClassifierFile {
+  if (!existsSync(file)) throw new InputError(`${file}: no such classifier file (train one with valuelex train-evaluator)`);
+  return parseClassifier(readFileSync(file, 'utf8'), file);
 }

@@ -4,34 +4,20 @@
  */
 import { krippendorffAlpha } from '../stats/agreement.js';
 import type { RunStore } from '../store/store.js';
+import { answeredRespondents } from '../study/stages/elicit/tables.js';
+import { SCHWARTZ_VALUES } from '../values/schwartz.js';
+import { ensureLabelSchema, labelRows, putLabel, type LabelRow } from './tables.js';
 
-/** The Schwartz ten, in the order of the value-pairs JSONL contract (DESIGN.md). */
-export const LABEL_VALUES = ['self_direction', 'stimulation', 'hedonism', 'achievement', 'power', 'security', 'conformity', 'tradition', 'benevolence', 'universalism'] as const;
+/** The values a pair is labeled on: Schwartz's ten, in the order of the value-pairs contract. */
+export const LABEL_VALUES = SCHWARTZ_VALUES;
+
+export { ensureLabelSchema, type LabelRow };
 
 export interface Pair {
   id: string;
   model: string;
   prompt: string;
   response: string;
-}
-
-export interface LabelRow {
-  pair_id: string;
-  annotator: string;
-  value: string;
-  label: -1 | 0 | 1;
-  created_at: string;
-}
-
-export function ensureLabelSchema(store: RunStore): void {
-  store.ensureSchema(
-    'labels',
-    1,
-    `CREATE TABLE IF NOT EXISTS labels (
-       pair_id TEXT NOT NULL, annotator TEXT NOT NULL, value TEXT NOT NULL,
-       label INTEGER NOT NULL CHECK (label IN (-1, 0, 1)), created_at TEXT NOT NULL,
-       PRIMARY KEY (pair_id, annotator, value))`,
-  );
 }
 
 /** The prompt a cached request carried: its last user message, or its completion prompt. */
@@ -49,28 +35,17 @@ function promptOf(requestJson: string | null): string {
 /** The labelable pairs of a run: every answered elicitation request. */
 export function listPairs(store: RunStore, opts: { limit?: number; offset?: number } = {}): Pair[] {
   if (!store.hasTable('elicit_respondents')) return [];
-  const rows = store.db
-    .prepare(
-      `SELECT r.id, r.model, r.response_text, q.request FROM elicit_respondents r LEFT JOIN requests q ON q.key = r.request_key
-       WHERE r.response_text IS NOT NULL ORDER BY r.seq LIMIT ? OFFSET ?`,
-    )
-    .all(opts.limit ?? 500, opts.offset ?? 0) as Array<{ id: string; model: string; response_text: string; request: string | null }>;
+  const rows = answeredRespondents(store, opts.limit ?? 500, opts.offset ?? 0);
   return rows.map((r) => ({ id: r.id, model: r.model, prompt: promptOf(r.request), response: r.response_text }));
 }
 
 export function saveLabel(store: RunStore, row: Omit<LabelRow, 'created_at'>): void {
-  ensureLabelSchema(store);
-  store.db
-    .prepare(
-      `INSERT INTO labels (pair_id, annotator, value, label, created_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (pair_id, annotator, value) DO UPDATE SET label = excluded.label, created_at = excluded.created_at`,
-    )
-    .run(row.pair_id, row.annotator, row.value, row.label, new Date().toISOString());
+  putLabel(store, { ...row, created_at: new Date().toISOString() });
 }
 
 export function listLabels(store: RunStore): LabelRow[] {
   if (!store.hasTable('labels')) return [];
-  return store.db.prepare(`SELECT pair_id, annotator, value, label, created_at FROM labels ORDER BY pair_id, value, annotator`).all() as LabelRow[];
+  return labelRows(store);
 }
 
 export interface Agreement {
@@ -97,7 +72,7 @@ export function labelAgreement(store: RunStore): Agreement {
 }
 
 /**
- * Labels as value-pairs JSONL (DESIGN contract), one line per (pair, annotator), values not
+ * Labels as value-pairs JSONL (the value-pairs contract), one line per (pair, annotator), values not
  * labeled defaulting to 0, so `valuelex train-evaluator --train` can read it.
  */
 export function exportLabelsJsonl(store: RunStore): string {

@@ -1,14 +1,12 @@
 /**
- * Writing a run's report files next to its run database (used by `demo` and `run`).
+ * Writing a run's report files (report.json, report.html) next to its run database (`valuelex
+ * demo`). The HTML renderer, and vega with it, loads only here.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunStore } from '../store/store.js';
-import { renderHtml } from './html.js';
-import { buildReportModel, type ReportContext } from './model.js';
-import '../study/stages/index.js';
-import '../evaluation/analysis.js';
-import '../evaluation/align.js';
+import { buildReportModel } from './build.js';
+import type { ReportContext } from './model.js';
 
 export interface WrittenReport {
   json?: string;
@@ -22,6 +20,7 @@ export async function writeRunReport(dbPath: string, dir: string, context: Repor
     const json = join(dir, 'report.json');
     writeFileSync(json, JSON.stringify(model, null, 2));
     const html = join(dir, 'report.html');
+    const { renderHtml } = await import('./html.js');
     writeFileSync(html, await renderHtml(model));
     return { json, html };
   } finally {

@@ -8,8 +8,7 @@
  * known truth to recover. Every respondent (model x prompt x sample) draws its own traits around
  * its model's, which is what gives the respondent x term matrix its factor structure.
  */
-import { createHash } from 'node:crypto';
-import { createRng, type Rng } from '../stats/rng.js';
+import { rngFor } from '../stats/rng.js';
 
 export interface PlantedDimension {
   id: string;
@@ -65,12 +64,6 @@ export function findSimModel(id: string, population: readonly SimModel[] = DEFAU
   // biased judge, see responders/projective.ts).
   const name = id.replace(/^sim\//, '').replace(/\+.*$/, '');
   return population.find((m) => m.name === name);
-}
-
-/** A deterministic RNG for a given string key (model + request content + seed). */
-export function rngFor(...parts: string[]): Rng {
-  const h = createHash('sha256').update(parts.join('\u0000')).digest();
-  return createRng(h.readUInt32LE(0) ^ h.readUInt32LE(4));
 }
 
 /** One respondent's latent traits: the model's mean plus respondent-level variation. */

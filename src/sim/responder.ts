@@ -1,7 +1,8 @@
 /**
- * Responders teach the simulated population to answer one kind of prompt (elicitation, ratings,
- * sentence completions, judge rubrics...). Each stage registers its own in ./responders/, so the
- * simulation lives next to the prompts it imitates rather than in one big switch.
+ * A responder teaches the simulated population to answer one kind of prompt (elicitation, ratings,
+ * sentence completions, judge rubrics...). There is one per stage in ./responders/, listed in
+ * ./responders/index.ts, so the simulation of each prompt is one small module rather than one big
+ * switch.
  */
 import type { Rng } from '../stats/rng.js';
 import type { ProviderRequest } from '../engine/types.js';
@@ -20,19 +21,6 @@ export interface SimResponder {
   id: string;
   matches(request: ProviderRequest, text: string): boolean;
   respond(ctx: SimContext): string;
-}
-
-const responders: SimResponder[] = [];
-
-export function registerSimResponder(responder: SimResponder): void {
-  const i = responders.findIndex((r) => r.id === responder.id);
-  if (i >= 0) responders[i] = responder;
-  else responders.push(responder);
-}
-
-/** The first stage responder that claims the request, else undefined (the caller falls back). */
-export function findResponder(request: ProviderRequest, text: string): SimResponder | undefined {
-  return responders.find((r) => r.matches(request, text));
 }
 
 export function requestText(request: ProviderRequest): string {

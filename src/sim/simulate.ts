@@ -5,10 +5,11 @@
 import type { ProviderRequest, ProviderResponse } from '../engine/types.js';
 import { ProviderError } from '../engine/types.js';
 import { canonicalJson } from '../core/hash.js';
-import { DEFAULT_POPULATION, findSimModel, rngFor, type SimModel } from './population.js';
-import { findResponder, requestText } from './responder.js';
+import { rngFor } from '../stats/rng.js';
+import { DEFAULT_POPULATION, findSimModel, type SimModel } from './population.js';
+import { requestText } from './responder.js';
 import { genericResponder } from './responders/generic.js';
-import './responders/index.js';
+import { RESPONDERS } from './responders/index.js';
 
 export function simulate(request: ProviderRequest, population: readonly SimModel[] = DEFAULT_POPULATION): ProviderResponse {
   const model = findSimModel(request.model, population);
@@ -20,7 +21,7 @@ export function simulate(request: ProviderRequest, population: readonly SimModel
   }
   const text = requestText(request);
   const rng = rngFor(model.name, canonicalJson({ m: request.messages, p: request.prompt, params: request.params }));
-  const responder = findResponder(request, text) ?? genericResponder;
+  const responder = RESPONDERS.find((r) => r.matches(request, text)) ?? genericResponder;
   let answer = responder.respond({ model, request, rng, text });
   if (request.params.max_tokens !== undefined) {
     // Rough token cap (about 4 characters a token), as a real server would truncate.

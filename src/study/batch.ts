@@ -10,53 +10,12 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import type { StudyConfig } from '../config/schema.js';
 import { InputError } from '../core/errors.js';
+import { answerFromBatchBody, toBatchLine } from '../engine/batch-format.js';
+import type { CollectedRequest } from '../engine/engine.js';
+import type { ProviderFactories } from '../engine/providers/index.js';
 import { RunStore } from '../store/store.js';
-import { Engine, type CollectedRequest } from '../engine/engine.js';
-import { runStudy } from './run.js';
-import './stages/index.js';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS batch_requests (
-  key TEXT PRIMARY KEY,
-  stage TEXT NOT NULL,
-  model_name TEXT NOT NULL,
-  request TEXT NOT NULL,
-  sample INTEGER NOT NULL,
-  attempt INTEGER NOT NULL,
-  exported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-);`;
-
-export interface BatchLine {
-  custom_id: string;
-  method: 'POST';
-  url: '/v1/chat/completions' | '/v1/completions';
-  body: Record<string, unknown>;
-}
-
-export function toBatchLine(c: CollectedRequest): BatchLine {
-  const p = c.request.params;
-  const common: Record<string, unknown> = {
-    model: c.model.model,
-    ...(p.temperature !== undefined ? { temperature: p.temperature } : {}),
-    ...(p.top_p !== undefined ? { top_p: p.top_p } : {}),
-    ...(p.max_tokens !== undefined ? { max_tokens: p.max_tokens } : {}),
-    ...(p.seed !== undefined ? { seed: p.seed } : {}),
-    ...(p.stop ? { stop: p.stop } : {}),
-  };
-  if (c.request.kind === 'completion') {
-    return { custom_id: c.key, method: 'POST', url: '/v1/completions', body: { ...common, prompt: c.request.prompt ?? '' } };
-  }
-  return {
-    custom_id: c.key,
-    method: 'POST',
-    url: '/v1/chat/completions',
-    body: {
-      ...common,
-      messages: c.request.messages ?? [],
-      ...(p.json_schema ? { response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: p.json_schema, strict: false } } } : {}),
-    },
-  };
-}
+import { runStudy, studyEngine } from './run.js';
+import { ensureBatchSchema, exportedRequest, recordExported, type BatchRequestRow } from './tables.js';
 
 export interface ExportResult {
   file: string;
@@ -66,11 +25,11 @@ export interface ExportResult {
   skipped: Record<string, number>;
 }
 
-export async function exportBatch(config: StudyConfig, storePath: string, file: string, opts: { stages?: string[] } = {}): Promise<ExportResult> {
+export async function exportBatch(config: StudyConfig, storePath: string, file: string, opts: { stages?: string[]; factories?: ProviderFactories } = {}): Promise<ExportResult> {
   const store = RunStore.open(storePath);
-  store.ensureSchema('batch', 1, SCHEMA);
+  ensureBatchSchema(store);
   const release = store.acquireRunLock('batch export');
-  const engine = new Engine({ config, store, mode: 'collect' });
+  const engine = studyEngine(config, store, { mode: 'collect', ...(opts.factories ? { factories: opts.factories } : {}) });
   try {
     try {
       await runStudy({ engine, config, log: () => {} }, opts.stages ? { stages: opts.stages } : {});
@@ -81,21 +40,17 @@ export async function exportBatch(config: StudyConfig, storePath: string, file: 
     const byModel: Record<string, number> = {};
     const skipped: Record<string, number> = {};
     const lines: string[] = [];
-    const insert = store.db.prepare(
-      `INSERT INTO batch_requests (key, stage, model_name, request, sample, attempt) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT(key) DO UPDATE SET exported_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
-    );
-    store.db.transaction(() => {
-      for (const c of collected) {
-        if (c.model.provider !== 'openai') {
-          skipped[c.model.name] = (skipped[c.model.name] ?? 0) + 1;
-          continue;
-        }
-        byModel[c.model.name] = (byModel[c.model.name] ?? 0) + 1;
-        insert.run(c.key, c.stage, c.model.name, JSON.stringify(c.request), c.sample, c.attempt);
-        lines.push(JSON.stringify(toBatchLine(c)));
+    const exported: BatchRequestRow[] = [];
+    for (const c of collected) {
+      if (c.model.provider !== 'openai') {
+        skipped[c.model.name] = (skipped[c.model.name] ?? 0) + 1;
+        continue;
       }
-    })();
+      byModel[c.model.name] = (byModel[c.model.name] ?? 0) + 1;
+      exported.push({ key: c.key, stage: c.stage, model_name: c.model.name, request: JSON.stringify(c.request), sample: c.sample, attempt: c.attempt });
+      lines.push(JSON.stringify(toBatchLine(c)));
+    }
+    recordExported(store, exported);
     writeFileSync(file, lines.length > 0 ? lines.join('\n') + '\n' : '');
     return { file, requests: lines.length, byModel, skipped };
   } finally {
@@ -122,26 +77,11 @@ export interface ImportResult {
   failed: Array<{ line: number; custom_id: string; error: string }>;
 }
 
-function answerFrom(body: Record<string, unknown>): { text: string; finish_reason?: string; model_version?: string; usage: { input_tokens: number; output_tokens: number } } {
-  const choices = body.choices as Array<{ message?: { content?: unknown }; text?: unknown; finish_reason?: unknown }> | undefined;
-  const choice = choices?.[0];
-  const text = typeof choice?.message?.content === 'string' ? choice.message.content : typeof choice?.text === 'string' ? choice.text : undefined;
-  if (text === undefined) throw new Error('response body has no choices[0].message.content or choices[0].text');
-  const usage = body.usage as { prompt_tokens?: number; completion_tokens?: number } | undefined;
-  return {
-    text,
-    ...(typeof choice?.finish_reason === 'string' ? { finish_reason: choice.finish_reason } : {}),
-    ...(typeof body.model === 'string' ? { model_version: body.model } : {}),
-    usage: { input_tokens: usage?.prompt_tokens ?? 0, output_tokens: usage?.completion_tokens ?? 0 },
-  };
-}
-
-export async function importBatch(config: StudyConfig, storePath: string, file: string): Promise<ImportResult> {
+export async function importBatch(config: StudyConfig, storePath: string, file: string, opts: { factories?: ProviderFactories } = {}): Promise<ImportResult> {
   const store = RunStore.open(storePath);
-  store.ensureSchema('batch', 1, SCHEMA);
+  ensureBatchSchema(store);
   const release = store.acquireRunLock('batch import');
-  const engine = new Engine({ config, store, mode: 'collect' });
-  const lookup = store.db.prepare('SELECT key, stage, model_name, request, sample, attempt FROM batch_requests WHERE key = ?');
+  const engine = studyEngine(config, store, { mode: 'collect', ...(opts.factories ? { factories: opts.factories } : {}) });
   const result: ImportResult = { imported: 0, alreadyStored: 0, failed: [] };
   let lineNo = 0;
   try {
@@ -155,7 +95,7 @@ export async function importBatch(config: StudyConfig, storePath: string, file: 
       } catch (e) {
         throw new InputError(`${file}:${lineNo}: not a batch result line (${(e as Error).message.split('\n')[0]})`);
       }
-      const row = lookup.get(parsed.custom_id) as { key: string; stage: string; model_name: string; request: string; sample: number; attempt: number } | undefined;
+      const row = exportedRequest(store, parsed.custom_id);
       if (!row) throw new InputError(`${file}:${lineNo}: custom_id ${parsed.custom_id} was not exported from this run database`);
       if (store.getResponse(row.key)) {
         result.alreadyStored++;
@@ -168,7 +108,7 @@ export async function importBatch(config: StudyConfig, storePath: string, file: 
       }
       let answer;
       try {
-        answer = answerFrom(parsed.response.body);
+        answer = answerFromBatchBody(parsed.response.body);
       } catch (e) {
         result.failed.push({ line: lineNo, custom_id: parsed.custom_id, error: (e as Error).message });
         continue;

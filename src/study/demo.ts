@@ -4,13 +4,14 @@
  *   1. an OpenAI-compatible server named in the environment (VALUELEX_BASE_URL, optionally
  *      VALUELEX_MODELS=a,b,c and VALUELEX_API_KEY_ENV=NAME; models discovered via GET /models),
  *   2. a local Ollama (OLLAMA_HOST, models discovered via GET /api/tags),
- *   3. embedded local models, when a provider for them is registered (see registerDemoPopulation),
- *   4. the built-in simulated population, labelled as simulated in the terminal and the report.
+ *   3. the embedded local models (engine/local/population.ts), downloaded once,
+ *   4. the simulated population, labelled as simulated in the terminal and the report; the caller
+ *      hands it in (`simulatedPopulation(DEFAULT_POPULATION)` from src/sim), since only the command
+ *      line, the library's index and tests may load the simulator.
  * It never presents simulated answers as real ones.
  */
-import type { ModelConfig, ModelConfigInput, StudyConfig } from '../config/schema.js';
+import type { ModelConfigInput, StudyConfig } from '../config/schema.js';
 import { studyConfigSchema } from '../config/schema.js';
-import { DEFAULT_POPULATION } from '../sim/population.js';
 import { DEFAULT_LOCAL_JUDGE, localModelConfigs, prepareLocalPopulation } from '../engine/local/population.js';
 
 export type PopulationKind = 'server' | 'ollama' | 'local' | 'simulated';
@@ -22,14 +23,7 @@ export interface DemoPopulation {
   judge: ModelConfigInput;
 }
 
-export type PopulationDetector = (env: NodeJS.ProcessEnv) => Promise<DemoPopulation | undefined>;
-
-const extraDetectors: PopulationDetector[] = [];
-
-/** Embedded local models (or other backends) offer a population here; tried after servers. */
-export function registerDemoPopulation(detector: PopulationDetector): void {
-  extraDetectors.push(detector);
-}
+type PopulationDetector = (env: NodeJS.ProcessEnv) => Promise<DemoPopulation | undefined>;
 
 async function getJson(url: string, headers: Record<string, string> = {}): Promise<unknown> {
   const res = await fetch(url, { headers, signal: AbortSignal.timeout(3000) });
@@ -89,11 +83,20 @@ async function fromLocalModels(env: NodeJS.ProcessEnv, log: (m: string) => void)
   };
 }
 
-function simulatedPopulation(): DemoPopulation {
+/** What the demo needs to know of a simulated model (src/sim's `SimModel` has it). */
+export interface SimulatedModelInfo {
+  name: string;
+  family: string;
+  size: string;
+  training: string;
+}
+
+/** The demo population made of simulated models (the last resort of `detectPopulation`). */
+export function simulatedPopulation(population: readonly SimulatedModelInfo[]): DemoPopulation {
   return {
     kind: 'simulated',
-    description: `SIMULATED population of ${DEFAULT_POPULATION.length} synthetic models (no real LLM answered)`,
-    models: DEFAULT_POPULATION.map((m) => ({
+    description: `SIMULATED population of ${population.length} synthetic models (no real LLM answered)`,
+    models: population.map((m) => ({
       name: m.name,
       provider: 'simulated',
       model: `sim/${m.name}`,
@@ -104,9 +107,12 @@ function simulatedPopulation(): DemoPopulation {
   };
 }
 
-/** The best reachable population; failures of a named server are reported, never hidden. */
-export async function detectPopulation(env: NodeJS.ProcessEnv = process.env, log: (m: string) => void = () => {}): Promise<DemoPopulation> {
-  const detectors: PopulationDetector[] = [fromServer, fromOllama, (e) => fromLocalModels(e, log), ...extraDetectors];
+/**
+ * The best reachable population, else `fallback` (the simulated one); failures of a named server
+ * are reported, never hidden.
+ */
+export async function detectPopulation(fallback: DemoPopulation, env: NodeJS.ProcessEnv = process.env, log: (m: string) => void = () => {}): Promise<DemoPopulation> {
+  const detectors: PopulationDetector[] = [fromServer, fromOllama, (e) => fromLocalModels(e, log)];
   for (const detect of detectors) {
     try {
       const p = await detect(env);
@@ -115,7 +121,7 @@ export async function detectPopulation(env: NodeJS.ProcessEnv = process.env, log
       log(`demo: ${(e as Error).message}; trying the next population`);
     }
   }
-  return simulatedPopulation();
+  return fallback;
 }
 
 /**
@@ -150,4 +156,3 @@ export function demoStudy(pop: DemoPopulation, storePath: string): StudyConfig {
   });
 }
 
-export type { ModelConfig };

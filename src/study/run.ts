@@ -1,57 +1,35 @@
 /**
- * The study pipeline: stages in order, each a function from run-database state to run-database
- * state. A stage module registers itself in ./stages.ts; `runStudy` runs the chosen stages and,
- * with `resume`, skips those already finished with the same configuration.
+ * Running a study: the stages of ./stages/index.ts in order, each a function from run-database
+ * state to run-database state; with `resume`, stages already finished with the same configuration
+ * are skipped. `runConfig` and `runStudyFile` also open the run database (taking its run lock) and
+ * the engine on the study's models and judges. Used by `valuelex run`, the per-stage commands and
+ * `valuelex demo`; importable.
  */
-import { createHash } from 'node:crypto';
+import { loadStudy, type LoadedStudy } from '../config/study.js';
 import type { StudyConfig } from '../config/schema.js';
 import { InputError } from '../core/errors.js';
-import type { Engine } from '../engine/engine.js';
-import { canonicalJson } from '../core/hash.js';
-
-export const STAGE_ORDER = ['elicit', 'rate', 'taxonomy', 'projective'] as const;
-export type StageName = (typeof STAGE_ORDER)[number];
-
-export interface StageContext {
-  engine: Engine;
-  config: StudyConfig;
-  /** Progress and notes for a person (stderr). */
-  log: (message: string) => void;
-}
-
-export type StageSummary = Record<string, unknown>;
-
-export interface StageDefinition {
-  name: StageName;
-  description: string;
-  /** The part of the study config this stage depends on (its resume fingerprint). */
-  configOf(config: StudyConfig): unknown;
-  run(ctx: StageContext): Promise<StageSummary>;
-  /** One human-readable paragraph about a finished stage's result. */
-  describe?(summary: StageSummary): string;
-}
-
-const registry = new Map<StageName, StageDefinition>();
-
-export function registerStage(stage: StageDefinition): void {
-  registry.set(stage.name, stage);
-}
+import { hashJson } from '../core/hash.js';
+import { Engine, type EngineOptions } from '../engine/engine.js';
+import { localRuntimeStats } from '../engine/local/runtime.js';
+import { redactUrl, RunStore, type CostSummary } from '../store/store.js';
+import { judgesOf, type StageContext, type StageDefinition, type StageSummary } from './stage.js';
+import { STAGE_ORDER, type StageName } from './stage-names.js';
+import { STAGES } from './stages/index.js';
 
 export function getStage(name: string): StageDefinition {
-  const stage = registry.get(name as StageName);
-  if (!stage) {
-    throw new InputError(`unknown or unavailable stage "${name}" (available: ${availableStages().join(', ') || 'none'})`);
-  }
+  const stage = STAGES.find((s) => s.name === name);
+  if (!stage) throw new InputError(`unknown or unavailable stage "${name}" (available: ${STAGES.map((s) => s.name).join(', ') || 'none'})`);
   return stage;
 }
 
-export function availableStages(): StageName[] {
-  return STAGE_ORDER.filter((s) => registry.has(s));
+/** An engine on a study's models and judges, seeded by the study's seed. */
+export function studyEngine(config: StudyConfig, store: RunStore, opts: Omit<EngineOptions, 'models' | 'store' | 'seed'> = {}): Engine {
+  return new Engine({ ...opts, models: [...config.models, ...judgesOf(config)], store, seed: config.seed });
 }
 
 function fingerprint(stage: StageDefinition, config: StudyConfig): string {
   const models = config.models.map((m) => ({ name: m.name, provider: m.provider, model: m.model, kind: m.kind, params: m.params }));
-  return createHash('sha256').update(canonicalJson({ models, judge: config.judge, stage: stage.configOf(config) })).digest('hex').slice(0, 16);
+  return hashJson({ models, judge: config.judge, stage: stage.configOf(config) }).slice(0, 16);
 }
 
 export interface StageOutcome {
@@ -84,9 +62,9 @@ export async function runStage(name: string, ctx: StageContext, opts: { resume?:
   }
 }
 
-/** Run the study's stages in order (those listed in `stages`, else the config's, else all available). */
+/** Run the study's stages in order (those listed in `stages`, else the config's, else all). */
 export async function runStudy(ctx: StageContext, opts: { stages?: string[]; resume?: boolean } = {}): Promise<StageOutcome[]> {
-  const wanted = opts.stages ?? ctx.config.stages ?? availableStages();
+  const wanted = opts.stages ?? ctx.config.stages ?? STAGES.map((s) => s.name);
   for (const s of wanted) getStage(s);
   const ordered = STAGE_ORDER.filter((s) => wanted.includes(s));
   const outcomes: StageOutcome[] = [];
@@ -95,4 +73,61 @@ export async function runStudy(ctx: StageContext, opts: { stages?: string[]; res
     outcomes.push(await runStage(s, ctx, opts));
   }
   return outcomes;
+}
+
+export interface RunOptions {
+  stages?: string[];
+  resume?: boolean;
+  progress?: boolean;
+  log?: (message: string) => void;
+  /** Called with the engine before stages start (e.g. to wire SIGINT to engine.abort). */
+  onEngine?: (engine: Engine) => void;
+  /** `collect`: answer from the cache only and record other requests for batch export. */
+  mode?: 'live' | 'collect';
+  /** Provider factories beyond the real ones (the command line adds the simulated population). */
+  factories?: EngineOptions['factories'];
+}
+
+export interface RunResult {
+  study: string;
+  store: string;
+  stages: StageOutcome[];
+  cost: CostSummary[];
+  simulated: string[];
+  /** Peak resident memory and model switches of in-process local models, when any ran. */
+  local?: { peak_rss_mb: number; model_switches: number };
+}
+
+export async function runConfig(config: StudyConfig, storePath: string, opts: RunOptions = {}): Promise<RunResult> {
+  const store = RunStore.open(storePath);
+  let release: () => void;
+  try {
+    release = store.acquireRunLock(opts.stages ? `stages ${opts.stages.join(',')}` : 'run');
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  const engine = studyEngine(config, store, { progress: opts.progress ?? false, mode: opts.mode ?? 'live', ...(opts.factories ? { factories: opts.factories } : {}) });
+  opts.onEngine?.(engine);
+  const log = opts.log ?? (() => {});
+  try {
+    store.setMeta('study', config.name);
+    store.setMetaJson('study_config', config.store ? { ...config, store: redactUrl(config.store) } : config);
+    const simulated = config.models.filter((m) => engine.isSimulated(m.name)).map((m) => m.name);
+    if (simulated.length > 0) store.setMetaJson('simulated_models', simulated);
+    const stages = await runStudy({ engine, config, log }, { ...(opts.stages ? { stages: opts.stages } : {}), resume: opts.resume ?? false });
+    const local = localRuntimeStats();
+    if (local) store.setMetaJson('local_runtime', local);
+    return { study: config.name, store: store.path, stages, cost: store.costSummary(), simulated, ...(local ? { local } : {}) };
+  } finally {
+    await engine.close();
+    release();
+    store.close();
+  }
+}
+
+export async function runStudyFile(file: string, opts: RunOptions = {}): Promise<RunResult & { loaded: LoadedStudy }> {
+  const loaded = loadStudy(file);
+  const result = await runConfig(loaded.config, loaded.storePath, opts);
+  return { ...result, loaded };
 }

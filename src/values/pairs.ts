@@ -1,6 +1,7 @@
 /**
- * Value-labeled (prompt, response) pairs: the JSONL contract of DESIGN.md, read line by line with
- * errors naming the line, and FULCRA's native format converted on the way in.
+ * Value-labeled (prompt, response) pairs: the value-pairs JSONL contract (README "Basic values of
+ * any output"), read line by line with errors naming the line, and FULCRA's native formats (its
+ * labeled dialogues and its scored answer files) converted on the way in.
  *
  * FULCRA policy (documented, applied per line, every case reported with its line number):
  * `value_types` entries "<value>: +1" / "1" / "-1" set that value; a label that is not -1/+1 after
@@ -11,9 +12,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
-
-export const SCHWARTZ_VALUES = ['self_direction', 'stimulation', 'hedonism', 'achievement', 'power', 'security', 'conformity', 'tradition', 'benevolence', 'universalism'] as const;
-export type SchwartzValue = (typeof SCHWARTZ_VALUES)[number];
+import { SCHWARTZ_VALUES, type SchwartzValue } from './schwartz.js';
 
 export interface ValuePair {
   id: string;

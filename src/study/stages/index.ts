@@ -1,9 +1,10 @@
 /**
- * Importing this module registers every ValueLex stage with the pipeline: one import line per
- * stage module (each module calls `registerStage` at load).
+ * The ValueLex stages, in the order a study runs them. Adding a stage is one line here.
  */
-export { availableStages } from '../run.js';
-import './elicit/stage.js';
-import './rate/stage.js';
-import './taxonomy/stage.js';
-import './projective/stage.js';
+import type { StageDefinition } from '../stage.js';
+import { elicitStage } from './elicit/stage.js';
+import { projectiveStage } from './projective/stage.js';
+import { rateStage } from './rate/stage.js';
+import { taxonomyStage } from './taxonomy/stage.js';
+
+export const STAGES: readonly StageDefinition[] = [elicitStage, rateStage, taxonomyStage, projectiveStage];

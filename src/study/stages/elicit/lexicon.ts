@@ -9,26 +9,24 @@ import { InputError } from '../../../core/errors.js';
 import type { Embedder } from '../../../embed/types.js';
 import type { RunStore } from '../../../store/store.js';
 import { termKey } from '../../../text/normalize.js';
+import {
+  acceptedDescriptors,
+  activeMerges,
+  descriptorKeys,
+  ensureLexiconSchema,
+  lexiconKeyOf,
+  lexiconKeys,
+  lexiconRows,
+  mergeRows,
+  parsedRespondents,
+  putMerges,
+  replaceLexicon,
+  setMergeRow,
+  sourcesOfKeys,
+  type LexiconRow,
+} from './tables.js';
 
-export const LEXICON_SCHEMA = `
-CREATE TABLE IF NOT EXISTS lexicon (
-  descriptor TEXT PRIMARY KEY,
-  term_key TEXT NOT NULL UNIQUE,
-  variants TEXT NOT NULL,      -- JSON array of surface forms (normalized and raw) merged into this term
-  count INTEGER NOT NULL,      -- respondents that named it
-  n_models INTEGER NOT NULL,
-  per_model TEXT NOT NULL,     -- JSON {model: respondents}
-  first_seen TEXT NOT NULL     -- JSON array of the first respondent ids that named it
-);
-CREATE TABLE IF NOT EXISTS lexicon_merges (
-  "from" TEXT PRIMARY KEY,
-  "to" TEXT NOT NULL,
-  similarity REAL NOT NULL,
-  active INTEGER NOT NULL DEFAULT 1,
-  method TEXT NOT NULL DEFAULT 'embedding',
-  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
-);
-`;
+export { ensureLexiconSchema };
 
 export interface LexiconEntry {
   descriptor: string;
@@ -54,13 +52,9 @@ export interface LexiconMerge {
 
 const FIRST_SEEN = 10;
 
-export function ensureLexiconSchema(store: RunStore): void {
-  store.ensureSchema('lexicon', 1, LEXICON_SCHEMA);
-}
-
 /** Active merges as term key -> final term key (chains followed, cycles cut). */
 function mergeMap(store: RunStore): Map<string, string> {
-  const rows = store.db.prepare(`SELECT "from" AS f, "to" AS t FROM lexicon_merges WHERE active = 1`).all() as Array<{ f: string; t: string }>;
+  const rows = activeMerges(store);
   const direct = new Map(rows.map((r) => [termKey(r.f), termKey(r.t)]));
   const out = new Map<string, string>();
   for (const from of direct.keys()) {
@@ -90,15 +84,7 @@ export function buildLexicon(store: RunStore): number {
   ensureLexiconSchema(store);
   const merges = mergeMap(store);
   const acc = new Map<string, Acc>();
-  const rows = store.db
-    .prepare(
-      `SELECT d.respondent_id AS rid, r.model AS model, d.raw AS raw, d.descriptor AS descriptor, d.term_key AS key
-       FROM elicit_descriptors d JOIN elicit_respondents r ON r.id = d.respondent_id
-       WHERE d.reject IS NULL AND r.status = 'ok'
-       ORDER BY r.seq, d.position`,
-    )
-    .iterate() as IterableIterator<{ rid: string; model: string; raw: string; descriptor: string; key: string }>;
-  for (const row of rows) {
+  for (const row of acceptedDescriptors(store)) {
     const key = merges.get(row.key) ?? row.key;
     let a = acc.get(key);
     if (!a) {
@@ -113,44 +99,25 @@ export function buildLexicon(store: RunStore): number {
     a.count++;
     if (a.firstSeen.length < FIRST_SEEN && a.firstSeen[a.firstSeen.length - 1] !== row.rid) a.firstSeen.push(row.rid);
   }
-  const db = store.db;
-  const insert = db.prepare(
-    `INSERT INTO lexicon (descriptor, term_key, variants, count, n_models, per_model, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
   const used = new Set<string>();
-  db.transaction(() => {
-    db.prepare('DELETE FROM lexicon').run();
-    for (const [key, a] of acc) {
-      // Show the term's own most frequent spelling (not a merged synonym's); ties alphabetically.
-      const pool = a.ownSurfaces.size > 0 ? a.ownSurfaces : a.surfaces;
-      let descriptor = [...pool.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))[0]![0];
-      if (used.has(descriptor)) descriptor = key;
-      used.add(descriptor);
-      const perModel = Object.fromEntries([...a.perModel.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1)));
-      insert.run(descriptor, key, JSON.stringify([...a.variants].sort()), a.count, a.perModel.size, JSON.stringify(perModel), JSON.stringify(a.firstSeen));
-    }
-  })();
+  const rows: LexiconRow[] = [];
+  for (const [key, a] of acc) {
+    // Show the term's own most frequent spelling (not a merged synonym's); ties alphabetically.
+    const pool = a.ownSurfaces.size > 0 ? a.ownSurfaces : a.surfaces;
+    let descriptor = [...pool.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))[0]![0];
+    if (used.has(descriptor)) descriptor = key;
+    used.add(descriptor);
+    const perModel = Object.fromEntries([...a.perModel.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1)));
+    rows.push({ descriptor, term_key: key, variants: JSON.stringify([...a.variants].sort()), count: a.count, n_models: a.perModel.size, per_model: JSON.stringify(perModel), first_seen: JSON.stringify(a.firstSeen) });
+  }
+  replaceLexicon(store, rows);
   return acc.size;
-}
-
-interface LexiconRow {
-  descriptor: string;
-  variants: string;
-  count: number;
-  n_models: number;
-  per_model: string;
-  first_seen: string;
 }
 
 /** Lexicon entries, most frequent first, with optional minimum frequency and minimum number of models. */
 export function listLexicon(store: RunStore, filter: LexiconFilter = {}): LexiconEntry[] {
   if (!store.hasTable('lexicon')) return [];
-  const rows = store.db
-    .prepare(
-      `SELECT descriptor, variants, count, n_models, per_model, first_seen FROM lexicon
-       WHERE count >= ? AND n_models >= ? ORDER BY count DESC, n_models DESC, descriptor ASC LIMIT ?`,
-    )
-    .all(filter.minCount ?? 1, filter.minModels ?? 1, filter.limit ?? Number.MAX_SAFE_INTEGER) as LexiconRow[];
+  const rows = lexiconRows(store, filter.minCount ?? 1, filter.minModels ?? 1, filter.limit ?? Number.MAX_SAFE_INTEGER);
   // Ties by code point (SQLite's binary collation), whatever the database's own collation.
   rows.sort((a, b) => b.count - a.count || b.n_models - a.n_models || (a.descriptor < b.descriptor ? -1 : a.descriptor > b.descriptor ? 1 : 0));
   return rows.map((r) => ({
@@ -197,20 +164,13 @@ export function respondentTermMatrix(store: RunStore, opts: { terms?: readonly s
   const merges = mergeMap(store);
   // Resolve each wanted term to its key; lexicon display names and raw keys both work.
   const keyOfTerm = new Map<string, number>();
-  const lex = store.hasTable('lexicon')
-    ? (store.db.prepare('SELECT descriptor, term_key FROM lexicon').all() as Array<{ descriptor: string; term_key: string }>)
-    : [];
+  const lex = store.hasTable('lexicon') ? lexiconKeys(store) : [];
   const keyByDescriptor = new Map(lex.map((r) => [r.descriptor, r.term_key]));
   terms.forEach((t, i) => keyOfTerm.set(keyByDescriptor.get(t) ?? termKey(t), i));
-  const respondents = store.db
-    .prepare(`SELECT id, model FROM elicit_respondents WHERE status = 'ok' ORDER BY seq`)
-    .all() as Array<{ id: string; model: string }>;
+  const respondents = parsedRespondents(store);
   const rowOf = new Map(respondents.map((r, i) => [r.id, i]));
   const matrix = respondents.map(() => new Array<number>(terms.length).fill(0));
-  const rows = store.db
-    .prepare(`SELECT respondent_id AS rid, term_key AS key FROM elicit_descriptors WHERE reject IS NULL`)
-    .iterate() as IterableIterator<{ rid: string; key: string }>;
-  for (const r of rows) {
+  for (const r of descriptorKeys(store)) {
     const i = rowOf.get(r.rid);
     const j = keyOfTerm.get(merges.get(r.key) ?? r.key);
     if (i === undefined || j === undefined) continue;
@@ -234,20 +194,10 @@ export interface TermSource {
  * active synonym merges), in plan order: the full trace behind an entry's `first_seen`.
  */
 export function termSources(store: RunStore, descriptor: string, opts: { limit?: number } = {}): TermSource[] {
-  const row = store.hasTable('lexicon')
-    ? (store.db.prepare('SELECT term_key FROM lexicon WHERE descriptor = ?').get(descriptor) as { term_key: string } | undefined)
-    : undefined;
-  const key = row?.term_key ?? termKey(descriptor);
+  const key = (store.hasTable('lexicon') ? lexiconKeyOf(store, descriptor) : undefined) ?? termKey(descriptor);
   const merges = mergeMap(store);
   const keys = [key, ...[...merges.entries()].filter(([, to]) => to === key).map(([from]) => from)];
-  return store.db
-    .prepare(
-      `SELECT d.respondent_id, r.model, r.prompt_id, d.raw, r.response_text
-       FROM elicit_descriptors d JOIN elicit_respondents r ON r.id = d.respondent_id
-       WHERE d.reject IS NULL AND r.status = 'ok' AND d.term_key IN (SELECT value FROM json_each(?))
-       ORDER BY r.seq, d.position LIMIT ?`,
-    )
-    .all(JSON.stringify(keys), opts.limit ?? Number.MAX_SAFE_INTEGER) as TermSource[];
+  return sourcesOfKeys(store, keys, opts.limit ?? Number.MAX_SAFE_INTEGER);
 }
 
 function cosine(a: Float32Array, b: Float32Array): number {
@@ -296,33 +246,20 @@ export async function mergeSynonyms(
     targets.add(p.i);
     merges.push({ from: entries[p.j]!.descriptor, to: entries[p.i]!.descriptor, similarity: p.sim, active: true });
   }
-  const put = store.db.prepare(
-    `INSERT INTO lexicon_merges ("from", "to", similarity, active, method) VALUES (?, ?, ?, 1, ?)
-     ON CONFLICT("from") DO UPDATE SET "to" = excluded."to", similarity = excluded.similarity, active = 1, method = excluded.method`,
-  );
-  store.db.transaction(() => {
-    for (const m of merges) put.run(m.from, m.to, m.similarity, `embedding:${embedder.id}`);
-  })();
+  putMerges(store, merges.map((m) => ({ from: m.from, to: m.to, similarity: m.similarity, method: `embedding:${embedder.id}` })));
   buildLexicon(store);
   return merges;
 }
 
 export function listMerges(store: RunStore): LexiconMerge[] {
   if (!store.hasTable('lexicon_merges')) return [];
-  const rows = store.db.prepare(`SELECT "from" AS f, "to" AS t, similarity, active FROM lexicon_merges ORDER BY similarity DESC`).all() as Array<{
-    f: string;
-    t: string;
-    similarity: number;
-    active: number;
-  }>;
-  return rows.map((r) => ({ from: r.f, to: r.t, similarity: r.similarity, active: r.active === 1 }));
+  return mergeRows(store).map((r) => ({ from: r.f, to: r.t, similarity: r.similarity, active: r.active === 1 }));
 }
 
 /** Undo (or redo) one recorded merge and rebuild the lexicon. Returns false when no such merge exists. */
 export function setMergeActive(store: RunStore, from: string, active: boolean): boolean {
   ensureLexiconSchema(store);
-  const res = store.db.prepare(`UPDATE lexicon_merges SET active = ? WHERE "from" = ?`).run(active ? 1 : 0, from);
-  if (res.changes === 0) return false;
+  if (!setMergeRow(store, from, active)) return false;
   buildLexicon(store);
   return true;
 }

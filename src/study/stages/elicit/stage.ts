@@ -8,61 +8,22 @@
  * stage can clear and rebuild its own tables every time at no model cost, which keeps them exactly
  * in step with the current configuration.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ModelConfig, StudyConfig } from '../../../config/schema.js';
+import { sha256Hex } from '../../../core/hash.js';
+import { createEmbedder } from '../../../embed/create.js';
+import type { Embedder } from '../../../embed/types.js';
 import type { Engine } from '../../../engine/engine.js';
 import type { RunStore } from '../../../store/store.js';
-import { parseElicitation, type ParsedResponse } from '../../../text/parse.js';
 import { DescriptorNormalizer } from '../../../text/normalize.js';
-import { registerReportSection } from '../../../report/model.js';
-import { registerStage, type StageSummary } from '../../run.js';
-import { loadPromptBank, selectPrompts, type ElicitPrompt, type PromptBank } from './prompts.js';
+import { parseElicitation, type ParsedResponse } from '../../../text/parse.js';
+import type { StageDefinition, StageSummary } from '../../stage.js';
 import { buildLexicon, exportLexicon, listLexicon, mergeSynonyms } from './lexicon.js';
-import type { Embedder } from '../../../embed/types.js';
+import { loadPromptBank, selectPrompts, type ElicitPrompt, type PromptBank } from './prompts.js';
+import { clearElicitation, descriptorCounts, elicitationWriter, ensureElicitSchema, statusCounts, termCountsPerModel } from './tables.js';
 
-/**
- * Version 2. The stage rebuilds these tables from the request cache on every run, so a schema
- * change simply drops and recreates them (no model call is lost).
- */
-export const ELICIT_SCHEMA_VERSION = 2;
-export const ELICIT_SCHEMA = `
-DROP TABLE IF EXISTS elicit_descriptors;
-DROP TABLE IF EXISTS elicit_respondents;
-CREATE TABLE IF NOT EXISTS elicit_respondents (
-  id TEXT PRIMARY KEY,            -- model/prompt_id/t<temperature>/s<sample>
-  seq INTEGER NOT NULL,           -- position in the study plan (stable order, whatever order answers arrive in)
-  model TEXT NOT NULL,
-  prompt_id TEXT NOT NULL,
-  bank TEXT NOT NULL,             -- bank name and version, e.g. elicit@1
-  sample INTEGER NOT NULL,
-  temperature REAL NOT NULL,
-  request_key TEXT,
-  response_text TEXT,
-  status TEXT NOT NULL,           -- ok | refusal | non-english | no-values | empty | error
-  format TEXT,                    -- json | table | list | lines | comma | prose
-  finish_reason TEXT,             -- 'length' means the answer was cut off (its last item is marked truncated)
-  error TEXT
-);
-CREATE INDEX IF NOT EXISTS elicit_respondents_model ON elicit_respondents(model);
-CREATE INDEX IF NOT EXISTS elicit_respondents_seq ON elicit_respondents(seq);
-CREATE TABLE IF NOT EXISTS elicit_descriptors (
-  respondent_id TEXT NOT NULL REFERENCES elicit_respondents(id) ON DELETE CASCADE,
-  position INTEGER NOT NULL,
-  raw TEXT NOT NULL,              -- the item as the model wrote it
-  candidate TEXT,                 -- cleaned (explanation and filler stripped)
-  descriptor TEXT,                -- normalized value term
-  term_key TEXT,                  -- hyphen/space-insensitive merge key
-  reject TEXT,                    -- NULL when accepted; else junk | too-long | stopword | non-english | duplicate | truncated
-  PRIMARY KEY (respondent_id, position)
-);
-CREATE INDEX IF NOT EXISTS elicit_descriptors_key ON elicit_descriptors(term_key);
-`;
-
-export function ensureElicitSchema(store: RunStore): void {
-  store.ensureSchema('elicit', ELICIT_SCHEMA_VERSION, ELICIT_SCHEMA);
-}
+export { ensureElicitSchema };
 
 export interface Respondent {
   id: string;
@@ -148,25 +109,10 @@ interface RespondentRecord {
 /** Buffers stage rows and writes them in one transaction per batch. */
 class ElicitWriter {
   private buffer: RespondentRecord[] = [];
-  private readonly putRespondent;
-  private readonly putDescriptor;
-  private readonly write;
+  private readonly write: ReturnType<typeof elicitationWriter>;
 
-  constructor(private readonly store: RunStore, private readonly batchSize = 500) {
-    const db = store.db;
-    this.putRespondent = db.prepare(
-      `INSERT OR REPLACE INTO elicit_respondents (id, seq, model, prompt_id, bank, sample, temperature, request_key, response_text, status, format, finish_reason, error)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.putDescriptor = db.prepare(
-      `INSERT INTO elicit_descriptors (respondent_id, position, raw, candidate, descriptor, term_key, reject) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.write = db.transaction((records: RespondentRecord[]) => {
-      for (const x of records) {
-        this.putRespondent.run(x.r.id, x.r.seq, x.r.model, x.r.prompt.id, x.bank, x.r.sample, x.r.temperature, x.key, x.text, x.status, x.format, x.finish, x.error);
-        for (const d of x.rows) this.putDescriptor.run(x.r.id, d.position, d.raw, d.candidate, d.descriptor, d.term_key, d.reject);
-      }
-    });
+  constructor(store: RunStore, private readonly batchSize = 500) {
+    this.write = elicitationWriter(store);
   }
 
   add(record: RespondentRecord): void {
@@ -178,7 +124,12 @@ class ElicitWriter {
     if (this.buffer.length === 0) return;
     const records = this.buffer;
     this.buffer = [];
-    this.write(records);
+    this.write(
+      records.map((x) => ({
+        respondent: { id: x.r.id, seq: x.r.seq, model: x.r.model, prompt_id: x.r.prompt.id, bank: x.bank, sample: x.r.sample, temperature: x.r.temperature, request_key: x.key, response_text: x.text, status: x.status, format: x.format, finish_reason: x.finish, error: x.error },
+        descriptors: x.rows.map((d) => ({ respondent_id: x.r.id, ...d })),
+      })),
+    );
   }
 }
 
@@ -210,20 +161,17 @@ function temperaturesOf(cfg: StudyConfig['elicit']): number[] {
   return Array.isArray(cfg.temperature) ? [...cfg.temperature] : [cfg.temperature];
 }
 
-/** Run the elicitation stage with an engine (library entry point; the pipeline calls this too). */
+/** Run the elicitation stage with an engine (library entry point; the stage runs this too). */
 export async function runElicitation(engine: Engine, config: StudyConfig, opts: ElicitOptions = {}): Promise<ElicitSummary> {
   const cfg = config.elicit;
   const bank = opts.bank ?? loadPromptBank(cfg.bank ? resolve(cfg.bank) : undefined);
   const prompts = selectPrompts(bank, cfg.prompts);
-  const models: ModelConfig[] = engine.modelConfigs();
+  const models: ModelConfig[] = config.models;
   const respondents = planRespondents({ models: models.map((m) => m.name), prompts, samples: cfg.samples, temperatures: temperaturesOf(cfg) });
   const bankId = `${bank.name}@${bank.version}`;
   const store = engine.store;
   ensureElicitSchema(store);
-  store.db.transaction(() => {
-    store.db.prepare('DELETE FROM elicit_descriptors').run();
-    store.db.prepare('DELETE FROM elicit_respondents').run();
-  })();
+  clearElicitation(store);
   store.setMetaJson('elicit_bank', { name: bank.name, version: bank.version, prompts: prompts.map((p) => p.id) });
 
   const normalizer = new DescriptorNormalizer();
@@ -280,20 +228,12 @@ function summarize(
   store: RunStore,
   o: { models: number; prompts: number; bank: string; minCount: number; minModels: number; termsTotal: number },
 ): ElicitSummary {
-  const db = store.db;
-  const statuses = Object.fromEntries(
-    (db.prepare('SELECT status, COUNT(*) AS n FROM elicit_respondents GROUP BY status ORDER BY status').all() as Array<{ status: string; n: number }>).map((r) => [r.status, r.n]),
-  );
+  const statuses = Object.fromEntries(statusCounts(store).map((r) => [r.status, r.n]));
   const respondents = Object.values(statuses).reduce((s, n) => s + n, 0);
-  const items = db.prepare('SELECT SUM(CASE WHEN reject IS NULL THEN 1 ELSE 0 END) AS ok, SUM(CASE WHEN reject IS NULL THEN 0 ELSE 1 END) AS bad FROM elicit_descriptors').get() as { ok: number | null; bad: number | null };
+  const items = descriptorCounts(store);
   const lexicon = listLexicon(store, { minCount: o.minCount, minModels: o.minModels });
   const top: Record<string, string[]> = {};
-  const perModel = db
-    .prepare(
-      `SELECT r.model AS model, MIN(d.descriptor) AS descriptor, COUNT(*) AS n FROM elicit_descriptors d JOIN elicit_respondents r ON r.id = d.respondent_id
-       WHERE d.reject IS NULL AND r.status = 'ok' GROUP BY r.model, d.term_key ORDER BY r.model, n DESC, descriptor`,
-    )
-    .all() as Array<{ model: string; descriptor: string; n: number }>;
+  const perModel = termCountsPerModel(store);
   for (const row of perModel) {
     const list = (top[row.model] ??= []);
     if (list.length < 5) list.push(row.descriptor);
@@ -329,40 +269,24 @@ function bankFingerprint(config: StudyConfig): string {
   try {
     const bank = loadPromptBank(config.elicit.bank ? resolve(config.elicit.bank) : undefined);
     const prompts = selectPrompts(bank, config.elicit.prompts);
-    return createHash('sha256').update(JSON.stringify([bank.name, bank.version, prompts])).digest('hex').slice(0, 16);
+    return sha256Hex(JSON.stringify([bank.name, bank.version, prompts])).slice(0, 16);
   } catch (e) {
     // The stage itself reports a bad bank with file and line; here it only must not match a good one.
     return `unreadable: ${(e as Error).message}`;
   }
 }
 
-type EmbedderFactory = (cfg: StudyConfig['embedding']) => Embedder | Promise<Embedder>;
-
-/**
- * The study's embedder for synonym merging, from src/embed's `createEmbedder` when that module is
- * part of this build (looked up at run time so the elicit stage does not depend on it otherwise).
- */
-async function studyEmbedder(config: StudyConfig, log: (m: string) => void): Promise<Embedder | undefined> {
-  for (const file of ['../embed/index.js', '../embed/create.js', '../embed/factory.js']) {
-    let mod: { createEmbedder?: EmbedderFactory };
-    try {
-      mod = (await import(new URL(file, import.meta.url).href)) as { createEmbedder?: EmbedderFactory };
-    } catch {
-      continue;
-    }
-    if (typeof mod.createEmbedder === 'function') {
-      try {
-        return await mod.createEmbedder(config.embedding);
-      } catch (e) {
-        log(`elicit: cannot open the ${config.embedding.backend} embedder (${(e as Error).message})`);
-        return undefined;
-      }
-    }
+/** The study's embedder for synonym merging; a backend that cannot be opened is reported, not fatal. */
+function studyEmbedder(config: StudyConfig, log: (m: string) => void): Embedder | undefined {
+  try {
+    return createEmbedder(config.embedding);
+  } catch (e) {
+    log(`elicit: cannot open the ${config.embedding.backend} embedder (${(e as Error).message})`);
+    return undefined;
   }
-  return undefined;
 }
 
-registerStage({
+export const elicitStage: StageDefinition = {
   name: 'elicit',
   description: 'ask every model to name its values and build the value lexicon',
   configOf: (config) => ({
@@ -371,7 +295,7 @@ registerStage({
     ...(config.elicit.merge_synonyms !== undefined ? { embedding: config.embedding } : {}),
   }),
   run: async ({ engine, config, log }) => {
-    const embedder = config.elicit.merge_synonyms !== undefined ? await studyEmbedder(config, log) : undefined;
+    const embedder = config.elicit.merge_synonyms !== undefined ? studyEmbedder(config, log) : undefined;
     let summary: ElicitSummary;
     try {
       summary = await runElicitation(engine, config, { log, ...(embedder ? { embedder } : {}) });
@@ -382,11 +306,4 @@ registerStage({
     return summary;
   },
   describe: describeElicitation,
-});
-
-registerReportSection('lexicon', (store) => {
-  if (!store.hasTable('lexicon')) return undefined;
-  const cfg = store.getMetaJson<{ elicit?: { min_count?: number; min_models?: number } }>('study_config')?.elicit;
-  const entries = listLexicon(store, { minCount: cfg?.min_count ?? 1, minModels: cfg?.min_models ?? 1 });
-  return { lexicon: entries.map((e) => ({ descriptor: e.descriptor, count: e.count, models: e.n_models, per_model: e.per_model })) };
-});
+};

@@ -8,28 +8,41 @@
  * group comparisons by model tags with Cohen's d, Cliff's delta, permutation p and Holm correction;
  * inter-judge agreement (Krippendorff's alpha) when several judges score.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dataFile } from '../../../core/data.js';
 import { z } from 'zod';
-import { InputError } from '../../../core/errors.js';
 import { loadConfigFile } from '../../../config/load.js';
 import type { ModelConfig, StudyConfig } from '../../../config/schema.js';
+import { dataFile } from '../../../core/data.js';
+import { InputError } from '../../../core/errors.js';
+import { groupBy } from '../../../core/group-by.js';
 import type { Engine } from '../../../engine/engine.js';
-import { registerReportSection } from '../../../report/model.js';
+import { calibratedMean } from '../../../judge/calibrate-judge.js';
+import { combineJudges, flipRates, kappaOrNull, lengthBias, pairedShift, selfPreference, type CorrelationEffect, type FlipRates, type GroupEffect, type RepeatedScores, type ShiftEffect } from '../../../judge/checks.js';
+import { JUDGE_TEMPLATE_VERSIONS, judgeConfigChange, judgeFingerprint, judgePrompt, judgeText, parseJudgeScores, rubricText, sameJudgeConfig, type JudgeFingerprint, type JudgeScores, type JudgeSettings } from '../../../judge/judge.js';
 import { krippendorffAlpha } from '../../../stats/agreement.js';
 import { bootstrapMeanCI } from '../../../stats/bootstrap.js';
+import { mean } from '../../../stats/descriptive.js';
 import { cliffsDelta, cohensD, correlationTest, permutationTest } from '../../../stats/effects.js';
 import { pAdjust } from '../../../stats/multiple.js';
 import type { RunStore } from '../../../store/store.js';
-import { registerStage, type StageSummary } from '../../run.js';
-import { loadTaxonomy } from '../taxonomy/stage.js';
-import { JUDGE_TEMPLATE_VERSIONS, judgeConfigChange, judgeFingerprint, judgePrompt, judgeText, parseJudgeScores, rubricText, sameJudgeConfig, type JudgeFingerprint, type JudgeScores, type JudgeSettings } from '../../../judge/judge.js';
-import { calibratedMean } from '../../../judge/calibrate-judge.js';
-import { combineJudges, flipRates, kappaOrNull, lengthBias, pairedShift, selfPreference, type CorrelationEffect, type FlipRates, type GroupEffect, type RepeatedScores, type ShiftEffect } from '../../../judge/checks.js';
 import { readPairs } from '../../../values/pairs.js';
-import { mean } from '../../../stats/descriptive.js';
-import { groupBy } from '../../../core/group-by.js';
+import type { ValueSystem } from '../../../values/value-system.js';
+import { judgesOf, type StageDefinition, type StageSummary } from '../../stage.js';
+import { resolveValueSystem } from '../../value-systems.js';
+import {
+  clearProjective,
+  completionModels,
+  completionSamples,
+  dimensionScores,
+  ensureProjectiveSchema,
+  orderScores,
+  projectiveWriter,
+  repeatScores,
+  scoredRows,
+  scoredRowsWithText,
+  storedJudgeConfigs,
+  type ScoreRow,
+} from './tables.js';
 
 export const JUDGE_TEMPLATE_VERSION = JUDGE_TEMPLATE_VERSIONS.completion;
 
@@ -40,13 +53,6 @@ const itemBankSchema = z.object({
   items: z.array(z.object({ id: z.string().min(1), theme: z.string().optional(), stem: z.string().min(3), dimensions: z.array(z.string()).optional() })).min(1),
 });
 export type ItemBank = z.infer<typeof itemBankSchema>;
-
-const valueSystemSchema = z.object({
-  name: z.string(),
-  dimensions: z.array(z.object({ id: z.string().min(1), label: z.string().min(1), definition: z.string().min(1), examples: z.array(z.string()).optional(), parent: z.string().nullable().optional() })).min(1),
-});
-export type ValueSystem = z.infer<typeof valueSystemSchema>;
-
 
 export function loadItemBank(spec: 'default' | string | string[]): ItemBank {
   if (Array.isArray(spec)) {
@@ -60,55 +66,7 @@ export function loadItemBank(spec: 'default' | string | string[]): ItemBank {
   return loadConfigFile(spec === 'default' ? dataFile('projective/items.v1.yaml') : spec, itemBankSchema);
 }
 
-/** The value system to score on: this run's taxonomy, Schwartz's ten values, or a file. */
-export function resolveValueSystem(store: RunStore, spec: string): ValueSystem {
-  if (spec === 'taxonomy') {
-    const t = loadTaxonomy(store);
-    if (!t) throw new InputError('projective.system: taxonomy, but this run has no taxonomy yet; run the taxonomy stage first or use schwartz');
-    return { name: t.system.name, dimensions: t.system.dimensions.filter((d) => d.parent === null) };
-  }
-  const file = spec === 'schwartz' ? dataFile('value-systems/schwartz.yaml') : spec;
-  const system = loadConfigFile(file, valueSystemSchema);
-  // Score on the leaf values (Schwartz's ten), not on their higher-order groups.
-  const parents = new Set(system.dimensions.map((d) => d.parent).filter(Boolean));
-  return { ...system, dimensions: system.dimensions.filter((d) => !parents.has(d.id)) };
-}
-
 export { judgePrompt, parseJudgeScores, rubricText };
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS projective_completions (
-  id TEXT PRIMARY KEY,            -- model/item/s<sample>
-  model TEXT NOT NULL,
-  item TEXT NOT NULL,
-  sample INTEGER NOT NULL,
-  stem TEXT NOT NULL,
-  completion TEXT,
-  request_key TEXT
-);
-CREATE TABLE IF NOT EXISTS projective_scores (
-  completion_id TEXT NOT NULL,
-  judge TEXT NOT NULL,
-  dimension TEXT NOT NULL,
-  score INTEGER,                  -- NULL when the judge never gave a valid answer
-  judge_config TEXT NOT NULL,     -- provider, model, version, temperature, seed, template, rubric hash
-  PRIMARY KEY (completion_id, judge, dimension)
-);
-CREATE TABLE IF NOT EXISTS projective_judge_repeats (
-  completion_id TEXT NOT NULL,
-  judge TEXT NOT NULL,
-  repeat INTEGER NOT NULL,
-  dimension TEXT NOT NULL,
-  score INTEGER,
-  PRIMARY KEY (completion_id, judge, repeat, dimension)
-);
-CREATE TABLE IF NOT EXISTS projective_order_scores (
-  completion_id TEXT NOT NULL,
-  judge TEXT NOT NULL,
-  dimension TEXT NOT NULL,
-  score INTEGER,                  -- the score with the dimensions listed in reverse order
-  PRIMARY KEY (completion_id, judge, dimension)
-);`;
 
 export interface ProfileRow {
   model: string;
@@ -215,8 +173,8 @@ export function readImportedCompletions(file: string, bank: ItemBank, configured
 
 export async function runProjective(engine: Engine, config: StudyConfig, log: (m: string) => void = () => {}): Promise<ProjectiveResult> {
   const store = engine.store;
-  store.ensureSchema('projective', 2, SCHEMA);
-  const judges = engine.judgeConfigs();
+  ensureProjectiveSchema(store);
+  const judges = judgesOf(config);
   if (judges.length === 0) throw new InputError('projective: scoring needs a judge model; add `judge:` to the study');
   const bank = loadItemBank(config.projective.items as 'default' | string | string[]);
   const system = resolveValueSystem(store, config.projective.system);
@@ -224,13 +182,10 @@ export async function runProjective(engine: Engine, config: StudyConfig, log: (m
   const generated: ProjectiveJob[] = config.models.flatMap((m) => bank.items.flatMap((item) => Array.from({ length: samples }, (_, s) => ({ model: m.name, item, sample: s }))));
   const imported = config.projective.import ? readImportedCompletions(config.projective.import, bank, new Set(config.models.map((m) => m.name))) : [];
   const jobs = [...generated, ...imported];
-  const insertCompletion = store.db.prepare(`INSERT OR REPLACE INTO projective_completions (id, model, item, sample, stem, completion, request_key) VALUES (?, ?, ?, ?, ?, ?, ?)`);
-  const insertScore = store.db.prepare(`INSERT OR REPLACE INTO projective_scores (completion_id, judge, dimension, score, judge_config) VALUES (?, ?, ?, ?, ?)`);
-  const insertRepeat = store.db.prepare(`INSERT OR REPLACE INTO projective_judge_repeats (completion_id, judge, repeat, dimension, score) VALUES (?, ?, ?, ?, ?)`);
-  const insertOrder = store.db.prepare(`INSERT OR REPLACE INTO projective_order_scores (completion_id, judge, dimension, score) VALUES (?, ?, ?, ?)`);
+  const write = projectiveWriter(store);
   const settings = { repeats: config.projective.judge_repeats };
   refuseJudgeChange(store, judges, system, settings, config.projective.allow_judge_change);
-  store.db.exec('DELETE FROM projective_scores; DELETE FROM projective_completions; DELETE FROM projective_judge_repeats; DELETE FROM projective_order_scores;');
+  clearProjective(store);
   const reversed = [...system.dimensions].reverse().map((d) => d.id);
   const fingerprints = new Map<string, Record<string, unknown>>();
   await engine.map(
@@ -238,7 +193,7 @@ export async function runProjective(engine: Engine, config: StudyConfig, log: (m
     async ({ model: modelName, item, sample, text }) => {
       const id = `${modelName}/${item.id}/s${sample}`;
       if (text !== undefined) {
-        insertCompletion.run(id, modelName, item.id, sample, item.stem, text, null);
+        write.completion({ id, model: modelName, item: item.id, sample, stem: item.stem, completion: text, request_key: null });
         await scoreCompletion(id, text);
         return;
       }
@@ -257,7 +212,7 @@ export async function runProjective(engine: Engine, config: StudyConfig, log: (m
               sample,
             });
       const completion = model.kind === 'completion' ? `${item.stem} ${res.text.trim()}` : res.text.trim();
-      insertCompletion.run(id, model.name, item.id, sample, item.stem, completion, res.key);
+      write.completion({ id, model: model.name, item: item.id, sample, stem: item.stem, completion, request_key: res.key });
       await scoreCompletion(id, completion);
     },
     { label: 'projective' },
@@ -267,13 +222,12 @@ export async function runProjective(engine: Engine, config: StudyConfig, log: (m
         const judged = await judgeText(engine, judge, system, completion, id, { subject: 'completion', stage: 'projective-judge', settings });
         const reorder = config.projective.judge_checks.includes('order') ? await judgeText(engine, judge, system, completion, id, { subject: 'completion', stage: 'projective-judge-order', order: reversed }) : undefined;
         fingerprints.set(judge.name, { ...judged.fingerprint });
-        store.db.transaction(() => {
-          for (const d of system.dimensions) {
-            insertScore.run(id, judge.name, d.id, judged.scores ? judged.scores[d.id]! : null, JSON.stringify(judged.fingerprint));
-            if (judged.repeats.length > 1) judged.repeats.forEach((r, k) => insertRepeat.run(id, judge.name, k, d.id, r ? r[d.id]! : null));
-            if (reorder) insertOrder.run(id, judge.name, d.id, reorder.scores ? reorder.scores[d.id]! : null);
-          }
-        })();
+        const judgeConfig = JSON.stringify(judged.fingerprint);
+        write.scores(
+          system.dimensions.map((d) => ({ completion_id: id, judge: judge.name, dimension: d.id, score: judged.scores ? judged.scores[d.id]! : null, judge_config: judgeConfig })),
+          judged.repeats.length > 1 ? system.dimensions.flatMap((d) => judged.repeats.map((r, k) => ({ completion_id: id, judge: judge.name, repeat: k, dimension: d.id, score: r ? r[d.id]! : null }))) : [],
+          reorder ? system.dimensions.map((d) => ({ completion_id: id, judge: judge.name, dimension: d.id, score: reorder.scores ? reorder.scores[d.id]! : null })) : [],
+        );
       }
   }
   const result = computeProfiles(store, config, system, judges.map((j) => j.name));
@@ -287,9 +241,7 @@ export async function runProjective(engine: Engine, config: StudyConfig, log: (m
 
 export function computeProfiles(store: RunStore, config: StudyConfig, system: ValueSystem, judgeNames: string[]): ProjectiveResult {
   if (config.projective.judge_combine === 'majority' && judgeNames.length > 1) return computeProfilesFrom(majorityRows(store), config, system, judgeNames, store);
-  const rows = store.db
-    .prepare(`SELECT c.model, c.item, c.id, c.sample, s.judge, s.dimension, s.score FROM projective_scores s JOIN projective_completions c ON c.id = s.completion_id WHERE s.score IS NOT NULL`)
-    .all() as ScoreRow[];
+  const rows = scoredRows(store);
   return computeProfilesFrom(rows.sort(unitOrder), config, system, judgeNames, store);
 }
 
@@ -304,28 +256,16 @@ function unitOrder(a: ScoreRow, b: ScoreRow): number {
   return 0;
 }
 
-interface ScoreRow {
-  model: string;
-  item: string;
-  id: string;
-  sample?: number;
-  judge: string;
-  dimension: string;
-  score: number;
-}
-
 /** One row per completion and dimension: the majority of the judges' scores (ties -> 0). */
 function majorityRows(store: RunStore): ScoreRow[] {
-  const rows = (store.db
-    .prepare(`SELECT c.model, c.item, c.id, c.sample, s.judge, s.dimension, s.score FROM projective_scores s JOIN projective_completions c ON c.id = s.completion_id WHERE s.score IS NOT NULL`)
-    .all() as ScoreRow[]).sort(unitOrder);
+  const rows = scoredRows(store).sort(unitOrder);
   return [...groupBy(rows, (r) => `${r.id}\u0000${r.dimension}`).values()].map((rs) => ({ ...rs[0]!, judge: 'majority', score: combineJudges(rs.map((r) => r.score), 'majority') }));
 }
 
 /** Configured models, then models whose completions were imported. */
 function profileModels(store: RunStore, config: StudyConfig): string[] {
   const names = config.models.map((m) => m.name);
-  for (const r of store.db.prepare('SELECT DISTINCT model FROM projective_completions ORDER BY model').all() as Array<{ model: string }>) if (!names.includes(r.model)) names.push(r.model);
+  for (const model of completionModels(store)) if (!names.includes(model)) names.push(model);
   return names;
 }
 
@@ -340,7 +280,7 @@ export interface RetestRow {
 
 /** Test-retest reliability: samples split by parity, item x dimension means correlated across halves. */
 function testRetest(rows: readonly ScoreRow[], store: RunStore, models: readonly string[]): RetestRow[] {
-  const sampleOf = new Map((store.db.prepare('SELECT id, sample FROM projective_completions').all() as Array<{ id: string; sample: number }>).map((r) => [r.id, r.sample]));
+  const sampleOf = new Map(completionSamples(store).map((r) => [r.id, r.sample]));
   const out: RetestRow[] = [];
   for (const m of models) {
     const own = rows.filter((r) => r.model === m);
@@ -421,7 +361,7 @@ function computeProfilesFrom(rows: ScoreRow[], config: StudyConfig, system: Valu
   if (judgeNames.length >= 2) {
     agreement = {};
     for (const d of system.dimensions) {
-      const units = store.db.prepare(`SELECT completion_id, judge, score FROM projective_scores WHERE dimension = ?`).all(d.id) as Array<{ completion_id: string; judge: string; score: number | null }>;
+      const units = dimensionScores(store, d.id);
       const byUnit = new Map<string, (number | null)[]>();
       for (const u of units) {
         if (!byUnit.has(u.completion_id)) byUnit.set(u.completion_id, judgeNames.map(() => null));
@@ -440,7 +380,7 @@ function computeProfilesFrom(rows: ScoreRow[], config: StudyConfig, system: Valu
 
 /** Refuse to replace stored scores made under another judge configuration, unless allowed. */
 function refuseJudgeChange(store: RunStore, judges: ModelConfig[], system: ValueSystem, settings: JudgeSettings, allow: boolean): void {
-  const stored = store.db.prepare('SELECT DISTINCT judge, judge_config FROM projective_scores').all() as Array<{ judge: string; judge_config: string }>;
+  const stored = storedJudgeConfigs(store);
   for (const row of stored) {
     const judge = judges.find((j) => j.name === row.judge);
     const old = JSON.parse(row.judge_config) as JudgeFingerprint;
@@ -486,15 +426,11 @@ async function scoreCalibrationSet(engine: Engine, judges: ModelConfig[], system
 
 function judgeQuality(store: RunStore, config: StudyConfig, system: ValueSystem, judges: ModelConfig[], calibration: CalibrationScores | undefined): JudgeQuality {
   const q: JudgeQuality = { combine: config.projective.judge_combine, repeats: config.projective.judge_repeats };
-  const rows = (store.db
-    .prepare(`SELECT c.model, c.item, c.id, c.sample, c.completion, s.judge, s.dimension, s.score FROM projective_scores s JOIN projective_completions c ON c.id = s.completion_id WHERE s.score IS NOT NULL`)
-    .all() as Array<ScoreRow & { completion: string }>).sort(unitOrder);
+  const rows = scoredRowsWithText(store).sort(unitOrder);
   const dims = system.dimensions.map((d) => d.id);
   if (config.projective.judge_repeats > 1) {
     q.stability = {};
-    const rep = store.db
-      .prepare(`SELECT r.completion_id AS id, c.item, r.judge, r.dimension, r.score FROM projective_judge_repeats r JOIN projective_completions c ON c.id = r.completion_id WHERE r.score IS NOT NULL ORDER BY r.repeat`)
-      .all() as Array<{ id: string; item: string; judge: string; dimension: string; score: number }>;
+    const rep = repeatScores(store);
     for (const j of judges) {
       const by = new Map<string, RepeatedScores>();
       for (const r of rep.filter((x) => x.judge === j.name)) {
@@ -507,7 +443,7 @@ function judgeQuality(store: RunStore, config: StudyConfig, system: ValueSystem,
   }
   if (config.projective.judge_checks.includes('order')) {
     q.order = {};
-    const ord = store.db.prepare(`SELECT completion_id AS id, judge, dimension, score FROM projective_order_scores WHERE score IS NOT NULL ORDER BY completion_id, judge, dimension`).all() as Array<{ id: string; judge: string; dimension: string; score: number }>;
+    const ord = orderScores(store);
     const original = new Map(rows.map((r) => [`${r.id}\u0000${r.judge}\u0000${r.dimension}`, r.score]));
     for (const j of judges) {
       q.order[j.name] = {};
@@ -579,17 +515,16 @@ function judgeQuality(store: RunStore, config: StudyConfig, system: ValueSystem,
   return q;
 }
 
-export function loadProfiles(store: RunStore): ProfileRow[] {
-  return store.getMetaJson<ProjectiveResult>('projective')?.profiles ?? [];
+/** The projective result of a run (profiles, comparisons, judge quality), if the stage ran. */
+export function loadProjective(store: RunStore): ProjectiveResult | undefined {
+  return store.getMetaJson<ProjectiveResult>('projective');
 }
 
-registerReportSection('profiles', (store) => {
-  const p = store.getMetaJson<ProjectiveResult>('projective');
-  if (!p) return undefined;
-  return { profiles: p.profiles, profile_system: p.system, profile_dimensions: p.dimensions, comparisons: p.comparisons, judge_agreement: p.agreement, judges: p.judges, ...(p.judge_quality ? { judge_quality: p.judge_quality } : {}), ...(p.test_retest ? { test_retest: p.test_retest } : {}) };
-});
+export function loadProfiles(store: RunStore): ProfileRow[] {
+  return loadProjective(store)?.profiles ?? [];
+}
 
-registerStage({
+export const projectiveStage: StageDefinition = {
   name: 'projective',
   description: 'sentence-completion tests scored by the judge on each value dimension; profiles with intervals',
   configOf: (config) => ({ projective: config.projective, template: JUDGE_TEMPLATE_VERSION }),
@@ -602,5 +537,4 @@ registerStage({
       comparisons: r.comparisons.filter((c) => c.p_holm < 0.05).length,
     };
   },
-});
-
+};

@@ -7,36 +7,15 @@
 import { z } from 'zod';
 import type { StudyConfig } from '../../../config/schema.js';
 import type { Engine } from '../../../engine/engine.js';
-import { rngFor } from '../../../sim/population.js';
-import { shuffleInPlace } from '../../../stats/rng.js';
+import { rngFor, shuffleInPlace } from '../../../stats/rng.js';
 import type { RunStore } from '../../../store/store.js';
+import type { StageDefinition, StageSummary } from '../../stage.js';
 import { listLexicon } from '../elicit/lexicon.js';
-import { registerStage, type StageSummary } from '../../run.js';
+import { allRatings, ensureRateSchema, ratedTerms, rateRespondents, ratingsWriter, resetRespondents } from './tables.js';
 
 export const RATE_PROMPT_VERSION = 'rate@1';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS rate_respondents (
-  id TEXT PRIMARY KEY,            -- model/r<index>
-  model TEXT NOT NULL,
-  respondent INTEGER NOT NULL,
-  scale INTEGER NOT NULL,
-  prompt_version TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS ratings (
-  respondent_id TEXT NOT NULL,
-  term TEXT NOT NULL,
-  rating INTEGER,                 -- NULL = missing after every attempt
-  batch INTEGER NOT NULL,
-  attempts INTEGER NOT NULL,
-  PRIMARY KEY (respondent_id, term)
-);
-CREATE INDEX IF NOT EXISTS ratings_term ON ratings(term);
-`;
-
-export function ensureRateSchema(store: RunStore): void {
-  store.ensureSchema('rate', 1, SCHEMA);
-}
+export { ensureRateSchema };
 
 /** The terms to rate: the lexicon after the study's filters, most frequent first. */
 export function ratingTerms(store: RunStore, config: StudyConfig): string[] {
@@ -131,12 +110,11 @@ export async function runRating(engine: Engine, config: StudyConfig): Promise<Ra
       for (let b = 0; b * batchSize < order.length; b++) jobs.push({ model: m.name, respondent: r, batch: b, terms: order.slice(b * batchSize, (b + 1) * batchSize) });
     }
   }
-  const insertRespondent = store.db.prepare(`INSERT OR REPLACE INTO rate_respondents (id, model, respondent, scale, prompt_version) VALUES (?, ?, ?, ?, ?)`);
-  const insertRating = store.db.prepare(`INSERT OR REPLACE INTO ratings (respondent_id, term, rating, batch, attempts) VALUES (?, ?, ?, ?, ?)`);
-  store.db.transaction(() => {
-    store.db.exec(`DELETE FROM ratings; DELETE FROM rate_respondents;`);
-    for (const m of config.models) for (let r = 0; r < perModel; r++) insertRespondent.run(`${m.name}/r${r}`, m.name, r, scale, RATE_PROMPT_VERSION);
-  })();
+  resetRespondents(
+    store,
+    config.models.flatMap((m) => Array.from({ length: perModel }, (_, r) => ({ id: `${m.name}/r${r}`, model: m.name, respondent: r, scale, prompt_version: RATE_PROMPT_VERSION }))),
+  );
+  const writeRatings = ratingsWriter(store);
   let reasked = 0;
   let missing = 0;
   let stored = 0;
@@ -164,14 +142,14 @@ export async function runRating(engine: Engine, config: StudyConfig): Promise<Ra
       const ratings = res.value ?? best;
       if (res.attempts > 1) reasked++;
       const id = `${job.model}/r${job.respondent}`;
-      store.db.transaction(() => {
-        for (const t of job.terms) {
+      writeRatings(
+        job.terms.map((t) => {
           const v = ratings.get(t);
           if (v === undefined) missing++;
           else stored++;
-          insertRating.run(id, t, v ?? null, job.batch, res.attempts);
-        }
-      })();
+          return { respondent_id: id, term: t, rating: v ?? null, batch: job.batch, attempts: res.attempts };
+        }),
+      );
     },
     { label: 'rate' },
   );
@@ -183,14 +161,14 @@ export function ratingMatrix(store: RunStore): { respondents: Array<{ id: string
   ensureRateSchema(store);
   // Sorted here by code point, not by the database's collation, so SQLite and PostgreSQL agree.
   const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  const respondents = (store.db.prepare(`SELECT id, model, respondent FROM rate_respondents`).all() as Array<{ id: string; model: string; respondent: number }>)
+  const respondents = rateRespondents(store)
     .sort((a, b) => cmp(a.model, b.model) || a.respondent - b.respondent)
     .map(({ id, model }) => ({ id, model }));
-  const terms = (store.db.prepare(`SELECT DISTINCT term FROM ratings`).all() as Array<{ term: string }>).map((r) => r.term).sort(cmp);
+  const terms = ratedTerms(store).sort(cmp);
   const index = new Map(terms.map((t, i) => [t, i]));
   const rowOf = new Map(respondents.map((r, i) => [r.id, i]));
   const matrix: (number | null)[][] = respondents.map(() => new Array<number | null>(terms.length).fill(null));
-  for (const row of store.db.prepare(`SELECT respondent_id, term, rating FROM ratings`).iterate() as Iterable<{ respondent_id: string; term: string; rating: number | null }>) {
+  for (const row of allRatings(store)) {
     const i = rowOf.get(row.respondent_id);
     const j = index.get(row.term);
     if (i !== undefined && j !== undefined) matrix[i]![j] = row.rating;
@@ -198,10 +176,10 @@ export function ratingMatrix(store: RunStore): { respondents: Array<{ id: string
   return { respondents, terms, matrix };
 }
 
-registerStage({
+export const rateStage: StageDefinition = {
   name: 'rate',
   description: 'models rate how well each lexicon value describes their own values (Likert)',
   configOf: (config) => ({ rate: config.rate, filters: { min_count: config.elicit.min_count, min_models: config.elicit.min_models }, prompt: RATE_PROMPT_VERSION }),
   run: ({ engine, config }) => runRating(engine, config),
   describe: (s) => `rate: ${String(s.respondents)} respondents rated ${String(s.terms)} terms (${String(s.missing)} ratings missing)`,
-});
+};

@@ -9,35 +9,34 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { dataFile } from '../../../core/data.js';
 import { stringify } from 'yaml';
-import { z } from 'zod';
-import type { StudyConfig } from '../../../config/schema.js';
+import { loadConfigFile } from '../../../config/load.js';
+import type { ModelConfig, StudyConfig } from '../../../config/schema.js';
+import { InputError } from '../../../core/errors.js';
+import { groupBy } from '../../../core/group-by.js';
+import { createEmbedder } from '../../../embed/create.js';
+import type { Embedder } from '../../../embed/types.js';
 import type { Engine } from '../../../engine/engine.js';
 import type { JudgeFingerprint } from '../../../judge/judge.js';
 import { nameWithJudge } from '../../../judge/naming.js';
-import { rngFor } from '../../../sim/population.js';
-import { createEmbedder } from '../../../embed/create.js';
-import { registerReportSection } from '../../../report/model.js';
 import { bartlett, kmo } from '../../../stats/adequacy.js';
 import { cfa } from '../../../stats/cfa.js';
 import { agglomerative, cutTree } from '../../../stats/cluster/agglomerative.js';
 import { cosineDistance } from '../../../stats/cluster/points.js';
+import { factorCongruence, matchFactors } from '../../../stats/congruence.js';
 import { pearsonPairwise } from '../../../stats/correlation.js';
 import { fa, type FaResult } from '../../../stats/efa.js';
 import { parallelAnalysis } from '../../../stats/parallel.js';
 import { polychoric, tetrachoric } from '../../../stats/polychoric.js';
 import { cronbachAlpha } from '../../../stats/reliability.js';
-import { shuffleInPlace } from '../../../stats/rng.js';
-import { groupBy } from '../../../core/group-by.js';
-import { factorCongruence, matchFactors } from '../../../stats/congruence.js';
-import { InputError } from '../../../core/errors.js';
-import { loadConfigFile } from '../../../config/load.js';
-import type { Embedder } from '../../../embed/types.js';
+import { rngFor, shuffleInPlace } from '../../../stats/rng.js';
 import type { RunStore } from '../../../store/store.js';
+import { schwartzValues } from '../../../values/schwartz.js';
+import { loadingsSystemSchema } from '../../../values/value-system.js';
+import { judgesOf, type StageDefinition, type StageSummary } from '../../stage.js';
 import { respondentTermMatrix } from '../elicit/lexicon.js';
-import { registerStage, type StageSummary } from '../../run.js';
 import { ratingMatrix } from '../rate/stage.js';
+import { replaceDimensions } from './tables.js';
 
 export interface TaxonomyDimension {
   id: string;
@@ -91,16 +90,6 @@ export interface TaxonomyResult {
   warnings: string[];
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS taxonomy_dimensions (
-  id TEXT PRIMARY KEY,
-  label TEXT NOT NULL,
-  parent TEXT,
-  definition TEXT NOT NULL,
-  words TEXT NOT NULL,
-  loadings TEXT NOT NULL
-);`;
-
 function chooseCorrelation(config: StudyConfig, source: 'ratings' | 'elicitation', matrix: (number | null)[][]): 'polychoric' | 'tetrachoric' | 'pearson' {
   const c = config.taxonomy.cor;
   if (c !== 'auto') return c;
@@ -132,13 +121,12 @@ function usableColumns(data: (number | null)[][], terms: string[]): { data: (num
   return { data: data.map((row) => keep.map((j) => row[j]!)), terms: keep.map((j) => terms[j]!), dropped };
 }
 
-async function nameDimension(engine: Engine, words: string[], log: (m: string) => void): Promise<{ label: string; definition: string; by: 'judge' | 'top-words'; fingerprint?: JudgeFingerprint }> {
+async function nameDimension(engine: Engine, judge: ModelConfig | undefined, words: string[], log: (m: string) => void): Promise<{ label: string; definition: string; by: 'judge' | 'top-words'; fingerprint?: JudgeFingerprint }> {
   const fallback = {
     label: words.slice(0, 3).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' / '),
     definition: `Values such as ${words.slice(0, 5).join(', ')}.`,
     by: 'top-words' as const,
   };
-  const judge = engine.judgeConfigs()[0];
   if (!judge) return fallback;
   try {
     const named = await nameWithJudge(engine, judge, words);
@@ -237,15 +225,9 @@ export function dimensionOmega(r: readonly (readonly number[])[], items: readonl
   return (sumL * sumL) / (sumL * sumL + uniq);
 }
 
-function resolveSchwartzLeaves(): Array<{ id: string; label: string; examples?: string[] | undefined }> {
-  const file = dataFile('value-systems/schwartz.yaml');
-  const sys = loadConfigFile(file, otherSystemSchema) as unknown as { dimensions: Array<{ id: string; label: string; examples?: string[]; parent?: string | null }> };
-  return sys.dimensions.filter((d) => d.parent);
-}
-
 /** Each word's nearest Schwartz value: cosine of its embedding with the value's label and examples. */
 export async function nearestSchwartz(embedder: Embedder, words: readonly string[]): Promise<string[]> {
-  const schwartz = resolveSchwartzLeaves();
+  const schwartz = schwartzValues().dimensions;
   const anchors = await embedder.embed(schwartz.map((d) => [d.label, ...(d.examples ?? [])].join(' ')));
   const vecs = await embedder.embed([...words]);
   return vecs.map((v) => {
@@ -270,7 +252,7 @@ export async function overlapWithSchwartz(embedder: Embedder, dims: ReadonlyArra
 
 /** Tucker congruence between our dimensions and another value system's, on the words both load. */
 export function compareSystems(dims: ReadonlyArray<{ id: string; loadings: Record<string, number> }>, file: string): NonNullable<TaxonomyResult['comparison']> {
-  const other = loadConfigFile(file, otherSystemSchema).dimensions.filter((d) => d.loadings && Object.keys(d.loadings).length > 0 && !d.parent);
+  const other = loadConfigFile(file, loadingsSystemSchema).dimensions.filter((d) => d.loadings && Object.keys(d.loadings).length > 0 && !d.parent);
   if (other.length === 0) throw new InputError(`taxonomy.compare: ${file} has no top-level dimensions with loadings`);
   const shared = [...new Set(dims.flatMap((d) => Object.keys(d.loadings)))].filter((w) => other.some((o) => o.loadings![w] !== undefined));
   if (shared.length < 3) throw new InputError(`taxonomy.compare: ${file} shares only ${shared.length} words with this taxonomy; congruence needs at least 3`);
@@ -282,11 +264,6 @@ export function compareSystems(dims: ReadonlyArray<{ id: string; loadings: Recor
   const pairs = dims.map((d, i) => ({ dimension: d.id, other: m.match[i]! >= 0 ? other[m.match[i]!]!.id : '', congruence: m.match[i]! >= 0 ? phi[i]![m.match[i]!]! : NaN })).filter((p) => p.other);
   return { file, shared_terms: shared.length, pairs };
 }
-
-const otherSystemSchema = z.object({
-  name: z.string(),
-  dimensions: z.array(z.object({ id: z.string(), label: z.string().optional(), parent: z.string().nullable().optional(), loadings: z.record(z.string(), z.number()).optional() }).passthrough()).min(1),
-}).passthrough();
 
 export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m: string) => void = () => {}): Promise<TaxonomyResult> {
   const store = engine.store;
@@ -332,7 +309,7 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
     if (items.length === 0) continue;
     const words = items.map((i) => terms[i]!);
     const id = `dim${k + 1}`;
-    const named = await nameDimension(engine, words, log);
+    const named = await nameDimension(engine, judgesOf(config)[0], words, log);
     naming = named.by === 'judge' ? 'judge' : naming;
     if (named.fingerprint) namingJudge = named.fingerprint;
     dimensions.push({
@@ -467,12 +444,10 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
 }
 
 export function saveTaxonomy(store: RunStore, result: TaxonomyResult): string {
-  store.ensureSchema('taxonomy', 1, SCHEMA);
-  const insert = store.db.prepare(`INSERT INTO taxonomy_dimensions (id, label, parent, definition, words, loadings) VALUES (?, ?, ?, ?, ?, ?)`);
-  store.db.transaction(() => {
-    store.db.exec('DELETE FROM taxonomy_dimensions');
-    for (const d of result.system.dimensions) insert.run(d.id, d.label, d.parent, d.definition, JSON.stringify(Object.keys(d.loadings)), JSON.stringify(d.loadings));
-  })();
+  replaceDimensions(
+    store,
+    result.system.dimensions.map((d) => ({ id: d.id, label: d.label, parent: d.parent, definition: d.definition, words: JSON.stringify(Object.keys(d.loadings)), loadings: JSON.stringify(d.loadings) })),
+  );
   store.setMetaJson('taxonomy', result);
   const file = join(store.dir, 'taxonomy.yaml');
   mkdirSync(dirname(file), { recursive: true });
@@ -485,25 +460,6 @@ export function loadTaxonomy(store: RunStore): TaxonomyResult | undefined {
   return store.getMetaJson<TaxonomyResult>('taxonomy');
 }
 
-registerReportSection('taxonomy', (store) => {
-  const t = loadTaxonomy(store);
-  if (!t) return undefined;
-  return {
-    taxonomy: {
-      dimensions: t.system.dimensions.map((d) => ({ id: d.id, label: d.label, parent: d.parent, words: Object.keys(d.loadings), loadings: d.loadings, definition: d.definition })),
-      nfactors: t.nfactors,
-      kmo: t.kmo,
-      alpha: t.alpha,
-      source: t.source,
-      correlation: t.correlation,
-      bartlett: t.bartlett,
-      scree: t.scree,
-      validation: t.validation,
-      cross_loadings: t.cross_loadings,
-    },
-  };
-});
-
 export interface TaxonomySummary extends StageSummary {
   source: string;
   nfactors: number;
@@ -512,7 +468,7 @@ export interface TaxonomySummary extends StageSummary {
   file: string;
 }
 
-registerStage({
+export const taxonomyStage: StageDefinition = {
   name: 'taxonomy',
   description: 'factor analysis of the ratings (or the elicitation matrix) into a value system',
   configOf: (config) => ({ taxonomy: config.taxonomy, embedding: config.embedding }),
@@ -530,4 +486,4 @@ registerStage({
     return summary;
   },
   describe: (s) => `taxonomy: ${String(s.nfactors)} dimensions`,
-});
+};
