@@ -3,7 +3,7 @@
  * system out. Three kinds:
  *  - judge: the shared judge instrument (src/judge) on the pair, through the engine (cached, so a
  *    rerun resumes; temperature 0, fixed seed, configuration recorded with each result);
- *  - classifier: a trained model file (src/fulcra/classifier.ts), offline;
+ *  - classifier: a trained model file (./classifier.ts), offline;
  *  - ensemble: the mean of the judge's scores and the classifier's expected labels.
  * `scoreAgainstLabels` gives, when labels are present, per-value accuracy, macro-F1, Cohen's kappa
  * and the confusion matrix, and overall exact match and mean absolute error.

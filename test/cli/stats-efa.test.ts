@@ -1,4 +1,4 @@
-/** `valuelex stats efa` through the built CLI: the DESIGN --json shape, R psych's numbers, bad input. */
+/** `valuelex stats efa` through the built CLI: the --json shape of the contract, R psych's numbers, bad input. */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

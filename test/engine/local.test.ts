@@ -26,7 +26,7 @@ writeTinyLlamaGguf(baseModel, { chatTemplate: false, name: 'tiny-base', seed: 2 
 
 function engineFor(models: Array<Record<string, unknown>>): Engine {
   const config = studyConfigSchema.parse({ name: 'local', models });
-  return new Engine({ config, store: RunStore.open(':memory:'), backoff: { baseMs: 5, maxRetries: 1 } });
+  return new Engine({ models: config.models, seed: config.seed, store: RunStore.open(':memory:'), backoff: { baseMs: 5, maxRetries: 1 } });
 }
 
 describe('local GGUF models (node-llama-cpp)', () => {

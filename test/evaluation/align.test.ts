@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { agreement, distance, parseTarget, preferencePairs, type AlignResult } from '../../src/evaluation/align.js';
-import { SCHWARTZ_VALUES } from '../../src/values/pairs.js';
+import { SCHWARTZ_VALUES } from '../../src/values/schwartz.js';
 import { runCliAsync } from '../helpers/cli.js';
 
 const V = SCHWARTZ_VALUES;

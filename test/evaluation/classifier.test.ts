@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { GloveEmbedder } from '../../src/embed/glove.js';
 import { crossValidate, parseClassifier, predictWithClassifier, trainBagOfWords, trainClassifier } from '../../src/evaluation/classifier.js';
-import { readPairs, SCHWARTZ_VALUES } from '../../src/values/pairs.js';
+import { readPairs } from '../../src/values/pairs.js';
+import { SCHWARTZ_VALUES } from '../../src/values/schwartz.js';
 import { denseRow, fitLogistic, predictClass, predictProba } from '../../src/stats/logistic.js';
 import { fitMlp, predictMlp } from '../../src/stats/mlp.js';
 import { createRng } from '../../src/stats/rng.js';

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FULCRA_REWARD_ORDER, readPairs, SCHWARTZ_VALUES, sourceFromFileName } from '../../src/values/pairs.js';
+import { FULCRA_REWARD_ORDER, readPairs, sourceFromFileName } from '../../src/values/pairs.js';
+import { SCHWARTZ_VALUES } from '../../src/values/schwartz.js';
 import { datasetStats, pairsToCsv, readPairsCsv, splitPairs } from '../../src/evaluation/dataset.js';
 
 const FIX = new URL('../fixtures/fulcra/', import.meta.url).pathname;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readPrompts } from '../../src/cli/commands/align.js';
+import { readPrompts } from '../../src/evaluation/align-file.js';
 import { InputError } from '../../src/core/errors.js';
 import { readPairs } from '../../src/values/pairs.js';
 import { readPairsCsv } from '../../src/evaluation/dataset.js';

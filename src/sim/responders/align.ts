@@ -1,5 +1,5 @@
 /**
- * Simulated answers for alignment (src/fulcra/align.ts): a helpful-assistant answer that touches
+ * Simulated answers for alignment (src/evaluation/align.ts): a helpful-assistant answer that touches
  * two of Schwartz's values, chosen at random (so best-of-n has something to choose from), or,
  * with probability 0.85 each, from the values a value-conditioned system prompt or a revision
  * critique asks for (so those strategies have something to act on). The words used are the value

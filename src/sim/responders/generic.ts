@@ -1,6 +1,6 @@
 /**
  * The fallback answer for prompts no stage responder claims: a short, plausible reply whose tone
- * follows the model's traits. Registered last so stage responders take precedence.
+ * follows the model's traits. The simulator applies it when none of ./index.ts claims a prompt.
  */
 import { PLANTED_DIMENSIONS } from '../population.js';
 import type { SimContext, SimResponder } from '../responder.js';

@@ -1,5 +1,5 @@
 /**
- * Simulated judge answers to the taxonomy naming prompt (src/valuelex/taxonomy.ts): names the
+ * Simulated judge answers to the taxonomy naming prompt (src/judge/naming.ts, used by the taxonomy stage): names the
  * dimension after the planted dimension most of its words come from.
  */
 import { PLANTED_DIMENSIONS } from '../population.js';

@@ -1,5 +1,5 @@
 /**
- * Simulated answers for projective tests (src/valuelex/projective.ts). Completions carry value
+ * Simulated answers for projective tests (src/study/stages/projective/stage.ts). Completions carry value
  * words drawn by the respondent's traits (so profiles have a known order across models), and a
  * simulated judge scores a fenced completion by the value words it contains: +1 for a dimension
  * whose words (from the rubric's examples and labels) appear, -1 when negated, else 0.

@@ -1,5 +1,5 @@
 /**
- * Simulated answers to the rating prompt (src/valuelex/rate.ts): each respondent (the engine's
+ * Simulated answers to the rating prompt (src/study/stages/rate/stage.ts): each respondent (the engine's
  * seed, one per respondent) rates words by its latent traits on the planted dimension the word
  * belongs to, with ordinal noise, so factor analysis of the ratings has a known structure to find.
  * About 4% of answers are malformed (a missing word, prose around the JSON) to exercise re-asking.

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { studyConfigSchema } from '../../../src/config/schema.js';
-import { Engine } from '../../../src/engine/engine.js';
 import { DEFAULT_POPULATION, PLANTED_DIMENSIONS } from '../../../src/sim/population.js';
 import type { Embedder } from '../../../src/embed/types.js';
-import { RunStore } from '../../../src/store/store.js';
+import { SIMULATED_PROVIDERS } from '../../../src/sim/provider.js';
 import { runElicitation } from '../../../src/study/stages/elicit/stage.js';
-import { runStage } from '../../../src/study/run.js';
+import { runStage, studyEngine } from '../../../src/study/run.js';
+import { peek, tempStore } from '../../helpers/sql.js';
 import { exportLexicon, listLexicon, listMerges, mergeSynonyms, respondentTermMatrix, setMergeActive, termSources } from '../../../src/study/stages/elicit/lexicon.js';
 
 function config(samples: number) {
@@ -35,9 +35,9 @@ function pearson(x: number[], y: number[]): number {
 }
 
 describe('elicit stage through the engine (in-process simulated population)', async () => {
-  const store = RunStore.open(':memory:');
+  const store = tempStore();
   const cfg = config(4);
-  const engine = new Engine({ config: cfg, store });
+  const engine = studyEngine(cfg, store, { factories: SIMULATED_PROVIDERS });
   const summary = await runElicitation(engine, cfg);
 
   it('records one respondent per model x prompt x sample with its raw answer', () => {
@@ -46,9 +46,9 @@ describe('elicit stage through the engine (in-process simulated population)', as
     expect(summary.respondents).toBe(6 * 18 * 4);
     expect(summary.statuses.ok).toBeGreaterThan(0.85 * summary.respondents);
     expect(summary.statuses.refusal ?? 0).toBeGreaterThan(0);
-    const missing = store.db.prepare(`SELECT COUNT(*) AS n FROM elicit_respondents WHERE response_text IS NULL OR request_key IS NULL`).get() as { n: number };
+    const missing = peek(store).prepare(`SELECT COUNT(*) AS n FROM elicit_respondents WHERE response_text IS NULL OR request_key IS NULL`).get() as { n: number };
     expect(missing.n).toBe(0);
-    const refusals = store.db.prepare(`SELECT COUNT(*) AS n FROM elicit_respondents r WHERE status = 'refusal' AND EXISTS (SELECT 1 FROM elicit_descriptors d WHERE d.respondent_id = r.id AND d.reject IS NULL)`).get() as { n: number };
+    const refusals = peek(store).prepare(`SELECT COUNT(*) AS n FROM elicit_respondents r WHERE status = 'refusal' AND EXISTS (SELECT 1 FROM elicit_descriptors d WHERE d.respondent_id = r.id AND d.reject IS NULL)`).get() as { n: number };
     expect(refusals.n).toBe(0);
   });
 
@@ -62,7 +62,7 @@ describe('elicit stage through the engine (in-process simulated population)', as
     expect(Object.values(honesty.per_model).reduce((a, b) => a + b, 0)).toBe(honesty.count);
     expect(honesty.n_models).toBe(Object.keys(honesty.per_model).length);
     expect(honesty.variants).toEqual(expect.arrayContaining(['honesty', 'honest']));
-    const getText = store.db.prepare('SELECT response_text FROM elicit_respondents WHERE id = ?');
+    const getText = peek(store).prepare('SELECT response_text FROM elicit_respondents WHERE id = ?');
     for (const e of lex.slice(0, 20)) {
       expect(e.first_seen.length).toBeGreaterThan(0);
       for (const id of e.first_seen) {
@@ -114,7 +114,7 @@ describe('elicit stage through the engine (in-process simulated population)', as
 
   it('a re-run answers from the cache and rebuilds the same tables', async () => {
     const before = listLexicon(store);
-    const again = await runElicitation(new Engine({ config: cfg, store }), cfg);
+    const again = await runElicitation(studyEngine(cfg, store, { factories: SIMULATED_PROVIDERS }), cfg);
     expect(again.respondents).toBe(summary.respondents);
     expect(listLexicon(store)).toEqual(before);
     const cached = store.costSummary().reduce((s, c) => s + c.cached, 0);
@@ -164,7 +164,7 @@ describe('elicit stage through the engine (in-process simulated population)', as
 
 describe('elicit stage options', () => {
   it('merges synonyms when the study asks for it and an embedder is given; a custom bank and prompt subset work', async () => {
-    const store = RunStore.open(':memory:');
+    const store = tempStore();
     const cfg = studyConfigSchema.parse({
       name: 'elicit-opts',
       models: DEFAULT_POPULATION.slice(0, 2).map((m) => ({ name: m.name, provider: 'simulated', model: `sim/${m.name}` })),
@@ -174,9 +174,9 @@ describe('elicit stage options', () => {
     // Everything is one direction: all terms are "synonyms", so all merge into the most frequent.
     const embedder: Embedder = { id: 'test:one', dimension: 2, embed: async (texts) => texts.map(() => Float32Array.from([1, 0])) };
     const logs: string[] = [];
-    const summary = await runElicitation(new Engine({ config: cfg, store }), cfg, { bank, embedder, log: (m) => logs.push(m) });
+    const summary = await runElicitation(studyEngine(cfg, store, { factories: SIMULATED_PROVIDERS }), cfg, { bank, embedder, log: (m) => logs.push(m) });
     expect(summary.respondents).toBe(6);
-    const request = JSON.parse(store.db.prepare(`SELECT request FROM requests WHERE stage = 'elicit' LIMIT 1`).pluck().get() as string) as { messages: Array<{ role: string; content: string }> };
+    const request = JSON.parse(peek(store).prepare(`SELECT request FROM requests WHERE stage = 'elicit' LIMIT 1`).pluck().get() as string) as { messages: Array<{ role: string; content: string }> };
     expect(request.messages.map((m) => m.role)).toEqual(['system', 'user']);
     expect(summary.statuses.ok).toBeGreaterThan(0);
     expect(summary.bank).toBe('custom@7');
@@ -185,7 +185,7 @@ describe('elicit stage options', () => {
     const lex = listLexicon(store);
     expect(lex).toHaveLength(1);
     expect(summary.terms).toBe(1);
-    expect(lex[0]!.count).toBe(store.db.prepare('SELECT COUNT(*) AS n FROM elicit_descriptors WHERE reject IS NULL').pluck().get());
+    expect(lex[0]!.count).toBe(peek(store).prepare('SELECT COUNT(*) AS n FROM elicit_descriptors WHERE reject IS NULL').pluck().get());
   });
 });
 
@@ -195,13 +195,13 @@ describe('resume', () => {
     const bankFile = join(dir, 'bank.yaml');
     const bank = (text: string) => `version: 1\nname: b\nprompts:\n  - id: p1\n    framing: first-person\n    format: list\n    text: ${text}\n`;
     writeFileSync(bankFile, bank('Which values do you hold? List them.'));
-    const store = RunStore.open(':memory:');
+    const store = tempStore();
     const cfg = studyConfigSchema.parse({
       name: 'resume',
       models: [{ name: 'm', provider: 'simulated', model: `sim/${DEFAULT_POPULATION[2]!.name}` }],
       elicit: { samples: 2, prompts: ['p1'], bank: bankFile },
     });
-    const ctx = { engine: new Engine({ config: cfg, store }), config: cfg, log: () => {} };
+    const ctx = { engine: studyEngine(cfg, store, { factories: SIMULATED_PROVIDERS }), config: cfg, log: () => {} };
     expect((await runStage('elicit', ctx, { resume: true })).skipped).toBe(false);
     expect((await runStage('elicit', ctx, { resume: true })).skipped).toBe(true);
     writeFileSync(bankFile, bank('Which values do you hold most? List them.'));
