@@ -4,7 +4,9 @@
  * Private to the store: the layers above reach the database through RunStore and `TableDb`.
  */
 import Database from 'better-sqlite3';
-import type { Dialect } from './sql.js';
+
+/** The SQL dialects a run database speaks. */
+export type Dialect = 'sqlite' | 'postgres';
 
 export interface Connection {
   readonly dialect: Dialect;

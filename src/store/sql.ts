@@ -25,12 +25,12 @@ import {
   type CompiledQuery,
   type RawBuilder,
 } from 'kysely';
-import type { Connection } from './connection.js';
+import type { Connection, Dialect } from './connection.js';
 
 export { sql };
 export type { Generated, Insertable, Selectable } from 'kysely';
 
-export type Dialect = 'sqlite' | 'postgres';
+export type { Dialect };
 
 /** The pieces of DDL and SQL that are written differently per dialect. */
 export interface SqlTypes {
