@@ -56,6 +56,12 @@ export function parseCsvRecords(text: string, file: string): CsvRecord[] {
   return records;
 }
 
+/** One CSV field: empty for null or undefined, quoted when it holds a comma, a quote or a line break. */
+export function csvCell(value: unknown): string {
+  const s = value === undefined || value === null ? '' : String(value);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
 export interface ItemTable {
   names: string[];
   rows: (number | null)[][];

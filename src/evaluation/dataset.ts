@@ -8,7 +8,7 @@ import { stratifiedKFold } from '../stats/classification.js';
 import { createRng, shuffleInPlace } from '../stats/rng.js';
 import type { ValuePair } from '../values/pairs.js';
 import { SCHWARTZ_VALUES } from '../values/schwartz.js';
-import { parseCsvRecords, type CsvRecord } from '../core/csv.js';
+import { csvCell, parseCsvRecords, type CsvRecord } from '../core/csv.js';
 import { groupBy } from '../core/group-by.js';
 
 export interface DatasetStats {
@@ -126,11 +126,6 @@ export function readPairsCsv(file: string, values: readonly string[] = SCHWARTZ_
     if (col('source') >= 0 && cells[col('source')]) pair.source = cells[col('source')]!;
     return pair;
   });
-}
-
-function csvCell(v: unknown): string {
-  const s = v === undefined || v === null ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function pairsToCsv(pairs: readonly ValuePair[], values: readonly string[] = SCHWARTZ_VALUES): string {

@@ -1,6 +1,7 @@
 /** `valuelex embed`: texts to vectors with any backend, as CSV. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { embeddingConfigSchema } from '../../config/schema.js';
+import { csvCell } from '../../core/csv.js';
 import { InputError } from '../../core/errors.js';
 import { createEmbedder } from '../../embed/create.js';
 import { EmbeddingError } from '../../embed/types.js';
@@ -15,8 +16,6 @@ export interface EmbedCommandOptions extends GlobalOptions {
   baseUrl?: string;
   apiKeyEnv?: string;
 }
-
-const csvCell = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 export async function embed(opts: EmbedCommandOptions): Promise<void> {
   const parsed = embeddingConfigSchema.safeParse({

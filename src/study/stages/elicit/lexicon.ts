@@ -5,6 +5,7 @@
  * similarity are recorded in `lexicon_merges` and can be switched off again (then the lexicon is
  * rebuilt without them).
  */
+import { csvCell } from '../../../core/csv.js';
 import { InputError } from '../../../core/errors.js';
 import type { Embedder } from '../../../embed/types.js';
 import type { RunStore } from '../../../store/store.js';
@@ -128,11 +129,6 @@ export function listLexicon(store: RunStore, filter: LexiconFilter = {}): Lexico
     per_model: JSON.parse(r.per_model) as Record<string, number>,
     first_seen: JSON.parse(r.first_seen) as string[],
   }));
-}
-
-function csvCell(s: string | number): string {
-  const t = String(s);
-  return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
 }
 
 /** CSV (one term a row; variants and first_seen joined with |, per_model as model=count;...) or JSON. */
