@@ -4,7 +4,7 @@
  *   1. an OpenAI-compatible server named in the environment (VALUELEX_BASE_URL, optionally
  *      VALUELEX_MODELS=a,b,c and VALUELEX_API_KEY_ENV=NAME; models discovered via GET /models),
  *   2. a local Ollama (OLLAMA_HOST, models discovered via GET /api/tags),
- *   3. the embedded local models (engine/local/population.ts), downloaded once,
+ *   3. the embedded local models (./local-population.ts), downloaded once,
  *   4. the simulated population, labelled as simulated in the terminal and the report; the caller
  *      hands it in (`simulatedPopulation(DEFAULT_POPULATION)` from src/sim), since only the command
  *      line, the library's index and tests may load the simulator.
@@ -12,7 +12,7 @@
  */
 import type { ModelConfigInput, StudyConfig } from '../config/schema.js';
 import { studyConfigSchema } from '../config/schema.js';
-import { DEFAULT_LOCAL_JUDGE, localModelConfigs, prepareLocalPopulation } from '../engine/local/population.js';
+import { DEFAULT_LOCAL_JUDGE, localModelConfigs, prepareLocalPopulation } from './local-population.js';
 
 export type PopulationKind = 'server' | 'ollama' | 'local' | 'simulated';
 

@@ -7,9 +7,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelConfigInput } from '../../config/schema.js';
-import { ensureModelFile } from './download.js';
-import { modelsDir, parseModelRef } from './model-ref.js';
+import type { ModelConfigInput } from '../config/schema.js';
+import { ensureModelFile } from '../engine/local/download.js';
+import { modelsDir, parseModelRef } from '../engine/local/model-ref.js';
 
 export interface LocalModelSpec {
   name: string;
