@@ -26,7 +26,7 @@ writeFileSync(csv, [Array.from({ length: P }, (_, j) => `i${j + 1}`).join(','), 
 
 const script = join(work, 'efa.mjs');
 writeFileSync(script, `
-import { readItemCsv } from ${JSON.stringify(join(here, '../dist/cli/csv-read.js'))};
+import { readItemCsv } from ${JSON.stringify(join(here, '../dist/core/csv.js'))};
 import { pearsonPairwise, parallelAnalysis, fa } from ${JSON.stringify(join(here, '../dist/stats/index.js'))};
 const t = readItemCsv(process.argv[2]);
 const r = pearsonPairwise(t.rows);

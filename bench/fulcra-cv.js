@@ -5,8 +5,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GloveEmbedder } from '../dist/embed/glove.js';
-import { crossValidate } from '../dist/fulcra/classifier.js';
-import { readPairs, SCHWARTZ_VALUES } from '../dist/fulcra/dataset.js';
+import { crossValidate } from '../dist/evaluation/classifier.js';
+import { readPairs } from '../dist/values/pairs.js';
+import { SCHWARTZ_VALUES } from '../dist/values/schwartz.js';
 
 const shared = fileURLToPath(new URL('../../shared/data/fulcra/trustworthy_dev.jsonl', import.meta.url));
 const file = process.argv[2] ?? (existsSync(shared) ? shared : fileURLToPath(new URL('../test/fixtures/fulcra/trustworthy_excerpt.jsonl', import.meta.url)));
@@ -26,7 +27,7 @@ for (const r of results) console.log(`${r.method}: exact match ${r.exact_match.t
 // Agreement with FULCRA's own evaluator (a fine-tuned DeBERTa-v3-large): our classifier, trained on
 // all labeled pairs, scores three real models' answers to the same adversarial prompts; FULCRA's
 // vectors rounded to -1/0/+1 are the reference.
-const { trainClassifier, predictWithClassifier } = await import('../dist/fulcra/classifier.js');
+const { trainClassifier, predictWithClassifier } = await import('../dist/evaluation/classifier.js');
 const { classificationReport } = await import('../dist/stats/classification.js');
 const answers = ['openai_gpt-4', 'openai_gpt-35-turbo', 'mistral_mistral-large-latest']
   .map((f) => fileURLToPath(new URL(`../../shared/data/fulcra/harmless_test_${f}.jsonl`, import.meta.url)))
