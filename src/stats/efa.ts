@@ -10,9 +10,11 @@
  */
 import { Matrix, inverse, solve as mlSolve } from 'ml-matrix';
 import { bartlett, kmo } from './adequacy.js';
-import { corSmooth, pearsonPairwise } from './correlation.js';
-import { determinant, eigenSymmetric, invertMatrix } from './correlation-linalg.js';
+import { corSmooth, pairwiseCounts, pearsonPairwise } from './correlation.js';
+import { determinant, eigenSymmetric, eigenvaluesSymmetric, invertMatrix } from './correlation-linalg.js';
+import { eigenSymmetricTop } from './eigen.js';
 import { StatsInputError } from './input-error.js';
+import { solveRows } from './lu.js';
 import { brentRoot, chiSquareSurvival, nonCentralChiSquareCdf } from './probability.js';
 import { OBLIQUE_ROTATIONS, rotate, type RotationName } from './rotations.js';
 
@@ -151,17 +153,48 @@ function withDiagonal(r: Mat, diag: readonly number[]): Mat {
   return r.map((row, i) => row.map((v, j) => (i === j ? diag[i]! : v)));
 }
 
+/**
+ * Communalities of the rank-k approximation of a symmetric matrix (row-major p x p), as the
+ * loadings leadingLoadings would give: sum over the k leading eigenpairs of
+ * (vector * sqrt(max(value - shift, 0)))^2. The fixed-point steps of minres and ML need only these
+ * p numbers, so they take the k leading eigenpairs (./eigen.ts eigenSymmetricTop), not all p.
+ */
+function rankKCommunalities(a: Float64Array, p: number, k: number, shift = 0): Float64Array {
+  const { values, vectors } = eigenSymmetricTop(a, p, k);
+  const scale = Array.from({ length: k }, (_, j) => Math.sqrt(Math.max(values[j]! - shift, 0)));
+  const h2 = new Float64Array(p);
+  for (let i = 0; i < p; i++) {
+    let s = 0;
+    for (let j = 0; j < k; j++) {
+      const l = vectors[i * k + j]! * scale[j]!;
+      s += l * l;
+    }
+    h2[i] = s;
+  }
+  return h2;
+}
+
+function flatten(r: Mat): Float64Array {
+  const p = r.length;
+  const flat = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) flat[i * p + j] = r[i]![j]!;
+  return flat;
+}
+
 /** minres (= uls): uniquenesses psi with communalities equal to diag of the rank-k fit. */
 function extractMinres(r: Mat, k: number): { loadings: Mat; psi: number[]; iterations: number; converged: boolean } {
   const p = r.length;
+  const reduced = flatten(r);
   const step = (psi: number[]): number[] => {
-    const { loadings } = leadingLoadings(withDiagonal(r, psi.map((u, i) => r[i]![i]! - u)), k);
-    return loadings.map((row, i) => r[i]![i]! - row.reduce((s, v) => s + v * v, 0));
+    for (let i = 0; i < p; i++) reduced[i * p + i] = r[i]![i]! - psi[i]!;
+    const h2 = rankKCommunalities(reduced, p, k);
+    return Array.from({ length: p }, (_, i) => Math.min(1, Math.max(LOWER, r[i]![i]! - h2[i]!)));
   };
   const start = smc(r).map((s, i) => r[i]![i]! - s);
-  const res = squarem(start, (psi) => step(psi).map((u) => Math.min(1, Math.max(LOWER, u))), LOWER, 1);
+  const res = squarem(start, step, LOWER, 1);
+  // The reported loadings come from the full decomposition, as before (its QL eigenvectors fix
+  // the signs and, within a repeated eigenvalue, the basis that the rotation starts from).
   const { loadings } = leadingLoadings(withDiagonal(r, res.x.map((u, i) => r[i]![i]! - u)), k);
-  void p;
   return { loadings, psi: res.x, iterations: res.iterations, converged: res.converged };
 }
 
@@ -174,9 +207,14 @@ function mlLoadings(s: Mat, psi: readonly number[], k: number): Mat {
 }
 
 function extractMl(r: Mat, k: number): { loadings: Mat; psi: number[]; iterations: number; converged: boolean } {
+  const p = r.length;
+  const scaled = new Float64Array(p * p);
   const step = (psi: number[]): number[] => {
-    const l = mlLoadings(r, psi, k);
-    return l.map((row, i) => Math.min(1, Math.max(LOWER, r[i]![i]! - row.reduce((s, v) => s + v * v, 0))));
+    const sc = psi.map((u) => 1 / Math.sqrt(u));
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) scaled[i * p + j] = r[i]![j]! * sc[i]! * sc[j]!;
+    // Loadings of the scaled matrix times sqrt(psi): their squares are h2 * psi.
+    const h2 = rankKCommunalities(scaled, p, k, 1);
+    return Array.from({ length: p }, (_, i) => Math.min(1, Math.max(LOWER, r[i]![i]! - h2[i]! * psi[i]!)));
   };
   const start = smc(r).map((s, i) => r[i]![i]! - s);
   const res = squarem(start, step, LOWER, 1);
@@ -217,8 +255,24 @@ function extractPa(r: Mat, k: number, minErr: number, maxIter: number): { loadin
   return { loadings, communalities: h2, values: lastValues, iterations: i - 1, converged, warnings };
 }
 
+/** a b, summing over k in order from 0 as ml-matrix's mmul did (so results are unchanged). */
 function mmul(a: Mat, b: Mat): Mat {
-  return new Matrix(a).mmul(new Matrix(b)).to2DArray();
+  const m = a.length, n = b.length, q = b[0]!.length;
+  const bt = new Float64Array(n * q);
+  for (let k = 0; k < n; k++) for (let j = 0; j < q; j++) bt[j * n + k] = b[k]![j]!;
+  const out: Mat = new Array<number[]>(m);
+  for (let i = 0; i < m; i++) {
+    const row = a[i]!;
+    const o = new Array<number>(q);
+    for (let j = 0; j < q; j++) {
+      let s = 0;
+      const c = j * n;
+      for (let k = 0; k < n; k++) s += row[k]! * bt[c + k]!;
+      o[j] = s;
+    }
+    out[i] = o;
+  }
+  return out;
 }
 function transpose(a: Mat): Mat {
   return a[0]!.map((_, j) => a.map((row) => row[j]!));
@@ -262,7 +316,7 @@ export function faFitStatistics(r: Mat, loadings: Mat, phi: Mat | null, nObs: nu
   const smoothedR = corSmooth(r).r;
   let objective: number;
   try {
-    const mInvR = mlSolve(new Matrix(smoothedModel), new Matrix(smoothedR)).to2DArray();
+    const mInvR = solveRows(smoothedModel, smoothedR);
     const trace = mInvR.reduce((s, row, i) => s + row[i]!, 0);
     objective = trace - Math.log(determinant(mInvR)) - n;
   } catch {
@@ -329,10 +383,15 @@ export function fa(input: Mat, options: FaOptions): FaResult {
   for (let i = 0; i < p; i++) if (!(input[i]![i]! > 0)) throw new StatsInputError(`fa: variable ${i + 1} has zero or negative variance`);
   const sd = input.map((row, i) => Math.sqrt(row[i]!));
   let r = input.map((row, i) => row.map((v, j) => v / (sd[i]! * sd[j]!)));
-  const smoothed = corSmooth(r);
-  if (smoothed.smoothed) {
-    warnings.push('the correlation matrix was not positive definite; it was smoothed as psych::cor.smooth does');
-    r = smoothed.r;
+  // corSmooth's test, on eigenvalues we need anyway (e_values) when no smoothing is needed.
+  let eValues = eigenvaluesSymmetric(r);
+  if (!(Math.min(...eValues) >= Number.EPSILON)) {
+    const smoothed = corSmooth(r);
+    if (smoothed.smoothed) {
+      warnings.push('the correlation matrix was not positive definite; it was smoothed as psych::cor.smooth does');
+      r = smoothed.r;
+      eValues = eigenvaluesSymmetric(r);
+    }
   }
   const dof = (p * (p - 1)) / 2 - p * k + (k * (k - 1)) / 2;
   if (dof < 0 && fm !== 'pc') warnings.push(`${k} factors leave negative degrees of freedom (${dof}): the model is not identified`);
@@ -341,7 +400,6 @@ export function fa(input: Mat, options: FaOptions): FaResult {
   let iterations = 0;
   let converged = true;
   let values: number[] | undefined;
-  const eValues = eigenSymmetric(r).values;
   if (fm === 'pc') {
     const { values: ev, vectors } = eigenSymmetric(r);
     loadings = vectors.map((row) => Array.from({ length: k }, (_, j) => row[j]! * Math.sqrt(Math.max(ev[j]!, 0))));
@@ -366,7 +424,7 @@ export function fa(input: Mat, options: FaOptions): FaResult {
   loadings = flipSigns(loadings);
   const model = mmul(loadings, transpose(loadings));
   const communalities = model.map((row, i) => row[i]!);
-  values ??= eigenSymmetric(withDiagonal(r, communalities)).values;
+  values ??= eigenvaluesSymmetric(withDiagonal(r, communalities));
   if (fm !== 'pc' && communalities.some((h) => h > 1 + 1e-8)) warnings.push('ultra-Heywood case: a communality exceeds 1; examine the results carefully');
 
   // Tiny exact zeros break some rotations (psych sets them to 1e-15).
@@ -401,7 +459,7 @@ export function fa(input: Mat, options: FaOptions): FaResult {
   // Regression (Thurstone) weights: solve(R, structure).
   let scoreWeights: Mat;
   try {
-    scoreWeights = mlSolve(new Matrix(r), new Matrix(structure)).to2DArray();
+    scoreWeights = solveRows(r, structure);
   } catch {
     scoreWeights = inverse(new Matrix(r), true).mmul(new Matrix(structure)).to2DArray();
   }
@@ -438,8 +496,8 @@ function flipSigns(l: Mat): Mat {
 export function faData(data: (number | null)[][], options: Omit<FaOptions, 'nObs'> & { nObs?: number }): FaResult & { r: Mat; kmo: ReturnType<typeof kmo>; bartlett: ReturnType<typeof bartlett> } {
   const r = pearsonPairwise(data);
   const n = options.nObs ?? data.length;
-  const p = r.length;
-  const npObs = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => data.reduce((c, row) => c + (row[i] !== null && row[j] !== null && Number.isFinite(row[i]) && Number.isFinite(row[j]) ? 1 : 0), 0)));
+  // pearsonPairwise has rejected non-finite cells, so observed means non-null here.
+  const npObs = pairwiseCounts(data);
   const complete = npObs.every((row) => row.every((c) => c === data.length));
   const result = fa(r, { ...options, nObs: n, ...(complete ? {} : { npObs }) });
   return { ...result, r, kmo: kmo(r), bartlett: bartlett(r, n) };

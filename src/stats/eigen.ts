@@ -19,18 +19,25 @@ function hypot(a: number, b: number): number {
   return bb === 0 ? 0 : bb * Math.sqrt(1 + (aa / bb) ** 2);
 }
 
-/** Householder reduction to tridiagonal form; v (row-major) becomes the transform when `vectors`. */
-function tred2(n: number, v: Float64Array, d: Float64Array, e: Float64Array, vectors: boolean): void {
-  for (let j = 0; j < n; j++) d[j] = v[(n - 1) * n + j]!;
+/**
+ * Householder reduction to tridiagonal form (EISPACK tred2, JAMA's loop order), on the
+ * *transpose* w of JAMA's working matrix: JAMA walks the lower triangle down columns (stride n),
+ * which misses the cache on every step for n in the hundreds; in w the same elements lie along
+ * rows. Every arithmetic operation and its order are JAMA's, so the results are bit-identical;
+ * on return w holds the transform transposed (row k = column k of JAMA's V), which is the
+ * orientation tql2 wants.
+ */
+function tred2(n: number, w: Float64Array, d: Float64Array, e: Float64Array, vectors: boolean, hOut?: Float64Array): void {
+  for (let j = 0; j < n; j++) d[j] = w[j * n + n - 1]!;
   for (let i = n - 1; i > 0; i--) {
     let scale = 0, h = 0;
     for (let k = 0; k < i; k++) scale += Math.abs(d[k]!);
     if (scale === 0) {
       e[i] = d[i - 1]!;
       for (let j = 0; j < i; j++) {
-        d[j] = v[(i - 1) * n + j]!;
-        v[i * n + j] = 0;
-        v[j * n + i] = 0;
+        d[j] = w[j * n + i - 1]!;
+        w[j * n + i] = 0;
+        w[i * n + j] = 0;
       }
     } else {
       for (let k = 0; k < i; k++) {
@@ -46,11 +53,13 @@ function tred2(n: number, v: Float64Array, d: Float64Array, e: Float64Array, vec
       for (let j = 0; j < i; j++) e[j] = 0;
       for (let j = 0; j < i; j++) {
         f = d[j]!;
-        v[j * n + i] = f;
-        g = e[j]! + v[j * n + j]! * f;
+        w[i * n + j] = f;
+        const row = j * n;
+        g = e[j]! + w[row + j]! * f;
         for (let k = j + 1; k <= i - 1; k++) {
-          g += v[k * n + j]! * d[k]!;
-          e[k]! += v[k * n + j]! * f;
+          const wjk = w[row + k]!;
+          g += wjk * d[k]!;
+          e[k]! += wjk * f;
         }
         e[j] = g;
       }
@@ -64,35 +73,41 @@ function tred2(n: number, v: Float64Array, d: Float64Array, e: Float64Array, vec
       for (let j = 0; j < i; j++) {
         f = d[j]!;
         g = e[j]!;
-        for (let k = j; k <= i - 1; k++) v[k * n + j]! -= f * e[k]! + g * d[k]!;
-        d[j] = v[(i - 1) * n + j]!;
-        v[i * n + j] = 0;
+        const row = j * n;
+        for (let k = j; k <= i - 1; k++) w[row + k]! -= f * e[k]! + g * d[k]!;
+        d[j] = w[row + i - 1]!;
+        w[row + i] = 0;
       }
     }
     d[i] = h;
   }
+  // Row i (i >= 1) of w now holds the Householder vector u of step i in columns 0..i-1, and d[i]
+  // its h: callers that back-transform a few vectors themselves keep the h values.
+  if (hOut) hOut.set(d);
   if (vectors) {
     for (let i = 0; i < n - 1; i++) {
-      v[(n - 1) * n + i] = v[i * n + i]!;
-      v[i * n + i] = 1;
+      w[i * n + n - 1] = w[i * n + i]!;
+      w[i * n + i] = 1;
       const h = d[i + 1]!;
+      const col = (i + 1) * n;
       if (h !== 0) {
-        for (let k = 0; k <= i; k++) d[k] = v[k * n + i + 1]! / h;
+        for (let k = 0; k <= i; k++) d[k] = w[col + k]! / h;
         for (let j = 0; j <= i; j++) {
+          const row = j * n;
           let g = 0;
-          for (let k = 0; k <= i; k++) g += v[k * n + i + 1]! * v[k * n + j]!;
-          for (let k = 0; k <= i; k++) v[k * n + j]! -= g * d[k]!;
+          for (let k = 0; k <= i; k++) g += w[col + k]! * w[row + k]!;
+          for (let k = 0; k <= i; k++) w[row + k]! -= g * d[k]!;
         }
       }
-      for (let k = 0; k <= i; k++) v[k * n + i + 1] = 0;
+      for (let k = 0; k <= i; k++) w[col + k] = 0;
     }
     for (let j = 0; j < n; j++) {
-      d[j] = v[(n - 1) * n + j]!;
-      v[(n - 1) * n + j] = 0;
+      d[j] = w[j * n + n - 1]!;
+      w[j * n + n - 1] = 0;
     }
-    v[(n - 1) * n + n - 1] = 1;
+    w[(n - 1) * n + n - 1] = 1;
   } else {
-    for (let j = 0; j < n; j++) d[j] = v[j * n + j]!;
+    for (let j = 0; j < n; j++) d[j] = w[j * n + j]!;
   }
   e[0] = 0;
 }
@@ -160,28 +175,20 @@ function tql2(n: number, v: Float64Array, d: Float64Array, e: Float64Array, vect
   }
 }
 
-function transposeInPlace(m: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const t = m[i * n + j]!;
-      m[i * n + j] = m[j * n + i]!;
-      m[j * n + i] = t;
-    }
-  }
-}
-
 /**
  * Eigen-decomposition of a symmetric matrix given row-major (only read, never modified). Values
  * come back in decreasing order; with `vectors`, column k of the returned matrix belongs to values[k].
  */
 export function eigenSymmetricFlat(a: Float64Array, n: number, options: { vectors?: boolean } = {}): FlatEigen {
   const wantVectors = options.vectors ?? true;
-  const v = Float64Array.from(a);
+  // tred2 works on the transpose (see there); a is symmetric in exact use, but transposing keeps
+  // the arithmetic JAMA's even when a carries rounding asymmetry.
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) v[j * n + i] = a[i * n + j]!;
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   if (n === 1) return { values: Float64Array.of(a[0]!), ...(wantVectors ? { vectors: Float64Array.of(1) } : {}) };
   tred2(n, v, d, e, wantVectors);
-  if (wantVectors) transposeInPlace(v, n);
   tql2(n, v, d, e, wantVectors);
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[y]! - d[x]!);
   const values = Float64Array.from(order, (i) => d[i]!);
@@ -204,6 +211,169 @@ export function eigenSymmetricRows(a: readonly (readonly number[])[], options: {
   const vectors: number[][] = [];
   if (res.vectors) for (let i = 0; i < n; i++) vectors.push(Array.from(res.vectors.subarray(i * n, (i + 1) * n)));
   return { values: Array.from(res.values), vectors };
+}
+
+/**
+ * The k algebraically largest eigenpairs of a symmetric matrix (row-major, only read), for
+ * iterations that need a rank-k approximation of a changing matrix (minres and ML extraction).
+ *
+ * The full decomposition spends most of its time accumulating all n eigenvectors through the QL
+ * sweeps. Here the matrix is tridiagonalized as in eigenSymmetricFlat (the same Householder
+ * steps), all eigenvalues come from the same values-only QL (so they are bit-identical to the full
+ * decomposition's), and only k eigenvectors are computed: by inverse iteration on the tridiagonal
+ * matrix (as LAPACK's dstein: a pivoted tridiagonal LU shifted by the eigenvalue, shifts of tight
+ * clusters separated, Gram-Schmidt against the vectors already found), then mapped back through
+ * the stored Householder reflections. That costs about a fifth of the full decomposition at
+ * n = 200. The vectors agree with the full decomposition's to rounding (up to sign, and to the
+ * basis within a repeated eigenvalue); each is checked by its residual, and on any doubt the
+ * full decomposition is used instead.
+ */
+export function eigenSymmetricTop(a: Float64Array, n: number, k: number): { values: Float64Array; vectors: Float64Array } {
+  k = Math.min(k, n);
+  const full = (): { values: Float64Array; vectors: Float64Array } => {
+    const res = eigenSymmetricFlat(a, n);
+    const vectors = new Float64Array(n * k);
+    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) vectors[i * k + j] = res.vectors![i * n + j]!;
+    return { values: res.values, vectors };
+  };
+  if (n < 3 || k === 0) return full();
+  const w = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) w[j * n + i] = a[i * n + j]!;
+  const d = new Float64Array(n), e = new Float64Array(n), hs = new Float64Array(n);
+  tred2(n, w, d, e, false, hs);
+  // The tridiagonal T: diagonal d, T[i][i-1] = e[i] (e[0] = 0); tql2 overwrites its inputs.
+  const diag = Float64Array.from(d), sub = Float64Array.from(e);
+  tql2(n, w, d, e, false);
+  const values = Float64Array.from(d).sort().reverse();
+  let norm = 0;
+  for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(diag[i]!) + Math.abs(sub[i]!) + (i + 1 < n ? Math.abs(sub[i + 1]!) : 0));
+  if (!(norm > 0) || !Number.isFinite(norm)) return full();
+  const eps = Number.EPSILON;
+  const z = new Float64Array(n * k); // tridiagonal eigenvectors, one per row
+  const x = new Float64Array(n);
+  const fac = new TridiagonalLu(n);
+  let shift = Infinity;
+  for (let j = 0; j < k; j++) {
+    // dstein: eigenvalues closer than 10 eps ||T|| get shifts that far apart, so that each
+    // factorization (and the vector it amplifies) differs.
+    shift = Math.min(values[j]!, shift - 10 * eps * norm);
+    fac.factor(diag, sub, shift, eps * norm);
+    // A fixed pseudo-random start (reproducible), as dstein's.
+    let seed = 1234567 + 7919 * j;
+    for (let i = 0; i < n; i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      x[i] = seed / 2147483648 - 0.5;
+    }
+    for (let it = 0; it < 4; it++) {
+      fac.solve(x);
+      for (let pass = 0; pass < 2; pass++) {
+        for (let q = 0; q < j; q++) {
+          let c = 0;
+          for (let i = 0; i < n; i++) c += x[i]! * z[q * n + i]!;
+          for (let i = 0; i < n; i++) x[i]! -= c * z[q * n + i]!;
+        }
+      }
+      let s = 0;
+      for (let i = 0; i < n; i++) s += x[i]! * x[i]!;
+      s = Math.sqrt(s);
+      if (!(s > 0) || !Number.isFinite(s)) return full();
+      for (let i = 0; i < n; i++) x[i]! /= s;
+    }
+    // Residual ||T x - lambda x|| against the accuracy of the eigenvalue itself.
+    let res = 0;
+    for (let i = 0; i < n; i++) {
+      let t = (diag[i]! - values[j]!) * x[i]!;
+      if (i > 0) t += sub[i]! * x[i - 1]!;
+      if (i + 1 < n) t += sub[i + 1]! * x[i + 1]!;
+      res += t * t;
+    }
+    if (!(Math.sqrt(res) <= 1e3 * n * eps * norm)) return full();
+    z.set(x, j * n);
+  }
+  // Back-transform: the transform is P_{n-2} ... P_0, P_i = I - u u^T / h on the leading i + 1
+  // coordinates with u in row i + 1 of w (tred2's accumulation, applied to k vectors only).
+  const vectors = new Float64Array(n * k);
+  for (let j = 0; j < k; j++) {
+    const v = z.subarray(j * n, (j + 1) * n);
+    for (let i = 0; i < n - 1; i++) {
+      const h = hs[i + 1]!;
+      if (h === 0) continue;
+      const u = (i + 1) * n;
+      let g = 0;
+      for (let q = 0; q <= i; q++) g += w[u + q]! * v[q]!;
+      for (let q = 0; q <= i; q++) v[q]! -= g * (w[u + q]! / h);
+    }
+    for (let i = 0; i < n; i++) vectors[i * k + j] = v[i]!;
+  }
+  return { values, vectors };
+}
+
+/**
+ * (T - shift I) = P L U for a symmetric tridiagonal T, by Gaussian elimination with partial
+ * pivoting (LAPACK dgttrf/dgttrs); zero pivots become `tiny` so inverse iteration can amplify
+ * the eigenvector instead of dividing by zero.
+ */
+class TridiagonalLu {
+  private readonly d: Float64Array;
+  private readonly u1: Float64Array;
+  private readonly u2: Float64Array;
+  private readonly l: Float64Array;
+  private readonly swap: Uint8Array;
+
+  constructor(private readonly n: number) {
+    this.d = new Float64Array(n);
+    this.u1 = new Float64Array(n);
+    this.u2 = new Float64Array(n);
+    this.l = new Float64Array(n);
+    this.swap = new Uint8Array(n);
+  }
+
+  factor(diag: Float64Array, sub: Float64Array, shift: number, tiny: number): void {
+    const { n, d, u1, u2, l, swap } = this;
+    for (let i = 0; i < n; i++) {
+      d[i] = diag[i]! - shift;
+      u1[i] = i + 1 < n ? sub[i + 1]! : 0;
+      l[i] = i + 1 < n ? sub[i + 1]! : 0;
+      u2[i] = 0;
+    }
+    for (let i = 0; i < n - 1; i++) {
+      if (Math.abs(d[i]!) >= Math.abs(l[i]!)) {
+        swap[i] = 0;
+        if (d[i] === 0) d[i] = tiny;
+        const m = l[i]! / d[i]!;
+        l[i] = m;
+        d[i + 1]! -= m * u1[i]!;
+      } else {
+        swap[i] = 1;
+        const m = d[i]! / l[i]!;
+        d[i] = l[i]!;
+        l[i] = m;
+        const t = u1[i]!;
+        u1[i] = d[i + 1]!;
+        d[i + 1] = t - m * d[i + 1]!;
+        if (i + 2 < n) {
+          u2[i] = u1[i + 1]!;
+          u1[i + 1] = -m * u1[i + 1]!;
+        }
+      }
+    }
+    if (d[n - 1] === 0) d[n - 1] = tiny;
+  }
+
+  /** x <- (T - shift I)^-1 x. */
+  solve(x: Float64Array): void {
+    const { n, d, u1, u2, l, swap } = this;
+    for (let i = 0; i < n - 1; i++) {
+      if (swap[i]) {
+        const t = x[i]!;
+        x[i] = x[i + 1]!;
+        x[i + 1] = t - l[i]! * x[i]!;
+      } else x[i + 1]! -= l[i]! * x[i]!;
+    }
+    x[n - 1]! /= d[n - 1]!;
+    if (n > 1) x[n - 2] = (x[n - 2]! - u1[n - 2]! * x[n - 1]!) / d[n - 2]!;
+    for (let i = n - 3; i >= 0; i--) x[i] = (x[i]! - u1[i]! * x[i + 1]! - u2[i]! * x[i + 2]!) / d[i]!;
+  }
 }
 
 /**
