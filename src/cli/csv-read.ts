@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../config/load.js';
-import { parseCsvRecords } from '../util/csv.js';
+import { parseCsvRecords, parseNumericTable } from '../util/csv.js';
 
 export interface ItemTable {
   names: string[];
@@ -22,7 +22,12 @@ export function readItemCsv(path: string): ItemTable {
   } catch (e) {
     throw new InputError(`cannot read ${path}: ${(e as Error).message}`);
   }
-  const records = parseCsvRecords(text.replace(/^\uFEFF/, ''), path).map((r) => r.cells);
+  text = text.replace(/^\uFEFF/, '');
+  // Plain numeric files (the usual case) skip the string per cell; anything else, errors included,
+  // takes the general path below.
+  const plain = parseNumericTable(text);
+  if (plain) return plain;
+  const records = parseCsvRecords(text, path).map((r) => r.cells);
   if (records.length < 2) throw new InputError(`${path}: expected a header row and at least one data row`);
   const names = records[0]!.map((s) => s.trim());
   const rows = records.slice(1).map((rec, r) => {

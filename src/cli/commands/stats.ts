@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../config/load.js';
 import { bartlett, kmo } from '../../stats/adequacy.js';
-import { pearsonPairwise } from '../../stats/correlation.js';
+import { pairwiseCounts, pearsonPairwise } from '../../stats/correlation.js';
 import { fa, FACTOR_METHODS, type FactorMethod, type FaResult } from '../../stats/efa.js';
 import { parallelAnalysis } from '../../stats/parallel.js';
 import { ROTATIONS, type RotationName } from '../../stats/rotations.js';
@@ -79,8 +79,7 @@ export function registerEfa(group: Command): void {
           names = table.names;
           r = asInputError(() => pearsonPairwise(table.rows));
           n = opts.nObs ?? table.rows.length;
-          const p = names.length;
-          const counts = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => table.rows.reduce((c, row) => c + (row[i] !== null && row[j] !== null ? 1 : 0), 0)));
+          const counts = pairwiseCounts(table.rows);
           if (counts.some((row) => row.some((c) => c !== table.rows.length))) npObs = counts;
         }
         let nfactors: number;
