@@ -14,7 +14,7 @@ import { corSmooth, pairwiseCounts, pearsonPairwise } from './correlation.js';
 import { determinant, eigenSymmetric, eigenvaluesSymmetric, invertMatrix } from './correlation-linalg.js';
 import { eigenSymmetricTop } from './eigen.js';
 import { StatsInputError } from './input-error.js';
-import { solveRows } from './lu.js';
+import { luDecompose, luDeterminant, luIsSingular, luSolve, solveRows, toFlat, toRows, type FlatLu } from './lu.js';
 import { brentRoot, chiSquareSurvival, nonCentralChiSquareCdf } from './probability.js';
 import { OBLIQUE_ROTATIONS, rotate, type RotationName } from './rotations.js';
 
@@ -98,11 +98,15 @@ function checkSquare(r: Mat, what: string): void {
   });
 }
 
-/** psych::smc: 1 - 1/diag(R^-1), through a pseudo-inverse when R is singular. */
-function smc(r: Mat): number[] {
+/**
+ * psych::smc: 1 - 1/diag(R^-1), through a pseudo-inverse when R is singular. `lu` is R's LU when
+ * the caller has it (fa factors R once for this, the score weights and the fit statistics).
+ */
+function smc(r: Mat, lu?: FlatLu): number[] {
   let inv: Mat;
   try {
-    inv = invertMatrix(r);
+    const p = r.length;
+    inv = lu ? (luIsSingular(lu) ? invertMatrix(r) : toRows(luSolve(lu, null, p), p, p)) : invertMatrix(r);
   } catch {
     const { values, vectors } = eigenSymmetric(r);
     const p = r.length;
@@ -115,13 +119,6 @@ function smc(r: Mat): number[] {
     );
   }
   return inv.map((row, i) => Math.min(1, Math.max(0, 1 - 1 / row[i]!)));
-}
-
-/** Leading k eigenpairs as loadings: vectors * sqrt(max(value - shift, 0)). */
-function leadingLoadings(s: Mat, k: number, shift = 0): { loadings: Mat; values: number[] } {
-  const { values, vectors } = eigenSymmetric(s);
-  const loadings = vectors.map((row) => Array.from({ length: k }, (_, j) => row[j]! * Math.sqrt(Math.max(values[j]! - shift, 0))));
-  return { loadings, values };
 }
 
 /**
@@ -181,8 +178,15 @@ function flatten(r: Mat): Float64Array {
   return flat;
 }
 
+/** Loadings from the k leading eigenpairs: vectors * sqrt(max(value - shift, 0)). */
+function leadingLoadingsTop(a: Float64Array, p: number, k: number, shift = 0): Mat {
+  const { values, vectors } = eigenSymmetricTop(a, p, k);
+  const scale = Array.from({ length: k }, (_, j) => Math.sqrt(Math.max(values[j]! - shift, 0)));
+  return Array.from({ length: p }, (_, i) => Array.from({ length: k }, (_, j) => vectors[i * k + j]! * scale[j]!));
+}
+
 /** minres (= uls): uniquenesses psi with communalities equal to diag of the rank-k fit. */
-function extractMinres(r: Mat, k: number): { loadings: Mat; psi: number[]; iterations: number; converged: boolean } {
+function extractMinres(r: Mat, k: number, lu?: FlatLu): { loadings: Mat; psi: number[]; iterations: number; converged: boolean } {
   const p = r.length;
   const reduced = flatten(r);
   const step = (psi: number[]): number[] => {
@@ -190,23 +194,26 @@ function extractMinres(r: Mat, k: number): { loadings: Mat; psi: number[]; itera
     const h2 = rankKCommunalities(reduced, p, k);
     return Array.from({ length: p }, (_, i) => Math.min(1, Math.max(LOWER, r[i]![i]! - h2[i]!)));
   };
-  const start = smc(r).map((s, i) => r[i]![i]! - s);
+  const start = smc(r, lu).map((s, i) => r[i]![i]! - s);
   const res = squarem(start, step, LOWER, 1);
-  // The reported loadings come from the full decomposition, as before (its QL eigenvectors fix
-  // the signs and, within a repeated eigenvalue, the basis that the rotation starts from).
-  const { loadings } = leadingLoadings(withDiagonal(r, res.x.map((u, i) => r[i]![i]! - u)), k);
+  // The k eigenvectors agree with the full decomposition's to rounding; their signs may not, but
+  // fa sets every factor's sign afterwards (positive column sums, before and after rotation).
+  for (let i = 0; i < p; i++) reduced[i * p + i] = r[i]![i]! - res.x[i]!;
+  const loadings = leadingLoadingsTop(reduced, p, k);
   return { loadings, psi: res.x, iterations: res.iterations, converged: res.converged };
 }
 
 /** ML: the same fixed point on the scaled matrix Psi^-1/2 S Psi^-1/2 (factanal's FAout). */
 function mlLoadings(s: Mat, psi: readonly number[], k: number): Mat {
+  const p = s.length;
   const sc = psi.map((u) => 1 / Math.sqrt(u));
-  const scaled = s.map((row, i) => row.map((v, j) => v * sc[i]! * sc[j]!));
-  const { loadings } = leadingLoadings(scaled, k, 1);
+  const scaled = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) scaled[i * p + j] = s[i]![j]! * sc[i]! * sc[j]!;
+  const loadings = leadingLoadingsTop(scaled, p, k, 1);
   return loadings.map((row, i) => row.map((v) => v * Math.sqrt(psi[i]!)));
 }
 
-function extractMl(r: Mat, k: number): { loadings: Mat; psi: number[]; iterations: number; converged: boolean } {
+function extractMl(r: Mat, k: number, lu?: FlatLu): { loadings: Mat; psi: number[]; iterations: number; converged: boolean } {
   const p = r.length;
   const scaled = new Float64Array(p * p);
   const step = (psi: number[]): number[] => {
@@ -216,15 +223,15 @@ function extractMl(r: Mat, k: number): { loadings: Mat; psi: number[]; iteration
     const h2 = rankKCommunalities(scaled, p, k, 1);
     return Array.from({ length: p }, (_, i) => Math.min(1, Math.max(LOWER, r[i]![i]! - h2[i]! * psi[i]!)));
   };
-  const start = smc(r).map((s, i) => r[i]![i]! - s);
+  const start = smc(r, lu).map((s, i) => r[i]![i]! - s);
   const res = squarem(start, step, LOWER, 1);
   return { loadings: mlLoadings(r, res.x, k), psi: res.x, iterations: res.iterations, converged: res.converged };
 }
 
 /** psych's iterated principal axis, step for step (SMC start; stop on |change in total communality| < minErr). */
-function extractPa(r: Mat, k: number, minErr: number, maxIter: number): { loadings: Mat; communalities: number[]; values: number[]; iterations: number; converged: boolean; warnings: string[] } {
+function extractPa(r: Mat, k: number, minErr: number, maxIter: number, lu?: FlatLu): { loadings: Mat; communalities: number[]; values: number[]; iterations: number; converged: boolean; warnings: string[] } {
   const warnings: string[] = [];
-  let h2 = smc(r);
+  let h2 = smc(r, lu);
   let comm = h2.reduce((a, b) => a + b, 0);
   let err = comm;
   let i = 1;
@@ -280,6 +287,35 @@ function transpose(a: Mat): Mat {
 
 /** psych's fa.stats: residual fit, the ML objective and chi-square, TLI, RMSEA with interval, BIC. */
 export function faFitStatistics(r: Mat, loadings: Mat, phi: Mat | null, nObs: number | undefined, alpha = 0.1, npObs?: number[][]): FaFit {
+  return fitStatistics(r, loadings, phi, nObs, alpha, npObs);
+}
+
+/**
+ * What fa already knows about R when it asks for the fit statistics: R's LU, and that its
+ * smallest eigenvalue is at least machine epsilon (so cor.smooth would return R unchanged).
+ */
+interface KnownR {
+  lu: FlatLu;
+  positiveDefinite: boolean;
+}
+
+/**
+ * Whether cor.smooth would leave L Phi L' with R's diagonal unchanged, proved without its
+ * eigenvalues: that matrix is L Phi L' + diag(u) with u = diag(R) - diag(L Phi L'), so by Weyl its
+ * smallest eigenvalue is at least min(u) + min(0, lambda_min(Phi)) ||L||_F^2, less rounding
+ * (bounded generously by 1e-9 (1 + ||L||_F^2)). Margins of 1e-9 against cor.smooth's threshold of
+ * machine epsilon leave the decision exactly the eigenvalue test's. Heywood-free solutions pass.
+ */
+function modelIsPositiveDefinite(r: Mat, model: Mat, loadings: Mat, phi: Mat | null): boolean {
+  let minU = Infinity;
+  for (let i = 0; i < r.length; i++) minU = Math.min(minU, r[i]![i]! - model[i]![i]!);
+  let frob2 = 0;
+  for (const row of loadings) for (const v of row) frob2 += v * v;
+  const phiMin = phi ? Math.min(...eigenvaluesSymmetric(phi)) : 1;
+  return minU + Math.min(0, phiMin) * frob2 - 1e-9 * (1 + frob2) > 1e-9;
+}
+
+function fitStatistics(r: Mat, loadings: Mat, phi: Mat | null, nObs: number | undefined, alpha: number, npObs: number[][] | undefined, known?: KnownR): FaFit {
   const n = r.length;
   const k = loadings[0]!.length;
   const model = phi ? mmul(mmul(loadings, phi), transpose(loadings)) : mmul(loadings, transpose(loadings));
@@ -312,8 +348,9 @@ export function faFitStatistics(r: Mat, loadings: Mat, phi: Mat | null, nObs: nu
     fitOff = 1 - weighted / r2OffWeighted;
   } else rmsr = Math.sqrt(rstarOff / (n * (n - 1)));
   const modelDiag = withDiagonal(model, r.map((row, i) => row[i]!));
-  const smoothedModel = corSmooth(modelDiag).r;
-  const smoothedR = corSmooth(r).r;
+  const smoothedModel = modelIsPositiveDefinite(r, model, loadings, phi) ? modelDiag : corSmooth(modelDiag).r;
+  const rKept = known?.positiveDefinite === true;
+  const smoothedR = rKept ? r : corSmooth(r).r;
   let objective: number;
   try {
     const mInvR = solveRows(smoothedModel, smoothedR);
@@ -330,7 +367,7 @@ export function faFitStatistics(r: Mat, loadings: Mat, phi: Mat | null, nObs: nu
   if (chisq < 0) chisq = 0;
   fit.chisq = chisq;
   fit.p = dof > 0 ? chiSquareSurvival(chisq, dof) : null;
-  const f0Raw = smoothedR.reduce((s, row, i) => s + row[i]!, 0) - Math.log(determinant(smoothedR)) - n;
+  const f0Raw = smoothedR.reduce((s, row, i) => s + row[i]!, 0) - Math.log(rKept ? luDeterminant(known.lu) : determinant(smoothedR)) - n;
   const f0 = Number.isFinite(f0Raw) ? f0Raw : r2;
   const mm = objective / dof;
   const m0 = (f0 * 2) / (n * (n - 1));
@@ -393,6 +430,8 @@ export function fa(input: Mat, options: FaOptions): FaResult {
       eValues = eigenvaluesSymmetric(r);
     }
   }
+  // One LU of R serves the SMC start, the fit statistics and the score weights.
+  const luR = luDecompose(flatten(r), p);
   const dof = (p * (p - 1)) / 2 - p * k + (k * (k - 1)) / 2;
   if (dof < 0 && fm !== 'pc') warnings.push(`${k} factors leave negative degrees of freedom (${dof}): the model is not identified`);
 
@@ -405,14 +444,14 @@ export function fa(input: Mat, options: FaOptions): FaResult {
     loadings = vectors.map((row) => Array.from({ length: k }, (_, j) => row[j]! * Math.sqrt(Math.max(ev[j]!, 0))));
     values = ev;
   } else if (fm === 'pa') {
-    const res = extractPa(r, k, options.minErr ?? 0.001, options.maxIter ?? 50);
+    const res = extractPa(r, k, options.minErr ?? 0.001, options.maxIter ?? 50, luR);
     loadings = res.loadings;
     values = res.values;
     iterations = res.iterations;
     converged = res.converged;
     warnings.push(...res.warnings);
   } else {
-    const res = fm === 'ml' ? extractMl(r, k) : extractMinres(r, k);
+    const res = fm === 'ml' ? extractMl(r, k, luR) : extractMinres(r, k, luR);
     loadings = res.loadings;
     iterations = res.iterations;
     converged = res.converged;
@@ -455,11 +494,12 @@ export function fa(input: Mat, options: FaOptions): FaResult {
     proportion_explained: vx.map((v) => v / sumVx),
     cumulative_proportion: cumsum(vx.map((v) => v / sumVx)),
   };
-  const fit = faFitStatistics(r, rotated, phi, options.nObs, 0.1, options.npObs);
+  const fit = fitStatistics(r, rotated, phi, options.nObs, 0.1, options.npObs, { lu: luR, positiveDefinite: Math.min(...eValues) >= Number.EPSILON });
   // Regression (Thurstone) weights: solve(R, structure).
   let scoreWeights: Mat;
   try {
-    scoreWeights = solveRows(r, structure);
+    if (luIsSingular(luR)) throw new StatsInputError('singular');
+    scoreWeights = toRows(luSolve(luR, toFlat(structure, k), k), p, k);
   } catch {
     scoreWeights = inverse(new Matrix(r), true).mmul(new Matrix(structure)).to2DArray();
   }
