@@ -12,7 +12,7 @@ import { Matrix, inverse, solve as mlSolve } from 'ml-matrix';
 import { bartlett, kmo } from './adequacy.js';
 import { corSmooth, pairwiseCounts, pearsonPairwise } from './correlation.js';
 import { determinant, eigenSymmetric, eigenvaluesSymmetric, invertMatrix } from './correlation-linalg.js';
-import { eigenSymmetricTop } from './eigen.js';
+import { eigenSymmetricTop, TopEigenTracker } from './eigen.js';
 import { StatsInputError } from './input-error.js';
 import { luDecompose, luDeterminant, luIsSingular, luSolve, solveRows, toFlat, toRows, type FlatLu } from './lu.js';
 import { brentRoot, chiSquareSurvival, nonCentralChiSquareCdf } from './probability.js';
@@ -156,8 +156,8 @@ function withDiagonal(r: Mat, diag: readonly number[]): Mat {
  * (vector * sqrt(max(value - shift, 0)))^2. The fixed-point steps of minres and ML need only these
  * p numbers, so they take the k leading eigenpairs (./eigen.ts eigenSymmetricTop), not all p.
  */
-function rankKCommunalities(a: Float64Array, p: number, k: number, shift = 0): Float64Array {
-  const { values, vectors } = eigenSymmetricTop(a, p, k);
+function rankKCommunalities(a: Float64Array, p: number, k: number, shift: number, tracker: TopEigenTracker | null): Float64Array {
+  const { values, vectors } = tracker ? tracker.solve(a) : eigenSymmetricTop(a, p, k);
   const scale = Array.from({ length: k }, (_, j) => Math.sqrt(Math.max(values[j]! - shift, 0)));
   const h2 = new Float64Array(p);
   for (let i = 0; i < p; i++) {
@@ -169,6 +169,15 @@ function rankKCommunalities(a: Float64Array, p: number, k: number, shift = 0): F
     h2[i] = s;
   }
   return h2;
+}
+
+/**
+ * Successive fixed-point steps change the matrix a little: from about 40 variables on, most steps
+ * reuse the previous eigenvectors (./eigen.ts TopEigenTracker, which proves each answer is the top
+ * k or else decomposes afresh). Small problems decompose every time.
+ */
+function trackerFor(p: number, k: number): TopEigenTracker | null {
+  return p >= 40 && k < p / 2 ? new TopEigenTracker(p, k) : null;
 }
 
 function flatten(r: Mat): Float64Array {
@@ -189,9 +198,10 @@ function leadingLoadingsTop(a: Float64Array, p: number, k: number, shift = 0): M
 function extractMinres(r: Mat, k: number, lu?: FlatLu): { loadings: Mat; psi: number[]; iterations: number; converged: boolean } {
   const p = r.length;
   const reduced = flatten(r);
+  const tracker = trackerFor(p, k);
   const step = (psi: number[]): number[] => {
     for (let i = 0; i < p; i++) reduced[i * p + i] = r[i]![i]! - psi[i]!;
-    const h2 = rankKCommunalities(reduced, p, k);
+    const h2 = rankKCommunalities(reduced, p, k, 0, tracker);
     return Array.from({ length: p }, (_, i) => Math.min(1, Math.max(LOWER, r[i]![i]! - h2[i]!)));
   };
   const start = smc(r, lu).map((s, i) => r[i]![i]! - s);
@@ -216,11 +226,12 @@ function mlLoadings(s: Mat, psi: readonly number[], k: number): Mat {
 function extractMl(r: Mat, k: number, lu?: FlatLu): { loadings: Mat; psi: number[]; iterations: number; converged: boolean } {
   const p = r.length;
   const scaled = new Float64Array(p * p);
+  const tracker = trackerFor(p, k);
   const step = (psi: number[]): number[] => {
     const sc = psi.map((u) => 1 / Math.sqrt(u));
     for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) scaled[i * p + j] = r[i]![j]! * sc[i]! * sc[j]!;
     // Loadings of the scaled matrix times sqrt(psi): their squares are h2 * psi.
-    const h2 = rankKCommunalities(scaled, p, k, 1);
+    const h2 = rankKCommunalities(scaled, p, k, 1, tracker);
     return Array.from({ length: p }, (_, i) => Math.min(1, Math.max(LOWER, r[i]![i]! - h2[i]! * psi[i]!)));
   };
   const start = smc(r, lu).map((s, i) => r[i]![i]! - s);
