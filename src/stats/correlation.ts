@@ -53,9 +53,10 @@ export function constantColumnIndices(data: readonly (readonly (number | null)[]
  *
  * Columns go to Float64Arrays first. A pair of complete columns uses all rows, so its means and
  * sums of squares are the columns' own: those columns are centred once and each pair costs one
- * dot product, taken four pairs at a time so a column is read once per four. Every sum still runs
- * over the rows in order with the same operations as the pair-by-pair formula (kept for pairs
- * with missing values), so the matrix is bit-identical to computing every pair separately.
+ * dot product, taken two columns against four at a time (eight sums per pass over the rows, six
+ * loads). Every sum still runs over the rows in order with the same operations as the
+ * pair-by-pair formula (kept for pairs with missing values), so the matrix is bit-identical to
+ * computing every pair separately.
  */
 export function pearsonPairwise(data: (number | null)[][]): number[][] {
   const p = validateRespondentData(data);
@@ -78,39 +79,42 @@ export function pearsonPairwise(data: (number | null)[][]): number[][] {
     r[i]![j] = v;
     r[j]![i] = v;
   };
+  const corr = (sxy: number, i: number, j: number): number => clampUnit(sxy / Math.sqrt(ss[i]! * ss[j]!));
+  const sums = new Float64Array(8);
   const complete: number[] = [];
-  for (let i = 0; i < p; i++) {
-    const x = centred[i];
-    if (x) {
-      // Pairs of complete columns, four at a time.
+  for (let i = 0; i < p; ) {
+    const x0 = centred[i];
+    const x1 = i + 1 < p ? centred[i + 1] : null;
+    if (x0 && x1) {
+      // Columns i and i + 1 against the complete columns before them, four at a time.
       let q = 0;
       for (; q + 4 <= complete.length; q += 4) {
-        const j0 = complete[q]!, j1 = complete[q + 1]!, j2 = complete[q + 2]!, j3 = complete[q + 3]!;
-        const y0 = centred[j0]!, y1 = centred[j1]!, y2 = centred[j2]!, y3 = centred[j3]!;
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (let t = 0; t < n; t++) {
-          const xv = x[t]!;
-          s0 += xv * y0[t]!;
-          s1 += xv * y1[t]!;
-          s2 += xv * y2[t]!;
-          s3 += xv * y3[t]!;
+        const js = [complete[q]!, complete[q + 1]!, complete[q + 2]!, complete[q + 3]!];
+        dots2x4(x0, x1, centred[js[0]!]!, centred[js[1]!]!, centred[js[2]!]!, centred[js[3]!]!, n, sums);
+        for (let c = 0; c < 4; c++) {
+          set(i, js[c]!, corr(sums[c]!, i, js[c]!));
+          set(i + 1, js[c]!, corr(sums[4 + c]!, i + 1, js[c]!));
         }
-        set(i, j0, clampUnit(s0 / Math.sqrt(ss[i]! * ss[j0]!)));
-        set(i, j1, clampUnit(s1 / Math.sqrt(ss[i]! * ss[j1]!)));
-        set(i, j2, clampUnit(s2 / Math.sqrt(ss[i]! * ss[j2]!)));
-        set(i, j3, clampUnit(s3 / Math.sqrt(ss[i]! * ss[j3]!)));
       }
       for (; q < complete.length; q++) {
-        const j = complete[q]!, y = centred[j]!;
-        let s = 0;
-        for (let t = 0; t < n; t++) s += x[t]! * y[t]!;
-        set(i, j, clampUnit(s / Math.sqrt(ss[i]! * ss[j]!)));
+        const j = complete[q]!;
+        set(i, j, corr(dot(x0, centred[j]!, n), i, j));
+        set(i + 1, j, corr(dot(x1, centred[j]!, n), i + 1, j));
       }
-      // Pairs with a column that has missing values, in order (these may throw).
+      set(i + 1, i, corr(dot(x1, x0, n), i + 1, i));
+      // Pairs with a column that has missing values, row by row in order (these may throw).
+      for (let j = 0; j < i; j++) if (!centred[j]) set(i, j, pairCorrelation(cols, n, i, j));
+      for (let j = 0; j < i; j++) if (!centred[j]) set(i + 1, j, pairCorrelation(cols, n, i + 1, j));
+      complete.push(i, i + 1);
+      i += 2;
+    } else if (x0) {
+      for (const j of complete) set(i, j, corr(dot(x0, centred[j]!, n), i, j));
       for (let j = 0; j < i; j++) if (!centred[j]) set(i, j, pairCorrelation(cols, n, i, j));
       complete.push(i);
+      i++;
     } else {
       for (let j = 0; j < i; j++) set(i, j, pairCorrelation(cols, n, i, j));
+      i++;
     }
   }
   return r;
@@ -166,6 +170,25 @@ function columnsOf(data: readonly (readonly (number | null)[])[], p: number): Co
     }
   }
   return { values, observed };
+}
+
+/** The eight sums x_a . y_b over rows in order (a in 0..1, b in 0..3): out[4a + b]. */
+function dots2x4(x0: Float64Array, x1: Float64Array, y0: Float64Array, y1: Float64Array, y2: Float64Array, y3: Float64Array, n: number, out: Float64Array): void {
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+  for (let t = 0; t < n; t++) {
+    const u = x0[t]!, v = x1[t]!;
+    const c0 = y0[t]!, c1 = y1[t]!, c2 = y2[t]!, c3 = y3[t]!;
+    a0 += u * c0; a1 += u * c1; a2 += u * c2; a3 += u * c3;
+    b0 += v * c0; b1 += v * c1; b2 += v * c2; b3 += v * c3;
+  }
+  out[0] = a0; out[1] = a1; out[2] = a2; out[3] = a3;
+  out[4] = b0; out[5] = b1; out[6] = b2; out[7] = b3;
+}
+
+function dot(x: Float64Array, y: Float64Array, n: number): number {
+  let s = 0;
+  for (let t = 0; t < n; t++) s += x[t]! * y[t]!;
+  return s;
 }
 
 /** x minus its mean (the mean summed in row order, as the pairwise formula does). */

@@ -14,7 +14,7 @@ import { corSmooth, pairwiseCounts, pearsonPairwise } from './correlation.js';
 import { determinant, eigenSymmetric, eigenvaluesSymmetric, invertMatrix } from './correlation-linalg.js';
 import { eigenSymmetricTop, TopEigenTracker } from './eigen.js';
 import { StatsInputError } from './input-error.js';
-import { luDecompose, luDeterminant, luIsSingular, luSolve, solveRows, toFlat, toRows, type FlatLu } from './lu.js';
+import { luDecompose, luDeterminant, luIsSingular, luLogAbsDeterminant, luSolve, solveRows, toFlat, toRows, type FlatLu } from './lu.js';
 import { brentRoot, chiSquareSurvival, nonCentralChiSquareCdf } from './probability.js';
 import { OBLIQUE_ROTATIONS, rotate, type RotationName } from './rotations.js';
 
@@ -188,8 +188,8 @@ function flatten(r: Mat): Float64Array {
 }
 
 /** Loadings from the k leading eigenpairs: vectors * sqrt(max(value - shift, 0)). */
-function leadingLoadingsTop(a: Float64Array, p: number, k: number, shift = 0): Mat {
-  const { values, vectors } = eigenSymmetricTop(a, p, k);
+function leadingLoadingsTop(a: Float64Array, p: number, k: number, shift = 0, tracker: TopEigenTracker | null = null): Mat {
+  const { values, vectors } = tracker ? tracker.solve(a) : eigenSymmetricTop(a, p, k);
   const scale = Array.from({ length: k }, (_, j) => Math.sqrt(Math.max(values[j]! - shift, 0)));
   return Array.from({ length: p }, (_, i) => Array.from({ length: k }, (_, j) => vectors[i * k + j]! * scale[j]!));
 }
@@ -209,7 +209,7 @@ function extractMinres(r: Mat, k: number, lu?: FlatLu): { loadings: Mat; psi: nu
   // The k eigenvectors agree with the full decomposition's to rounding; their signs may not, but
   // fa sets every factor's sign afterwards (positive column sums, before and after rotation).
   for (let i = 0; i < p; i++) reduced[i * p + i] = r[i]![i]! - res.x[i]!;
-  const loadings = leadingLoadingsTop(reduced, p, k);
+  const loadings = leadingLoadingsTop(reduced, p, k, 0, tracker);
   return { loadings, psi: res.x, iterations: res.iterations, converged: res.converged };
 }
 
@@ -326,6 +326,64 @@ function modelIsPositiveDefinite(r: Mat, model: Mat, loadings: Mat, phi: Mat | n
   return minU + Math.min(0, phiMin) * frob2 - 1e-9 * (1 + frob2) > 1e-9;
 }
 
+/**
+ * psych's ML objective tr(M^-1 R) - log det(M^-1 R) - p for the model M = L Phi L' + U, U the
+ * diagonal of uniquenesses (positive: the caller has proved M positive definite), in O(p^2 k)
+ * rather than a p x p solve and two more LU factorizations: with G = U^-1 L and C = I + L'G Phi,
+ * M^-1 = U^-1 - G Phi C^-1 G' (Woodbury, in the form that needs no inverse of Phi) and
+ * det M = det U det C (Sylvester). The two routes agree to rounding (about 1e-14 relative).
+ */
+function lowRankObjective(r: Mat, l: Mat, phi: Mat | null, model: Mat, luR: FlatLu): number {
+  const p = r.length, k = l[0]!.length;
+  const u = r.map((row, i) => row[i]! - model[i]![i]!);
+  const g = new Float64Array(p * k);
+  for (let i = 0; i < p; i++) for (let j = 0; j < k; j++) g[i * k + j] = l[i]![j]! / u[i]!;
+  const ph = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) ph[a * k + b] = phi ? phi[a]![b]! : a === b ? 1 : 0;
+  // S = L'G, C = I + S Phi, T = G' R G.
+  const sMat = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      let sum = 0;
+      for (let i = 0; i < p; i++) sum += l[i]![a]! * g[i * k + b]!;
+      sMat[a * k + b] = sum;
+    }
+  }
+  const c = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      let sum = a === b ? 1 : 0;
+      for (let t = 0; t < k; t++) sum += sMat[a * k + t]! * ph[t * k + b]!;
+      c[a * k + b] = sum;
+    }
+  }
+  const rg = new Float64Array(p * k);
+  for (let i = 0; i < p; i++) {
+    const row = r[i]!;
+    for (let j = 0; j < p; j++) {
+      const rij = row[j]!;
+      for (let b = 0; b < k; b++) rg[i * k + b]! += rij * g[j * k + b]!;
+    }
+  }
+  const t = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      let sum = 0;
+      for (let i = 0; i < p; i++) sum += g[i * k + a]! * rg[i * k + b]!;
+      t[a * k + b] = sum;
+    }
+  }
+  // tr(M^-1 R) = sum R_ii / u_i - tr(Phi C^-1 T).
+  const luC = luDecompose(c, k);
+  const x = luSolve(luC, t, k);
+  let trace = 0;
+  for (let i = 0; i < p; i++) trace += r[i]![i]! / u[i]!;
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) trace -= ph[a * k + b]! * x[b * k + a]!;
+  let logDetM = luLogAbsDeterminant(luC);
+  for (let i = 0; i < p; i++) logDetM += Math.log(u[i]!);
+  return trace - (luLogAbsDeterminant(luR) - logDetM) - p;
+}
+
 function fitStatistics(r: Mat, loadings: Mat, phi: Mat | null, nObs: number | undefined, alpha: number, npObs: number[][] | undefined, known?: KnownR): FaFit {
   const n = r.length;
   const k = loadings[0]!.length;
@@ -360,15 +418,19 @@ function fitStatistics(r: Mat, loadings: Mat, phi: Mat | null, nObs: number | un
   } else rmsr = Math.sqrt(rstarOff / (n * (n - 1)));
   const modelDiag = withDiagonal(model, r.map((row, i) => row[i]!));
   const smoothedModel = modelIsPositiveDefinite(r, model, loadings, phi) ? modelDiag : corSmooth(modelDiag).r;
+  const modelKept = smoothedModel === modelDiag;
   const rKept = known?.positiveDefinite === true;
   const smoothedR = rKept ? r : corSmooth(r).r;
   let objective: number;
-  try {
-    const mInvR = solveRows(smoothedModel, smoothedR);
-    const trace = mInvR.reduce((s, row, i) => s + row[i]!, 0);
-    objective = trace - Math.log(determinant(mInvR)) - n;
-  } catch {
-    objective = NaN;
+  if (modelKept && rKept) objective = lowRankObjective(r, loadings, phi, model, known.lu);
+  else {
+    try {
+      const mInvR = solveRows(smoothedModel, smoothedR);
+      const trace = mInvR.reduce((s, row, i) => s + row[i]!, 0);
+      objective = trace - Math.log(determinant(mInvR)) - n;
+    } catch {
+      objective = NaN;
+    }
   }
   if (!Number.isFinite(objective)) objective = r2 - 0; // psych falls back to the residual sum
   const fit: FaFit = { rmsr, fit_off: fitOff, dof, objective, chisq: null, p: null, tli: null, rmsea: null, bic: null };

@@ -19,96 +19,121 @@ function hypot(a: number, b: number): number {
   return bb === 0 ? 0 : bb * Math.sqrt(1 + (aa / bb) ** 2);
 }
 
+/*
+ * A note on the shape of this code: every loop nest that does the arithmetic sits in a small
+ * function of its own (one Householder step, one accumulation step, one plane rotation, one
+ * block product, ...), and no function switches between modes. `stats efa` runs once per process,
+ * so most of this code is executed cold; V8 then optimizes small, monomorphic functions after a
+ * few calls, whereas a long function with many loops gets recompiled once per loop (on-stack
+ * replacement) and deoptimized whenever a later call takes a branch the first did not, which cost
+ * more than the arithmetic itself. The arithmetic and its order are unchanged by the split.
+ */
+
 /**
  * Householder reduction to tridiagonal form (EISPACK tred2, JAMA's loop order), on the
  * *transpose* w of JAMA's working matrix: JAMA walks the lower triangle down columns (stride n),
  * which misses the cache on every step for n in the hundreds; in w the same elements lie along
- * rows. Every arithmetic operation and its order are JAMA's, so the results are bit-identical;
- * on return w holds the transform transposed (row k = column k of JAMA's V), which is the
- * orientation tql2 wants.
+ * rows. Every arithmetic operation and its order are JAMA's, so the results are bit-identical.
+ * On return, row i (i >= 1) of w holds the Householder vector u of step i in columns 0..i-1 and
+ * d[i] its h; tred2Accumulate or tred2Diagonal then finish as JAMA does.
  */
-function tred2(n: number, w: Float64Array, d: Float64Array, e: Float64Array, vectors: boolean, hOut?: Float64Array): void {
+function tred2Reduce(n: number, w: Float64Array, d: Float64Array, e: Float64Array): void {
   for (let j = 0; j < n; j++) d[j] = w[j * n + n - 1]!;
-  for (let i = n - 1; i > 0; i--) {
-    let scale = 0, h = 0;
-    for (let k = 0; k < i; k++) scale += Math.abs(d[k]!);
-    if (scale === 0) {
-      e[i] = d[i - 1]!;
-      for (let j = 0; j < i; j++) {
-        d[j] = w[j * n + i - 1]!;
-        w[j * n + i] = 0;
-        w[i * n + j] = 0;
-      }
-    } else {
-      for (let k = 0; k < i; k++) {
-        d[k]! /= scale;
-        h += d[k]! * d[k]!;
-      }
-      let f = d[i - 1]!;
-      let g = Math.sqrt(h);
-      if (f > 0) g = -g;
-      e[i] = scale * g;
-      h -= f * g;
-      d[i - 1] = f - g;
-      for (let j = 0; j < i; j++) e[j] = 0;
-      for (let j = 0; j < i; j++) {
-        f = d[j]!;
-        w[i * n + j] = f;
-        const row = j * n;
-        g = e[j]! + w[row + j]! * f;
-        for (let k = j + 1; k <= i - 1; k++) {
-          const wjk = w[row + k]!;
-          g += wjk * d[k]!;
-          e[k]! += wjk * f;
-        }
-        e[j] = g;
-      }
-      f = 0;
-      for (let j = 0; j < i; j++) {
-        e[j]! /= h;
-        f += e[j]! * d[j]!;
-      }
-      const hh = f / (h + h);
-      for (let j = 0; j < i; j++) e[j]! -= hh * d[j]!;
-      for (let j = 0; j < i; j++) {
-        f = d[j]!;
-        g = e[j]!;
-        const row = j * n;
-        for (let k = j; k <= i - 1; k++) w[row + k]! -= f * e[k]! + g * d[k]!;
-        d[j] = w[row + i - 1]!;
-        w[row + i] = 0;
-      }
+  for (let i = n - 1; i > 0; i--) householderStep(n, w, d, e, i);
+}
+
+function householderStep(n: number, w: Float64Array, d: Float64Array, e: Float64Array, i: number): void {
+  let scale = 0, h = 0;
+  for (let k = 0; k < i; k++) scale += Math.abs(d[k]!);
+  if (scale === 0) {
+    e[i] = d[i - 1]!;
+    for (let j = 0; j < i; j++) {
+      d[j] = w[j * n + i - 1]!;
+      w[j * n + i] = 0;
+      w[i * n + j] = 0;
     }
     d[i] = h;
+    return;
   }
-  // Row i (i >= 1) of w now holds the Householder vector u of step i in columns 0..i-1, and d[i]
-  // its h: callers that back-transform a few vectors themselves keep the h values.
-  if (hOut) hOut.set(d);
-  if (vectors) {
-    for (let i = 0; i < n - 1; i++) {
-      w[i * n + n - 1] = w[i * n + i]!;
-      w[i * n + i] = 1;
-      const h = d[i + 1]!;
-      const col = (i + 1) * n;
-      if (h !== 0) {
-        for (let k = 0; k <= i; k++) d[k] = w[col + k]! / h;
-        for (let j = 0; j <= i; j++) {
-          const row = j * n;
-          let g = 0;
-          for (let k = 0; k <= i; k++) g += w[col + k]! * w[row + k]!;
-          for (let k = 0; k <= i; k++) w[row + k]! -= g * d[k]!;
-        }
-      }
-      for (let k = 0; k <= i; k++) w[col + k] = 0;
-    }
-    for (let j = 0; j < n; j++) {
-      d[j] = w[j * n + n - 1]!;
-      w[j * n + n - 1] = 0;
-    }
-    w[(n - 1) * n + n - 1] = 1;
-  } else {
-    for (let j = 0; j < n; j++) d[j] = w[j * n + j]!;
+  for (let k = 0; k < i; k++) {
+    d[k]! /= scale;
+    h += d[k]! * d[k]!;
   }
+  let f = d[i - 1]!;
+  let g = Math.sqrt(h);
+  if (f > 0) g = -g;
+  e[i] = scale * g;
+  h -= f * g;
+  d[i - 1] = f - g;
+  for (let j = 0; j < i; j++) e[j] = 0;
+  for (let j = 0; j < i; j++) {
+    f = d[j]!;
+    w[i * n + j] = f;
+    e[j] = symmetricProductRow(w, j * n, d, e, j, i, f);
+  }
+  f = 0;
+  for (let j = 0; j < i; j++) {
+    e[j]! /= h;
+    f += e[j]! * d[j]!;
+  }
+  const hh = f / (h + h);
+  for (let j = 0; j < i; j++) e[j]! -= hh * d[j]!;
+  for (let j = 0; j < i; j++) {
+    const row = j * n;
+    rankTwoUpdateRow(w, row, d, e, j, i, d[j]!, e[j]!);
+    d[j] = w[row + i - 1]!;
+    w[row + i] = 0;
+  }
+  d[i] = h;
+}
+
+/** JAMA's inner loop of the product A u (row j of w, columns j+1..i-1); returns e[j]'s new value. */
+function symmetricProductRow(w: Float64Array, row: number, d: Float64Array, e: Float64Array, j: number, i: number, f: number): number {
+  let g = e[j]! + w[row + j]! * f;
+  for (let k = j + 1; k <= i - 1; k++) {
+    const wjk = w[row + k]!;
+    g += wjk * d[k]!;
+    e[k]! += wjk * f;
+  }
+  return g;
+}
+
+function rankTwoUpdateRow(w: Float64Array, row: number, d: Float64Array, e: Float64Array, j: number, i: number, f: number, g: number): void {
+  for (let k = j; k <= i - 1; k++) w[row + k]! -= f * e[k]! + g * d[k]!;
+}
+
+/** JAMA's accumulation of the transform: w becomes V transposed (row k = eigenvector basis k). */
+function tred2Accumulate(n: number, w: Float64Array, d: Float64Array, e: Float64Array): void {
+  for (let i = 0; i < n - 1; i++) accumulateStep(n, w, d, i);
+  for (let j = 0; j < n; j++) {
+    d[j] = w[j * n + n - 1]!;
+    w[j * n + n - 1] = 0;
+  }
+  w[(n - 1) * n + n - 1] = 1;
+  e[0] = 0;
+}
+
+function accumulateStep(n: number, w: Float64Array, d: Float64Array, i: number): void {
+  w[i * n + n - 1] = w[i * n + i]!;
+  w[i * n + i] = 1;
+  const h = d[i + 1]!;
+  const col = (i + 1) * n;
+  if (h !== 0) {
+    for (let k = 0; k <= i; k++) d[k] = w[col + k]! / h;
+    for (let j = 0; j <= i; j++) reflectRow(w, j * n, col, d, i);
+  }
+  for (let k = 0; k <= i; k++) w[col + k] = 0;
+}
+
+function reflectRow(w: Float64Array, row: number, col: number, d: Float64Array, i: number): void {
+  let g = 0;
+  for (let k = 0; k <= i; k++) g += w[col + k]! * w[row + k]!;
+  for (let k = 0; k <= i; k++) w[row + k]! -= g * d[k]!;
+}
+
+/** The values-only ending: the tridiagonal's diagonal into d. */
+function tred2Diagonal(n: number, w: Float64Array, d: Float64Array, e: Float64Array): void {
+  for (let j = 0; j < n; j++) d[j] = w[j * n + j]!;
   e[0] = 0;
 }
 
@@ -153,16 +178,7 @@ function tql2(n: number, v: Float64Array, d: Float64Array, e: Float64Array, vect
           c = p / r;
           p = c * d[i]! - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]!);
-          if (vectors) {
-            // v holds the transform transposed here, so both rows are contiguous.
-            const ri = i * n, ri1 = (i + 1) * n;
-            for (let k = 0; k < n; k++) {
-              const vk1 = v[ri1 + k]!;
-              const vk = v[ri + k]!;
-              v[ri1 + k] = s * vk + c * vk1;
-              v[ri + k] = c * vk - s * vk1;
-            }
-          }
+          if (vectors) rotateRowPair(v, n, i, c, s);
         }
         p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
         e[l] = s * p;
@@ -175,20 +191,39 @@ function tql2(n: number, v: Float64Array, d: Float64Array, e: Float64Array, vect
   }
 }
 
+/** The plane rotation of tql2 on rows i and i + 1 of the transposed transform (both contiguous). */
+function rotateRowPair(v: Float64Array, n: number, i: number, c: number, s: number): void {
+  const ri = i * n, ri1 = (i + 1) * n;
+  for (let k = 0; k < n; k++) {
+    const vk1 = v[ri1 + k]!;
+    const vk = v[ri + k]!;
+    v[ri1 + k] = s * vk + c * vk1;
+    v[ri + k] = c * vk - s * vk1;
+  }
+}
+
+/** w = a' (row-major n x n): tred2 works on the transpose (see there). */
+function transposed(a: Float64Array, n: number): Float64Array {
+  const w = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) w[j * n + i] = a[i * n + j]!;
+  return w;
+}
+
 /**
  * Eigen-decomposition of a symmetric matrix given row-major (only read, never modified). Values
  * come back in decreasing order; with `vectors`, column k of the returned matrix belongs to values[k].
  */
 export function eigenSymmetricFlat(a: Float64Array, n: number, options: { vectors?: boolean } = {}): FlatEigen {
   const wantVectors = options.vectors ?? true;
-  // tred2 works on the transpose (see there); a is symmetric in exact use, but transposing keeps
-  // the arithmetic JAMA's even when a carries rounding asymmetry.
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) v[j * n + i] = a[i * n + j]!;
+  if (n === 1) return { values: Float64Array.of(a[0]!), ...(wantVectors ? { vectors: Float64Array.of(1) } : {}) };
+  // a is symmetric in exact use; transposing (rather than copying) keeps the arithmetic JAMA's
+  // even when a carries rounding asymmetry.
+  const v = transposed(a, n);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  if (n === 1) return { values: Float64Array.of(a[0]!), ...(wantVectors ? { vectors: Float64Array.of(1) } : {}) };
-  tred2(n, v, d, e, wantVectors);
+  tred2Reduce(n, v, d, e);
+  if (wantVectors) tred2Accumulate(n, v, d, e);
+  else tred2Diagonal(n, v, d, e);
   tql2(n, v, d, e, wantVectors);
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[y]! - d[x]!);
   const values = Float64Array.from(order, (i) => d[i]!);
@@ -237,10 +272,11 @@ export function eigenSymmetricTop(a: Float64Array, n: number, k: number): { valu
     return { values: res.values, vectors };
   };
   if (n < 3 || k === 0) return full();
-  const w = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) w[j * n + i] = a[i * n + j]!;
-  const d = new Float64Array(n), e = new Float64Array(n), hs = new Float64Array(n);
-  tred2(n, w, d, e, false, hs);
+  const w = transposed(a, n);
+  const d = new Float64Array(n), e = new Float64Array(n);
+  tred2Reduce(n, w, d, e);
+  const hs = Float64Array.from(d);
+  tred2Diagonal(n, w, d, e);
   // The tridiagonal T: diagonal d, T[i][i-1] = e[i] (e[0] = 0); tql2 overwrites its inputs.
   const diag = Float64Array.from(d), sub = Float64Array.from(e);
   tql2(n, w, d, e, false);
@@ -250,7 +286,6 @@ export function eigenSymmetricTop(a: Float64Array, n: number, k: number): { valu
   if (!(norm > 0) || !Number.isFinite(norm)) return full();
   const eps = Number.EPSILON;
   const z = new Float64Array(n * k); // tridiagonal eigenvectors, one per row
-  const x = new Float64Array(n);
   const fac = new TridiagonalLu(n);
   let shift = Infinity;
   for (let j = 0; j < k; j++) {
@@ -258,54 +293,74 @@ export function eigenSymmetricTop(a: Float64Array, n: number, k: number): { valu
     // factorization (and the vector it amplifies) differs.
     shift = Math.min(values[j]!, shift - 10 * eps * norm);
     fac.factor(diag, sub, shift, eps * norm);
-    // A fixed pseudo-random start (reproducible), as dstein's.
-    let seed = 1234567 + 7919 * j;
-    for (let i = 0; i < n; i++) {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      x[i] = seed / 2147483648 - 0.5;
-    }
-    for (let it = 0; it < 4; it++) {
-      fac.solve(x);
-      for (let pass = 0; pass < 2; pass++) {
-        for (let q = 0; q < j; q++) {
-          let c = 0;
-          for (let i = 0; i < n; i++) c += x[i]! * z[q * n + i]!;
-          for (let i = 0; i < n; i++) x[i]! -= c * z[q * n + i]!;
-        }
-      }
-      let s = 0;
-      for (let i = 0; i < n; i++) s += x[i]! * x[i]!;
-      s = Math.sqrt(s);
-      if (!(s > 0) || !Number.isFinite(s)) return full();
-      for (let i = 0; i < n; i++) x[i]! /= s;
-    }
+    const x = z.subarray(j * n, (j + 1) * n);
+    if (!inverseIteration(fac, z, j, n, x)) return full();
     // Residual ||T x - lambda x|| against the accuracy of the eigenvalue itself.
-    let res = 0;
-    for (let i = 0; i < n; i++) {
-      let t = (diag[i]! - values[j]!) * x[i]!;
-      if (i > 0) t += sub[i]! * x[i - 1]!;
-      if (i + 1 < n) t += sub[i + 1]! * x[i + 1]!;
-      res += t * t;
-    }
-    if (!(Math.sqrt(res) <= 1e3 * n * eps * norm)) return full();
-    z.set(x, j * n);
+    if (!(tridiagonalResidual(diag, sub, values[j]!, x, n) <= 1e3 * n * eps * norm)) return full();
   }
   // Back-transform: the transform is P_{n-2} ... P_0, P_i = I - u u^T / h on the leading i + 1
   // coordinates with u in row i + 1 of w (tred2's accumulation, applied to k vectors only).
   const vectors = new Float64Array(n * k);
   for (let j = 0; j < k; j++) {
     const v = z.subarray(j * n, (j + 1) * n);
-    for (let i = 0; i < n - 1; i++) {
-      const h = hs[i + 1]!;
-      if (h === 0) continue;
-      const u = (i + 1) * n;
-      let g = 0;
-      for (let q = 0; q <= i; q++) g += w[u + q]! * v[q]!;
-      for (let q = 0; q <= i; q++) v[q]! -= g * (w[u + q]! / h);
-    }
+    for (let i = 0; i < n - 1; i++) if (hs[i + 1] !== 0) applyReflector(w, (i + 1) * n, hs[i + 1]!, v, i);
     for (let i = 0; i < n; i++) vectors[i * k + j] = v[i]!;
   }
   return { values, vectors };
+}
+
+/**
+ * Four steps of inverse iteration into x (row j of z) from a fixed pseudo-random start (as
+ * dstein's, reproducible), orthogonalized twice against the rows of z before it. False when the
+ * iterate vanishes or overflows.
+ */
+function inverseIteration(fac: TridiagonalLu, z: Float64Array, j: number, n: number, x: Float64Array): boolean {
+  let seed = 1234567 + 7919 * j;
+  for (let i = 0; i < n; i++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    x[i] = seed / 2147483648 - 0.5;
+  }
+  for (let it = 0; it < 4; it++) {
+    fac.solve(x);
+    for (let pass = 0; pass < 2; pass++) for (let q = 0; q < j; q++) subtractProjection(x, z, q * n, n);
+    if (!normalize(x, 0, n)) return false;
+  }
+  return true;
+}
+
+/** x <- x - (x . y) y for y = z[offset .. offset + n). */
+function subtractProjection(x: Float64Array, z: Float64Array, offset: number, n: number): void {
+  let c = 0;
+  for (let i = 0; i < n; i++) c += x[i]! * z[offset + i]!;
+  for (let i = 0; i < n; i++) x[i]! -= c * z[offset + i]!;
+}
+
+/** Scale x[offset .. offset + n) to unit length; false if its length is 0 or not finite. */
+function normalize(x: Float64Array, offset: number, n: number): boolean {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += x[offset + i]! * x[offset + i]!;
+  s = Math.sqrt(s);
+  if (!(s > 0) || !Number.isFinite(s)) return false;
+  for (let i = 0; i < n; i++) x[offset + i]! /= s;
+  return true;
+}
+
+function tridiagonalResidual(diag: Float64Array, sub: Float64Array, value: number, x: Float64Array, n: number): number {
+  let res = 0;
+  for (let i = 0; i < n; i++) {
+    let t = (diag[i]! - value) * x[i]!;
+    if (i > 0) t += sub[i]! * x[i - 1]!;
+    if (i + 1 < n) t += sub[i + 1]! * x[i + 1]!;
+    res += t * t;
+  }
+  return Math.sqrt(res);
+}
+
+/** v <- (I - u u' / h) v on the leading i + 1 coordinates, u = w[u0 .. u0 + i]. */
+function applyReflector(w: Float64Array, u0: number, h: number, v: Float64Array, i: number): void {
+  let g = 0;
+  for (let q = 0; q <= i; q++) g += w[u0 + q]! * v[q]!;
+  for (let q = 0; q <= i; q++) v[q]! -= g * (w[u0 + q]! / h);
 }
 
 /**
@@ -362,17 +417,7 @@ export class TopEigenTracker {
     const { p, k, basis: v, w, h, tmp } = this;
     const ref = this.refMatrix!, mu = this.refValues!;
     if (mu.length < p || k >= p) return null;
-    // ||A - A0||_2: the largest diagonal change when only the diagonal moved, else Frobenius.
-    let diagMax = 0, frob = 0, offDiagonalMoved = false;
-    for (let i = 0; i < p; i++) {
-      for (let j = 0; j < p; j++) {
-        const d = a[i * p + j]! - ref[i * p + j]!;
-        frob += d * d;
-        if (i === j) diagMax = Math.max(diagMax, Math.abs(d));
-        else if (d !== 0) offDiagonalMoved = true;
-      }
-    }
-    const delta = offDiagonalMoved ? Math.sqrt(frob) : diagMax;
+    const delta = distanceBound(a, ref, p);
     const upper = mu[k]! + delta; // bound on the (k+1)-th eigenvalue of A
     const lower = mu[p - 1]! - delta; // bound on the smallest
     const wantedLow = mu[k - 1]! - delta; // bound on the k-th from below
@@ -383,43 +428,20 @@ export class TopEigenTracker {
     // Rounding floor of a Ritz residual, and the level accepted once the residual stops falling.
     const floor = 4 * Math.sqrt(p) * Number.EPSILON * norm;
     const accept = 64 * Math.sqrt(p) * Number.EPSILON * norm;
+    const res = new Float64Array(k);
     let previous = Infinity;
     for (let it = 0; it < 40; it++) {
-      // W = A V (V's rows are the vectors): each row of A is read once for all k vectors.
-      for (let i = 0; i < p; i++) {
-        const row = i * p;
-        for (let j = 0; j < k; j++) {
-          const vj = j * p;
-          let s = 0;
-          for (let l = 0; l < p; l++) s += a[row + l]! * v[vj + l]!;
-          w[vj + i] = s;
-        }
-      }
+      blockProduct(a, v, w, p, k);
       // Rayleigh-Ritz: H = V' A V, then V <- V Y, W <- W Y with H = Y Theta Y'.
-      for (let x = 0; x < k; x++) {
-        for (let y = x; y < k; y++) {
-          let s1 = 0, s2 = 0;
-          for (let l = 0; l < p; l++) {
-            s1 += v[x * p + l]! * w[y * p + l]!;
-            s2 += v[y * p + l]! * w[x * p + l]!;
-          }
-          h[x * k + y] = h[y * k + x] = (s1 + s2) / 2;
-        }
-      }
+      rayleighMatrix(v, w, h, p, k);
       const small = eigenSymmetricFlat(h, k);
-      const y = small.vectors!;
-      rotateRows(v, y, k, p, tmp);
-      rotateRows(w, y, k, p, tmp);
+      rotateRows(v, small.vectors!, k, p, tmp);
+      rotateRows(w, small.vectors!, k, p, tmp);
       let worst = 0, block = 0;
       for (let j = 0; j < k; j++) {
-        const theta = small.values[j]!;
-        let r = 0;
-        for (let l = 0; l < p; l++) {
-          const d = w[j * p + l]! - theta * v[j * p + l]!;
-          r += d * d;
-        }
-        worst = Math.max(worst, Math.sqrt(r));
-        block += r;
+        res[j] = residualNorm2(v, w, small.values[j]!, j * p, p);
+        worst = Math.max(worst, Math.sqrt(res[j]!));
+        block += res[j]!;
       }
       const done = worst <= floor || (worst <= accept && worst > previous / 4);
       if (done) {
@@ -435,22 +457,58 @@ export class TopEigenTracker {
       // Next block: orthonormalized (A + shift I) V, by Gram-Schmidt twice.
       for (let e = 0; e < k * p; e++) v[e] = w[e]! + shift * v[e]!;
       for (let j = 0; j < k; j++) {
-        for (let pass = 0; pass < 2; pass++) {
-          for (let q = 0; q < j; q++) {
-            let c = 0;
-            for (let l = 0; l < p; l++) c += v[j * p + l]! * v[q * p + l]!;
-            for (let l = 0; l < p; l++) v[j * p + l]! -= c * v[q * p + l]!;
-          }
-        }
-        let n2 = 0;
-        for (let l = 0; l < p; l++) n2 += v[j * p + l]! * v[j * p + l]!;
-        const nn = Math.sqrt(n2);
-        if (!(nn > 0) || !Number.isFinite(nn)) return null;
-        for (let l = 0; l < p; l++) v[j * p + l]! /= nn;
+        const x = v.subarray(j * p, (j + 1) * p);
+        for (let pass = 0; pass < 2; pass++) for (let q = 0; q < j; q++) subtractProjection(x, v, q * p, p);
+        if (!normalize(v, j * p, p)) return null;
       }
     }
     return null;
   }
+}
+
+/** ||A - A0||_2 bounded: the largest diagonal change when only the diagonal moved, else Frobenius. */
+function distanceBound(a: Float64Array, ref: Float64Array, p: number): number {
+  let diagMax = 0, frob = 0, offDiagonalMoved = false;
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < p; j++) {
+      const d = a[i * p + j]! - ref[i * p + j]!;
+      frob += d * d;
+      if (i === j) diagMax = Math.max(diagMax, Math.abs(d));
+      else if (d !== 0) offDiagonalMoved = true;
+    }
+  }
+  return offDiagonalMoved ? Math.sqrt(frob) : diagMax;
+}
+
+/** W = A V for k vectors stored as rows of v (k x p); each row of A is read once for all k. */
+function blockProduct(a: Float64Array, v: Float64Array, w: Float64Array, p: number, k: number): void {
+  for (let i = 0; i < p; i++) {
+    const row = i * p;
+    for (let j = 0; j < k; j++) w[j * p + i] = dotAt(a, row, v, j * p, p);
+  }
+}
+
+function dotAt(x: Float64Array, xo: number, y: Float64Array, yo: number, n: number): number {
+  let s = 0;
+  for (let l = 0; l < n; l++) s += x[xo + l]! * y[yo + l]!;
+  return s;
+}
+
+/** H = (V'W + W'V) / 2: V' A V, symmetrized against rounding. */
+function rayleighMatrix(v: Float64Array, w: Float64Array, h: Float64Array, p: number, k: number): void {
+  for (let x = 0; x < k; x++) {
+    for (let y = x; y < k; y++) h[x * k + y] = h[y * k + x] = (dotAt(v, x * p, w, y * p, p) + dotAt(v, y * p, w, x * p, p)) / 2;
+  }
+}
+
+/** ||w_j - theta v_j||^2 for the vectors at offset o. */
+function residualNorm2(v: Float64Array, w: Float64Array, theta: number, o: number, p: number): number {
+  let r = 0;
+  for (let l = 0; l < p; l++) {
+    const d = w[o + l]! - theta * v[o + l]!;
+    r += d * d;
+  }
+  return r;
 }
 
 /** rows <- Y' rows for k rows of length p (row j becomes sum_q Y[q][j] row q). */

@@ -26,15 +26,9 @@ export function luDecompose(a: ArrayLike<number>, n: number): FlatLu {
   let pivotSign = 1;
   const colj = new Float64Array(n);
   for (let j = 0; j < n; j++) {
-    for (let i = 0; i < n; i++) colj[i] = lu[i * n + j]!;
-    for (let i = 0; i < n; i++) {
-      const kmax = Math.min(i, j);
-      const row = i * n;
-      let s = 0;
-      for (let k = 0; k < kmax; k++) s += lu[row + k]! * colj[k]!;
-      colj[i]! -= s;
-      lu[row + j] = colj[i]!;
-    }
+    // Small functions for the loop nests: they run cold (once per process), where V8 optimizes a
+    // small function after a few calls but recompiles a long one per loop (see ./eigen.ts).
+    updateColumn(lu, colj, n, j);
     let p = j;
     for (let i = j + 1; i < n; i++) if (Math.abs(colj[i]!) > Math.abs(colj[p]!)) p = i;
     if (p !== j) {
@@ -55,6 +49,19 @@ export function luDecompose(a: ArrayLike<number>, n: number): FlatLu {
   return { n, lu, pivot, pivotSign };
 }
 
+/** Column j of the left-looking (Crout) step: colj = column j less its dot products with L. */
+function updateColumn(lu: Float64Array, colj: Float64Array, n: number, j: number): void {
+  for (let i = 0; i < n; i++) colj[i] = lu[i * n + j]!;
+  for (let i = 0; i < n; i++) {
+    const kmax = Math.min(i, j);
+    const row = i * n;
+    let s = 0;
+    for (let k = 0; k < kmax; k++) s += lu[row + k]! * colj[k]!;
+    colj[i]! -= s;
+    lu[row + j] = colj[i]!;
+  }
+}
+
 /** An exactly zero pivot, ml-matrix's (and JAMA's) test of singularity. */
 export function luIsSingular(f: FlatLu): boolean {
   for (let j = 0; j < f.n; j++) if (f.lu[j * f.n + j] === 0) return true;
@@ -65,6 +72,13 @@ export function luDeterminant(f: FlatLu): number {
   let det = f.pivotSign;
   for (let j = 0; j < f.n; j++) det *= f.lu[j * f.n + j]!;
   return det;
+}
+
+/** log |det A| from the pivots, free of the under- and overflow of the determinant itself. */
+export function luLogAbsDeterminant(f: FlatLu): number {
+  let s = 0;
+  for (let j = 0; j < f.n; j++) s += Math.log(Math.abs(f.lu[j * f.n + j]!));
+  return s;
 }
 
 /**
@@ -80,25 +94,19 @@ export function luSolve(f: FlatLu, b: ArrayLike<number> | null, m: number): Floa
     if (b === null) x[i * m + src] = 1;
     else for (let j = 0; j < m; j++) x[i * m + j] = b[src * m + j]!;
   }
-  for (let k = 0; k < n; k++) {
-    const rk = k * m;
-    for (let i = k + 1; i < n; i++) {
-      const lik = lu[i * n + k]!;
-      const ri = i * m;
-      for (let j = 0; j < m; j++) x[ri + j] = x[ri + j]! - x[rk + j]! * lik;
-    }
-  }
+  for (let k = 0; k < n; k++) for (let i = k + 1; i < n; i++) subtractRowMultiple(x, i * m, k * m, lu[i * n + k]!, m);
   for (let k = n - 1; k >= 0; k--) {
     const rk = k * m;
     const ukk = lu[k * n + k]!;
     for (let j = 0; j < m; j++) x[rk + j] = x[rk + j]! / ukk;
-    for (let i = 0; i < k; i++) {
-      const uik = lu[i * n + k]!;
-      const ri = i * m;
-      for (let j = 0; j < m; j++) x[ri + j] = x[ri + j]! - x[rk + j]! * uik;
-    }
+    for (let i = 0; i < k; i++) subtractRowMultiple(x, i * m, rk, lu[i * n + k]!, m);
   }
   return x;
+}
+
+/** Row at ri of x minus c times row at rk (m entries), as ml-matrix writes it: x - x_k c. */
+function subtractRowMultiple(x: Float64Array, ri: number, rk: number, c: number, m: number): void {
+  for (let j = 0; j < m; j++) x[ri + j] = x[ri + j]! - x[rk + j]! * c;
 }
 
 /** Row-major copy of an array of rows. */

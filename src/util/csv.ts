@@ -103,51 +103,59 @@ export function parseNumericTable(text: string): { names: string[]; rows: (numbe
   if (i < len && text.charCodeAt(i) === CR) i++;
   if (i < len && text.charCodeAt(i) === LF) i++;
   const rows: (number | null)[][] = [];
+  // One function call per line: the loop body is then optimized after a few lines, where one long
+  // loop would run cold (interpreted) until on-stack replacement.
   while (i < len) {
     const row = new Array<number | null>(p);
-    for (let j = 0; ; j++) {
-      if (j >= p) return null;
-      let c = i < len ? text.charCodeAt(i) : -1;
-      if (c === COMMA || c === LF || c === CR || c === -1) row[j] = null;
-      else {
-        let negative = false;
-        if (c === 45) {
-          negative = true;
-          c = text.charCodeAt(++i);
-        }
-        let m = 0, digits = 0, frac = 0;
-        while (c >= 48 && c <= 57) {
-          m = m * 10 + (c - 48);
-          digits++;
-          c = text.charCodeAt(++i);
-        }
-        if (digits === 0) return null;
-        if (c === 46) {
-          c = text.charCodeAt(++i);
-          while (c >= 48 && c <= 57) {
-            m = m * 10 + (c - 48);
-            frac++;
-            c = text.charCodeAt(++i);
-          }
-          if (frac === 0) return null;
-        }
-        if (digits + frac > 15 || !(i >= len || c === COMMA || c === LF || c === CR)) return null;
-        const v = frac > 0 ? m / POW10[frac]! : m;
-        row[j] = negative ? -v : v;
-      }
-      if (i >= len) {
-        if (j !== p - 1) return null;
-        break;
-      }
-      c = text.charCodeAt(i++);
-      if (c === COMMA) continue;
-      if (j !== p - 1) return null;
-      if (c === CR && i < len && text.charCodeAt(i) === LF) i++;
-      break;
-    }
-    // A line of one empty field is a blank line to the general reader; here it cannot occur
-    // (p >= 2 makes it a short row, already refused), so every line read is a data row.
+    i = parseNumericRow(text, i, p, row);
+    if (i < 0) return null;
     rows.push(row);
   }
   return rows.length > 0 ? { names, rows } : null;
+}
+
+/**
+ * One line of p plain fields from index i into row; returns the index after its line end (or the
+ * text's end), or -1 at anything outside parseNumericTable's case. A line of one empty field is a
+ * blank line to the general reader; with p >= 2 it is a short row here, so refused too.
+ */
+function parseNumericRow(text: string, i: number, p: number, row: (number | null)[]): number {
+  const len = text.length;
+  for (let j = 0; ; j++) {
+    if (j >= p) return -1;
+    let c = i < len ? text.charCodeAt(i) : -1;
+    if (c === COMMA || c === LF || c === CR || c === -1) row[j] = null;
+    else {
+      let negative = false;
+      if (c === 45) {
+        negative = true;
+        c = text.charCodeAt(++i);
+      }
+      let m = 0, digits = 0, frac = 0;
+      while (c >= 48 && c <= 57) {
+        m = m * 10 + (c - 48);
+        digits++;
+        c = text.charCodeAt(++i);
+      }
+      if (digits === 0) return -1;
+      if (c === 46) {
+        c = text.charCodeAt(++i);
+        while (c >= 48 && c <= 57) {
+          m = m * 10 + (c - 48);
+          frac++;
+          c = text.charCodeAt(++i);
+        }
+        if (frac === 0) return -1;
+      }
+      if (digits + frac > 15 || !(i >= len || c === COMMA || c === LF || c === CR)) return -1;
+      const v = frac > 0 ? m / POW10[frac]! : m;
+      row[j] = negative ? -v : v;
+    }
+    if (i >= len) return j === p - 1 ? i : -1;
+    c = text.charCodeAt(i++);
+    if (c === COMMA) continue;
+    if (j !== p - 1) return -1;
+    if (c === CR && i < len && text.charCodeAt(i) === LF) i++;
+    return i;
+  }
 }
