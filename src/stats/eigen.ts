@@ -480,12 +480,38 @@ function distanceBound(a: Float64Array, ref: Float64Array, p: number): number {
   return offDiagonalMoved ? Math.sqrt(frob) : diagMax;
 }
 
-/** W = A V for k vectors stored as rows of v (k x p); each row of A is read once for all k. */
+/**
+ * W = A V for k vectors stored as rows of v (k x p): each row of A against four vectors per pass
+ * (five loads for four products), every sum over l in order.
+ */
 function blockProduct(a: Float64Array, v: Float64Array, w: Float64Array, p: number, k: number): void {
+  const out = new Float64Array(4);
   for (let i = 0; i < p; i++) {
     const row = i * p;
-    for (let j = 0; j < k; j++) w[j * p + i] = dotAt(a, row, v, j * p, p);
+    let j = 0;
+    for (; j + 4 <= k; j += 4) {
+      dots1x4(a, row, v, j * p, p, out);
+      w[j * p + i] = out[0]!;
+      w[(j + 1) * p + i] = out[1]!;
+      w[(j + 2) * p + i] = out[2]!;
+      w[(j + 3) * p + i] = out[3]!;
+    }
+    for (; j < k; j++) w[j * p + i] = dotAt(a, row, v, j * p, p);
   }
+}
+
+/** The dot products of x[xo..xo+n) with the four consecutive rows of y from yo. */
+function dots1x4(x: Float64Array, xo: number, y: Float64Array, yo: number, n: number, out: Float64Array): void {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const y1 = yo + n, y2 = yo + 2 * n, y3 = yo + 3 * n;
+  for (let l = 0; l < n; l++) {
+    const xl = x[xo + l]!;
+    s0 += xl * y[yo + l]!;
+    s1 += xl * y[y1 + l]!;
+    s2 += xl * y[y2 + l]!;
+    s3 += xl * y[y3 + l]!;
+  }
+  out[0] = s0; out[1] = s1; out[2] = s2; out[3] = s3;
 }
 
 function dotAt(x: Float64Array, xo: number, y: Float64Array, yo: number, n: number): number {
