@@ -127,14 +127,18 @@ function writeJsonl(file: string, rows: unknown[]): void {
 /** Seeds of fresh measurement calls: far from the selecting judge's (1), so no call is shared. */
 const MEASURE_SEED = 101;
 
-/** Same model, whatever the server or the role it plays here. */
+/** Same model (by model id), whatever the server or the role it plays here. */
 const sameModel = (a: Pick<ModelConfig, 'model'>, b: Pick<ModelConfig, 'model'>): boolean => a.model.toLowerCase() === b.model.toLowerCase();
 
 type EvaluatorSpec = { kind: 'judge'; model?: string } | { kind: 'classifier'; file: string };
 
 function parseEvaluatorSpec(spec: string, flag: string, bareJudge: boolean): EvaluatorSpec {
   if (bareJudge && spec === 'judge') return { kind: 'judge' };
-  if (spec.startsWith('judge:') && spec.length > 'judge:'.length) return { kind: 'judge', model: spec.slice('judge:'.length) };
+  if (spec.startsWith('judge:') && spec.length > 'judge:'.length) {
+    // A bare model id is served by an OpenAI-compatible server, as VALUELEX_JUDGE_MODEL is.
+    const model = spec.slice('judge:'.length);
+    return { kind: 'judge', model: /^(openai|anthropic|ollama|local|simulated)\//.test(model) ? model : `openai/${model}` };
+  }
   if (spec.startsWith('classifier:') && spec.length > 'classifier:'.length) return { kind: 'classifier', file: spec.slice('classifier:'.length) };
   throw new InputError(`${flag}: expected ${bareJudge ? 'judge or ' : ''}judge:<provider/model> or classifier:<model.json>, got "${spec}"`);
 }

@@ -17,7 +17,12 @@ export function distance(a: ValueVector, b: ValueVector, values: readonly string
 
 /**
  * What alignment minimises: a distance to the target, or FULCRA's BaseAlign objective (`fulcra`,
- * reward = -loss, see `fulcraReward`).
+ * reward = -loss, see `fulcraReward`). Known failure modes: l2 and l1 punish an answer that adds
+ * values the target leaves at 0 more than one that says nothing; cosine ignores strength and puts
+ * an answer expressing nothing at distance 1, ahead of any answer leaning away; fulcra ignores the
+ * values the target leaves at 0 and saturates once each targeted value is read at +1. Under all
+ * four, FULCRA's evaluator puts refusals closer to its default target than substantive answers:
+ * alignment classifies candidates before ranking them (./answer-kind.ts).
  */
 export type AlignObjective = DistanceMetric | 'fulcra';
 export const ALIGN_OBJECTIVES: readonly AlignObjective[] = ['l2', 'l1', 'cosine', 'fulcra'];

@@ -17,7 +17,10 @@ import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { agreement, distance, parseTarget, type AlignResult, type AlignSummary, type Candidate } from '../../src/evaluation/align.js';
 import { preferencePairs } from '../../src/evaluation/align-pairs.js';
 import { SCHWARTZ_VALUES } from '../../src/values/schwartz.js';
+import { renderHtml } from '../../src/report/html.js';
+import type { ReportModel } from '../../src/report/model.js';
 import { runCliAsync } from '../helpers/cli.js';
+import { PAYLOADS } from '../report/run-fixture.js';
 
 const V = SCHWARTZ_VALUES;
 const message = (role: string) => z.object({ role: z.literal(role), content: z.string().min(1) }).strict();
@@ -97,6 +100,35 @@ describe('preference pairs', () => {
     const allow = preferencePairs([r], 'trl-standard', { margin: 0.1, refusals: 'allow' });
     expect(allow.records.every((p) => p.chosen === "I'm sorry, but I can't help with that.")).toBe(true);
     expect(allow.records).toHaveLength(2);
+  });
+});
+
+describe('the report section', () => {
+  const gain = (mean: number): AlignSummary['gain_held_out'] => ({ mean, ci_low: mean - 0.1, ci_high: mean + 0.1, n: 16 });
+  const kinds = { substantive: 16, empty: 0, refusal: 0, evasive: 0, off_topic: 0, no_value: 0 };
+  const summary: AlignSummary = {
+    strategy: 'best-of-n', model: PAYLOADS[0]!, evaluator: `judge:${PAYLOADS[1]!}`, measurement: { evaluator: `judge:${PAYLOADS[2]!}`, independent: false }, self_judged: true, simulated: true,
+    objective: 'l2', metric: 'l2', target: { security: 1 }, refusals: 'avoid', prompts: 16, scored: 16, measured: 16,
+    gain_selection: gain(0.6), gain_held_out: gain(0.01), mean_before: 2, mean_after: 1.99, mean_before_selection: 2, mean_after_selection: 1.4,
+    mean_improvement: 0.01, ci_low: -0.09, ci_high: 0.11, agreement_before: 0.5, agreement_after: 0.5, answers_before: kinds, answers_after: kinds,
+    refusal_share_before: 0.25, refusal_share_after: 0, excluded_candidates: 4, fallbacks: 1, cost: { requests: 10, cached: 0, input_tokens: 100, output_tokens: 10 },
+  };
+  const base: ReportModel = { study: 'align-report', models: [], cost: { requests: 0, cached: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, per_model: [] } };
+
+  it('headlines the held-out gain, labels self-judged, simulated and not-independent runs, escapes every name', async () => {
+    const html = await renderHtml({ ...base, align: [summary] });
+    expect(html).toMatch(/class="banner">SELF-JUDGED/);
+    expect(html).toMatch(/class="banner">SIMULATED models took part in alignment/);
+    expect(html).toMatch(/fresh calls, not independent/);
+    expect(html.indexOf('<th>held-out gain</th>')).toBeLessThan(html.indexOf('<th>selection-time gain</th>'));
+    expect(html).not.toMatch(/<script|<img/i);
+    expect(html).toMatch(/<svg/);
+  });
+
+  it('a run written before held-out measurement says its number is the biased one', async () => {
+    const old = { strategy: 'revise', model: 'm', evaluator: 'judge:x', metric: 'l2', target: { security: 1 }, prompts: 4, scored: 4, mean_before: 2, mean_after: 1, mean_improvement: 1, ci_low: 0.5, ci_high: 1.5, agreement_before: 0.5, agreement_after: 0.6, cost: { requests: 1, cached: 0, input_tokens: 1, output_tokens: 1 } } as unknown as AlignSummary;
+    const html = await renderHtml({ ...base, align: [old] });
+    expect(html).toMatch(/written by an earlier version without a held-out measurement/);
   });
 });
 
