@@ -9,8 +9,9 @@
  * one (after), the mean improvement with a bootstrap interval, and the cost. All candidates are
  * kept, ranked, for preference pairs (TRL DPO / OpenRLHF JSONL).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
+import { readTextFile } from '../core/text-file.js';
 import type { Engine } from '../engine/engine.js';
 import { bootstrapMeanCI } from '../stats/bootstrap.js';
 import { mean } from '../stats/descriptive.js';
@@ -57,8 +58,9 @@ export function parseTarget(spec: string, values: readonly string[]): Target {
   } else {
     let text: string;
     try {
-      text = readFileSync(spec, 'utf8');
-    } catch {
+      text = readTextFile(spec);
+    } catch (e) {
+      if (existsSync(spec)) throw e;
       throw new InputError(`--target: "${spec}" is not a vector (name=value,...), JSON, a named profile (${Object.keys(NAMED_TARGETS).join(', ')}) or a readable file`);
     }
     try {

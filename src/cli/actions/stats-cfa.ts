@@ -12,8 +12,8 @@
  * rmsea, srmr, cfi_scaled, tli_scaled, rmsea_scaled}}, plus more fields; the scaled fields are null
  * for ML (lavaan's ML default has no robust test).
  */
-import { readFileSync } from 'node:fs';
 import { InputError } from '../../core/errors.js';
+import { readTextFile } from '../../core/text-file.js';
 import { cfaFromData, type CfaResult } from '../../stats/cfa.js';
 import { parseCfaSyntax, resolveCfaSyntax, type ResolvedCfaModel } from '../../stats/cfa-syntax.js';
 import { cfaWlsmv, type CfaWlsmvResult } from '../../stats/cfa-wlsmv.js';
@@ -69,11 +69,7 @@ function onData<T>(file: string, fn: () => T): T {
 function readModel(opts: CfaCommandOptions): { text: string; where: string } {
   if (opts.model !== undefined && opts.modelFile !== undefined) throw new InputError('give the model once: --model or --model-file, not both');
   if (opts.modelFile !== undefined) {
-    try {
-      return { text: readFileSync(opts.modelFile, 'utf8'), where: opts.modelFile };
-    } catch (e) {
-      throw new InputError(`cannot read ${opts.modelFile}: ${(e as Error).message}`);
-    }
+    return { text: readTextFile(opts.modelFile), where: opts.modelFile };
   }
   if (opts.model === undefined) throw new InputError('--model is required (lavaan syntax, e.g. "F1 =~ x1 + x2 + x3\\nF2 =~ x4 + x5 + x6")');
   return { text: opts.model, where: '--model' };

@@ -8,12 +8,12 @@
  * group comparisons by model tags with Cohen's d, Cliff's delta, permutation p and Holm correction;
  * inter-judge agreement (Krippendorff's alpha) when several judges score.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { loadConfigFile } from '../../../config/load.js';
 import type { ModelConfig, StudyConfig } from '../../../config/schema.js';
 import { dataFile } from '../../../core/data.js';
 import { InputError } from '../../../core/errors.js';
+import { readTextFile } from '../../../core/text-file.js';
 import { groupBy } from '../../../core/group-by.js';
 import type { Engine } from '../../../engine/engine.js';
 import { calibratedMean } from '../../../judge/calibrate-judge.js';
@@ -134,12 +134,7 @@ interface ProjectiveJob {
  * stem); repeated (model, item) lines are samples 0, 1, ... in file order.
  */
 export function readImportedCompletions(file: string, bank: ItemBank, configured: ReadonlySet<string>): ProjectiveJob[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError(`projective.import: cannot read ${file}`);
-  }
+  const text = readTextFile(file);
   const byStem = new Map(bank.items.map((i) => [i.stem.trim(), i]));
   const own = new Map<string, { id: string; stem: string }>();
   const samples = new Map<string, number>();
