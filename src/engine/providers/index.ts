@@ -7,7 +7,7 @@
  */
 import type { ModelConfig } from '../../config/schema.js';
 import { InputError } from '../../core/errors.js';
-import { readApiKey } from '../../core/secrets.js';
+import { readApiKey, registerUrlSecret } from '../../core/secrets.js';
 import type { Provider } from '../types.js';
 import { AnthropicProvider } from './anthropic.js';
 import { LocalProvider } from './local.js';
@@ -46,6 +46,8 @@ export const DEFAULT_PROVIDERS: Readonly<ProviderFactories> = {
 };
 
 export function createProvider(model: ModelConfig, factories: Readonly<ProviderFactories> = DEFAULT_PROVIDERS): Provider {
+  // Proxy credentials in base_url (http://user:password@proxy/v1) are secrets like an API key.
+  registerUrlSecret(model.base_url);
   const factory = factories[model.provider];
   if (!factory) {
     throw new InputError(`model "${model.name}": provider "${model.provider}" is not available here (available: ${Object.keys(factories).join(', ')})`);
