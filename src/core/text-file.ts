@@ -53,7 +53,7 @@ function checkSize(file: string, maxBytes: number): void {
   if (size > maxBytes) throw new InputError(`${file}: the file is ${formatBytes(size)}, larger than the ${formatBytes(maxBytes)} this command reads`);
 }
 
-/** The line (1-based) and column (bytes, 1-based) of the first invalid UTF-8 byte sequence. */
+/** The line and column (characters, both 1-based) of the first invalid UTF-8 byte sequence. */
 function firstInvalid(bytes: Uint8Array): { line: number; column: number; byte: number } {
   let line = 1;
   let start = 0;
@@ -76,7 +76,16 @@ function firstInvalid(bytes: Uint8Array): { line: number; column: number; byte: 
             hi = mid - 1;
           }
         }
-        return { line, column: lo + 1, byte: slice[lo] ?? 0 };
+        // The longest decodable prefix may end inside a sequence cut short by the bad byte: the
+        // error is at that sequence's first byte.
+        let at = lo;
+        try {
+          strict().decode(slice.subarray(0, lo));
+        } catch {
+          at = lo - 1;
+          while (at > 0 && lo - at < 4 && ((slice[at] ?? 0) & 0xc0) === 0x80) at--;
+        }
+        return { line, column: strict().decode(slice.subarray(0, at)).length + 1, byte: slice[at] ?? 0 };
       }
       line++;
       start = i + 1;

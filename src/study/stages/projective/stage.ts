@@ -27,7 +27,7 @@ import { pAdjust } from '../../../stats/multiple.js';
 import type { RunStore } from '../../../store/store.js';
 import { readPairs } from '../../../values/pairs.js';
 import type { ValueSystem } from '../../../values/value-system.js';
-import { judgesOf, type StageDefinition, type StageSummary } from '../../stage.js';
+import { judgesOf, requirePlanSize, type StageDefinition, type StageSummary } from '../../stage.js';
 import { resolveValueSystem } from '../../value-systems.js';
 import {
   clearProjective,
@@ -174,6 +174,7 @@ export async function runProjective(engine: Engine, config: StudyConfig, log: (m
   const bank = loadItemBank(config.projective.items as 'default' | string | string[]);
   const system = resolveValueSystem(store, config.projective.system);
   const samples = config.projective.samples;
+  requirePlanSize('projective', [['models', config.models.length], ['items', bank.items.length], ['samples', samples], ['judges x repeats', judges.length * config.projective.judge_repeats]]);
   const generated: ProjectiveJob[] = config.models.flatMap((m) => bank.items.flatMap((item) => Array.from({ length: samples }, (_, s) => ({ model: m.name, item, sample: s }))));
   const imported = config.projective.import ? readImportedCompletions(config.projective.import, bank, new Set(config.models.map((m) => m.name))) : [];
   const jobs = [...generated, ...imported];
