@@ -8,11 +8,19 @@ import { InputError } from '../core/errors.js';
 import { readTextFile } from '../core/text-file.js';
 import { studyConfigSchema, type StudyConfig } from './schema.js';
 
+/** A key as written in messages: plain names as they are, anything else quoted (escapes shown) and shortened. */
+function keyText(key: PropertyKey): string {
+  const k = String(key);
+  if (/^[A-Za-z_][A-Za-z0-9_-]{0,59}$/.test(k)) return k;
+  const quoted = JSON.stringify(k.length > 60 ? `${k.slice(0, 60)}...` : k).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return quoted;
+}
+
 function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const p of path) {
     if (typeof p === 'number') out += `[${p}]`;
-    else out += out ? `.${String(p)}` : String(p);
+    else out += out ? `.${keyText(p)}` : keyText(p);
   }
   return out || '(top level)';
 }
