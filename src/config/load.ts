@@ -76,7 +76,15 @@ export function closestKey(key: string, known: readonly string[]): string | unde
       bestDistance = dist;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3))) return best;
+  // Another form of the same word ("rotation" for "rotate"): a long shared beginning.
+  const prefix = (a: string, b: string): number => {
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    return i;
+  };
+  const byPrefix = known.map((k) => ({ k, n: prefix(key.toLowerCase(), k.toLowerCase()) })).sort((a, b) => b.n - a.n)[0];
+  return byPrefix && byPrefix.n >= 5 ? byPrefix.k : undefined;
 }
 
 interface SchemaDef {
