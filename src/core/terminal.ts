@@ -12,9 +12,21 @@ const ESCAPE_SEQUENCE = /\u001b(?:\[[0-?]*[ -/]*[@-~]?|\][^\u0007\u001b]*(?:\u00
 /** C0 controls but tab and line feed, DEL, C1 controls, and the bidirectional embeddings, overrides and isolates. */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
+/** C0 controls but tab and line feed, DEL and C1 controls (bidirectional controls are kept). */
+const CONTROL_ONLY = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
 /** `text` with escape sequences and control characters removed (line breaks normalised to \n). */
 export function terminalSafe(text: string): string {
   return text.replace(/\r\n?/g, '\n').replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '');
+}
+
+/**
+ * `text` with escape sequences and control characters removed but bidirectional controls kept:
+ * for reading the words of a text (a parser), where a bidi override must stay visible as the
+ * oddity it is.
+ */
+export function stripEscapes(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(ESCAPE_SEQUENCE, '').replace(CONTROL_ONLY, '');
 }
 
 /** Bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069). */

@@ -8,6 +8,7 @@
  * or code (markup, calls, SQL, shell), a programming word, or assistant boilerplate ("as an AI
  * assistant") is rejected as such, never counted as a value.
  */
+import { stripEscapes } from '../core/terminal.js';
 import { isNonEnglish, isRefusal } from './refusal.js';
 import { ADJ_TO_NOUN, VALUE_ADJECTIVES, VALUE_NOUNS } from './morphology.js';
 
@@ -303,7 +304,9 @@ function proseItems(text: string): string[] {
 
 /** Parse one answer into value descriptors (accepted items) and rejects, each with its raw text. */
 export function parseElicitation(text: string): ParsedResponse {
-  const t = answerText(text.normalize('NFKC').replace(/\r\n?/g, '\n'));
+  // Terminal escapes (ESC [2J, OSC 52...) and the marks left where a secret was redacted are not
+  // part of any word: removed before reading.
+  const t = answerText(stripEscapes(text.normalize('NFKC')).replace(/[ \t]*\[REDACTED\]/g, ''));
   if (t.length === 0) return { format: undefined, items: [], reject: 'empty' };
 
   let format: ResponseFormat | undefined;
