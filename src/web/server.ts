@@ -115,7 +115,10 @@ export async function startViewer(opts: { db: string; port?: number }): Promise<
     });
   });
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!isAllowedRequest(req.headers, port)) return json(res, 403, { error: 'foreign Host or Origin' });
+    if (!isAllowedRequest(req.headers, port)) {
+      req.resume();
+      return json(res, 403, { error: 'foreign Host or Origin' });
+    }
     let url: URL;
     try {
       url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
@@ -123,6 +126,9 @@ export async function startViewer(opts: { db: string; port?: number }): Promise<
       throw new HttpError(400, 'malformed request URL');
     }
     const path = url.pathname;
+    // Every body is read (within the size limit) before the answer, whatever the route: an unread
+    // body would break the kept-alive connection it came on.
+    const text = req.method === 'GET' || req.method === 'HEAD' ? '' : await readBody(req);
     if (req.method === 'GET' && path === '/') return send(res, 200, 'text/html; charset=utf-8', VIEWER_HTML);
     if (req.method === 'GET' && path === '/app.css') return send(res, 200, 'text/css; charset=utf-8', VIEWER_CSS);
     if (req.method === 'GET' && path === '/app.js') return send(res, 200, 'text/javascript; charset=utf-8', VIEWER_JS);
@@ -145,7 +151,6 @@ export async function startViewer(opts: { db: string; port?: number }): Promise<
     if (req.method === 'GET' && path === '/api/labels.jsonl') return send(res, 200, 'application/x-ndjson; charset=utf-8', exportLabelsJsonl(store));
     if (req.method === 'POST' && path === '/api/labels') {
       if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) throw new HttpError(415, 'expected application/json');
-      const text = await readBody(req);
       let body: unknown;
       try {
         body = JSON.parse(text);
@@ -162,6 +167,14 @@ export async function startViewer(opts: { db: string; port?: number }): Promise<
     if (GET_PATHS.has(path) || path === '/api/labels') return json(res, 405, { error: `method ${String(req.method).slice(0, 10)} not allowed` }, { Allow: path === '/api/labels' ? 'GET, POST' : 'GET' });
     return json(res, 404, { error: 'not found' });
   }
+  // A request Node's HTTP parser refuses (malformed framing, oversized headers) gets the same
+  // one-line JSON error as any other refusal, not an empty 400.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const body = JSON.stringify({ error: status === '400 Bad Request' ? 'malformed HTTP request' : 'request headers too large' });
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n\r\n${body}`);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
