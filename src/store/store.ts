@@ -156,6 +156,8 @@ export class RunStore {
   readonly #countHit: Prepared<{ key: string; stage: string; model_name: string }, unknown>;
   /** Answers received in this event-loop turn, written together in one transaction. */
   #pending: PutRecord[] = [];
+  /** Answers reused from the cache in this event-loop turn, recorded with the pending answers. */
+  #pendingReuse: Array<{ key: string; stage: string; model_name: string }> = [];
   readonly #pendingKeys = new Map<string, StoredResponse>();
   #flushScheduled = false;
   readonly #flushPending: () => void;
@@ -233,11 +235,14 @@ export class RunStore {
     );
     this.#flushPending = () => {
       this.#flushScheduled = false;
-      if (this.#pending.length === 0 || !this.#conn.open) return;
+      if ((this.#pending.length === 0 && this.#pendingReuse.length === 0) || !this.#conn.open) return;
       const rows = this.#pending;
+      const reused = this.#pendingReuse;
       this.#pending = [];
+      this.#pendingReuse = [];
       this.#conn.transaction(() => {
         for (const r of rows) this.#putResponse.run(r);
+        for (const r of reused) this.#countHit.run(r);
       });
       this.#pendingKeys.clear();
     };
@@ -488,7 +493,12 @@ export class RunStore {
 
   /** Record that the stored answer of `key` was used instead of a new call (counted once per request). */
   countCacheHit(stage: string, modelName: string, key: string): void {
-    this.#countHit.run({ key, stage, model_name: modelName });
+    // Written with the turn's answers, in one transaction (a resumed run reuses thousands at once).
+    this.#pendingReuse.push({ key, stage, model_name: modelName });
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(this.#flushPending);
+    }
   }
 
   /** Requests (sent and from the cache), errors, tokens and cost per model. */
