@@ -35,6 +35,16 @@ export function output(opts: GlobalOptions, result: unknown, human: () => string
   }
 }
 
+/**
+ * Write a rendered document (a report, an export) to stdout: to a terminal without escape
+ * sequences or control characters; to a pipe or file as it is (it is data), JSON with its rare
+ * controls \u-escaped either way.
+ */
+export function writeDocument(text: string, format: string): void {
+  if (format === 'json') process.stdout.write(text.replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  else process.stdout.write(process.stdout.isTTY ? terminalSafe(text) : text);
+}
+
 export function log(message: string): void {
   process.stderr.write(terminalSafe(redactSecrets(message)) + '\n');
 }
