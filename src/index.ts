@@ -8,6 +8,8 @@
 // core
 export { InputError } from './core/errors.js';
 export { redactSecrets } from './core/secrets.js';
+export { terminalSafe } from './core/terminal.js';
+export { readTextFile, readTextLines } from './core/text-file.js';
 
 // values
 export { SCHWARTZ_VALUES, schwartzSystem, schwartzValues, type SchwartzValue } from './values/schwartz.js';
@@ -20,6 +22,7 @@ export {
   embeddingConfigSchema,
   modelConfigSchema,
   projectiveConfigSchema,
+  CONFIG_LIMITS,
   providerNames,
   rateConfigSchema,
   studyConfigSchema,
@@ -39,7 +42,7 @@ export { DescriptorNormalizer, normalizeDescriptor, termKey, type NormalizedDesc
 export { declinesRequest, isNonEnglish, isRefusal } from './text/refusal.js';
 
 // store
-export { RunStore, isPostgresUrl, redactUrl, type CostSummary, type ModelRow, type OpenStoreOptions, type StageRunRow } from './store/store.js';
+export { RunStore, isPostgresUrl, redactUrl, type CostSummary, type ModelRow, type OpenStoreOptions, type RunLockOptions, type StageRunRow } from './store/store.js';
 
 // engine
 export {
@@ -55,7 +58,7 @@ export {
   type Role,
   type TokenUsage,
 } from './engine/types.js';
-export { Engine, EngineError, renderChatAsPrompt, type EngineOptions, type EngineRequest, type EngineResult, type ParsedResult } from './engine/engine.js';
+export { Engine, EngineError, MAX_ANSWER_CHARS, renderChatAsPrompt, type EngineOptions, type EngineRequest, type EngineResult, type ParsedResult } from './engine/engine.js';
 export { createProvider, DEFAULT_PROVIDERS, type ProviderFactories, type ProviderFactory } from './engine/providers/index.js';
 
 // embed
@@ -102,7 +105,7 @@ export { ANSWER_KIND_TEMPLATE_VERSION, answerKindPrompt, judgeAnswerKind, JUDGED
 
 // study
 export { STAGE_ORDER, type StageName } from './study/stage-names.js';
-export { judgesOf, type StageContext, type StageDefinition, type StageSummary } from './study/stage.js';
+export { judgesOf, MAX_PLANNED_REQUESTS, type StageContext, type StageDefinition, type StageSummary } from './study/stage.js';
 export { STAGES } from './study/stages/index.js';
 export { runConfig, runStage, runStudy, runStudyFile, studyEngine, type RunOptions, type RunResult, type StageOutcome } from './study/run.js';
 export { demoStudy, detectPopulation, simulatedPopulation, type DemoPopulation } from './study/demo.js';

@@ -4,9 +4,10 @@
  * light module under ./commands; its implementation, under ./actions, is imported only when that
  * command runs, so `valuelex <cmd> --help` loads no library code. This file only assembles them.
  */
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { commands } from './commands/index.js';
+import { USAGE_EXIT_CODE } from './util.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -16,10 +17,19 @@ export function buildProgram(): Command {
     .name('valuelex')
     .description('Discover and measure the values of large language models')
     .version(pkg.version)
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    // A usage error is one line, like every other error, with the way to more help on it.
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`${s.trimEnd()} (see --help)\n`) })
+    // Usage errors throw instead of exiting with commander's 1, so they exit 2 like other bad
+    // input (set before the commands are added: subcommands inherit it).
+    .exitOverride();
   for (const register of commands) register(program);
   return program;
 }
 
-await buildProgram().parseAsync(process.argv);
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (e) {
+  if (!(e instanceof CommanderError)) throw e;
+  // Help and --version end with code 0; every usage error with the bad-input code.
+  process.exitCode = e.exitCode === 0 ? 0 : USAGE_EXIT_CODE;
+}

@@ -1,14 +1,38 @@
 /**
- * The study configuration (study.yaml). The keys the README documents are a contract; stages may add
- * their own sections (each stage owns its section's schema and defaults).
+ * The study configuration (study.yaml). The keys the README documents are a contract. Every section
+ * is strict: an unknown key (a typo such as `temprature`) is an error naming the closest known key,
+ * never silently ignored while the run goes on with a default; free-form data for other tools goes
+ * under `extensions:`, which valuelex never reads. Sizes are bounded (the limits below, also in the
+ * template `valuelex init` writes), so a slip such as `samples: 1000000000` is refused at load time
+ * instead of exhausting memory mid-run.
  */
 import { z } from 'zod';
+
+/**
+ * Upper bounds of the study file. Generous for real studies (the paper: dozens of models, a few
+ * samples per prompt), far below what would exhaust memory or a budget by accident.
+ */
+export const CONFIG_LIMITS = {
+  models: 1000,
+  judges: 20,
+  samples: 10_000,
+  prompts: 10_000,
+  temperatures: 20,
+  respondents: 10_000,
+  items: 10_000,
+  max_tokens: 200_000,
+  factors: 100,
+  /** Node's timers hold at most 2^31-1 ms (24.8 days; a larger value fires after 1 ms); a request needs far less. */
+  timeout_ms: 3_600_000,
+  text_chars: 100_000,
+} as const;
 
 export const providerNames = ['openai', 'anthropic', 'ollama', 'local', 'simulated'] as const;
 
 const label = z
   .string()
   .min(1)
+  .max(200)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$/, 'use letters, digits and . _ : @ / + - (no spaces)');
 
 export const modelConfigSchema = z
@@ -25,18 +49,18 @@ export const modelConfigSchema = z
     kind: z.enum(['chat', 'completion']).default('chat'),
     tags: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
     concurrency: z.number().int().positive().max(1024).optional(),
-    rpm: z.number().positive().optional(),
-    tpm: z.number().positive().optional(),
-    timeout_ms: z.number().int().positive().optional(),
+    rpm: z.number().positive().max(1e9).optional(),
+    tpm: z.number().positive().max(1e12).optional(),
+    timeout_ms: z.number().int().positive().max(CONFIG_LIMITS.timeout_ms, `at most ${CONFIG_LIMITS.timeout_ms} ms (one hour)`).optional(),
     max_retries: z.number().int().min(0).max(50).optional(),
     /** USD per million tokens, for cost estimates. */
-    price: z.object({ input: z.number().min(0), output: z.number().min(0) }).optional(),
+    price: z.object({ input: z.number().min(0), output: z.number().min(0) }).strict().optional(),
     /** Extra generation parameters sent with every request (temperature, max_tokens, seed...). */
     params: z
       .object({
         temperature: z.number().min(0).max(2).optional(),
         top_p: z.number().min(0).max(1).optional(),
-        max_tokens: z.number().int().positive().optional(),
+        max_tokens: z.number().int().positive().max(CONFIG_LIMITS.max_tokens).optional(),
         seed: z.number().int().optional(),
       })
       .strict()
@@ -79,33 +103,33 @@ export const embeddingConfigSchema = z
 
 export const elicitConfigSchema = z
   .object({
-    prompts: z.union([z.literal('all'), z.array(z.string().min(1)).min(1)]).default('all'),
-    samples: z.number().int().positive().default(5),
-    temperature: z.union([z.number().min(0).max(2), z.array(z.number().min(0).max(2)).min(1)]).default(1.0),
-    max_tokens: z.number().int().positive().default(400),
+    prompts: z.union([z.literal('all'), z.array(z.string().min(1)).min(1).max(CONFIG_LIMITS.prompts)]).default('all'),
+    samples: z.number().int().positive().max(CONFIG_LIMITS.samples).default(5),
+    temperature: z.union([z.number().min(0).max(2), z.array(z.number().min(0).max(2)).min(1).max(CONFIG_LIMITS.temperatures)]).default(1.0),
+    max_tokens: z.number().int().positive().max(CONFIG_LIMITS.max_tokens).default(400),
     min_count: z.number().int().min(1).default(1),
     min_models: z.number().int().min(1).default(1),
     merge_synonyms: z.number().min(0).max(1).optional(),
     bank: z.string().optional(),
     /** An optional system message sent before every elicitation prompt. */
-    system: z.string().min(1).optional(),
+    system: z.string().min(1).max(CONFIG_LIMITS.text_chars).optional(),
   })
-  .passthrough();
+  .strict();
 
 export const rateConfigSchema = z
   .object({
-    respondents: z.number().int().positive().default(10),
+    respondents: z.number().int().positive().max(CONFIG_LIMITS.respondents).default(10),
     scale: z.number().int().min(2).max(11).default(5),
-    batch_size: z.number().int().positive().default(25),
+    batch_size: z.number().int().positive().max(1000).default(25),
     temperature: z.number().min(0).max(2).default(1.0),
-    max_terms: z.number().int().positive().optional(),
+    max_terms: z.number().int().positive().max(CONFIG_LIMITS.items).optional(),
   })
-  .passthrough();
+  .strict();
 
 export const taxonomyConfigSchema = z
   .object({
     source: z.enum(['elicitation', 'ratings']).default('ratings'),
-    factors: z.union([z.literal('auto'), z.number().int().positive()]).default('auto'),
+    factors: z.union([z.literal('auto'), z.number().int().positive().max(CONFIG_LIMITS.factors)]).default('auto'),
     fm: z.enum(['minres', 'ml', 'pa']).default('minres'),
     rotate: z.enum(['none', 'varimax', 'promax', 'oblimin', 'quartimin', 'geomin']).default('oblimin'),
     cor: z.enum(['auto', 'pearson', 'polychoric', 'tetrachoric']).default('auto'),
@@ -116,15 +140,15 @@ export const taxonomyConfigSchema = z
     /** Another value system file with loadings (e.g. an earlier taxonomy.yaml) to compare by Tucker congruence. */
     compare: z.string().optional(),
   })
-  .passthrough();
+  .strict();
 
 export const projectiveConfigSchema = z
   .object({
-    items: z.union([z.literal('default'), z.string(), z.array(z.string())]).default('default'),
-    samples: z.number().int().positive().default(3),
+    items: z.union([z.literal('default'), z.string(), z.array(z.string()).max(CONFIG_LIMITS.items)]).default('default'),
+    samples: z.number().int().positive().max(CONFIG_LIMITS.samples).default(3),
     system: z.string().default('taxonomy'),
     temperature: z.number().min(0).max(2).default(1.0),
-    max_tokens: z.number().int().positive().default(60),
+    max_tokens: z.number().int().positive().max(CONFIG_LIMITS.max_tokens).default(60),
     /** Score each completion k times per judge; flip rates per item and dimension are reported. */
     judge_repeats: z.number().int().min(1).max(20).default(1),
     /** Bias checks of the judge: dimension order, completion length, self-preference. */
@@ -138,32 +162,41 @@ export const projectiveConfigSchema = z
     /** Replace stored scores made with another judge configuration instead of refusing. */
     allow_judge_change: z.boolean().default(false),
   })
-  .passthrough();
+  .strict();
 
 export const studyConfigSchema = z
   .object({
     name: label,
     store: z.string().optional(),
     seed: z.number().int().default(1),
-    models: z.array(modelConfigSchema).min(1, 'list at least one model'),
+    models: z.array(modelConfigSchema).min(1, 'list at least one model').max(CONFIG_LIMITS.models),
     /** One judge or several (combined by majority/mean); `name` defaults to `judge-<model>`. */
-    judge: z.preprocess(fillJudgeName, z.union([modelConfigSchema, z.array(modelConfigSchema).min(1)])).optional(),
+    judge: z.preprocess(fillJudgeName, z.union([modelConfigSchema, z.array(modelConfigSchema).min(1).max(CONFIG_LIMITS.judges)])).optional(),
     embedding: embeddingConfigSchema.prefault({}),
     stages: z.array(z.enum(['elicit', 'rate', 'taxonomy', 'projective'])).optional(),
     elicit: elicitConfigSchema.prefault({}),
     rate: rateConfigSchema.prefault({}),
     taxonomy: taxonomyConfigSchema.prefault({}),
     projective: projectiveConfigSchema.prefault({}),
+    /** Free-form data for other tools (notes, provenance, a lab's own settings); valuelex never reads it. */
+    extensions: z.record(z.string(), z.unknown()).optional(),
   })
-  .passthrough()
+  .strict()
   .superRefine((s, ctx) => {
-    const seen = new Set<string>();
-    s.models.forEach((m, i) => {
-      if (seen.has(m.name)) {
-        ctx.addIssue({ code: 'custom', path: ['models', i, 'name'], message: `duplicate model name "${m.name}"` });
-      }
-      seen.add(m.name);
-    });
+    // A name is how a request finds its model: a judge named like a studied model would be served
+    // by that model (every "judge" call going to the model under study), so names are unique
+    // across models and judges alike.
+    const seen = new Map<string, string>();
+    const claim = (name: string, path: Array<string | number>): void => {
+      const where = path.slice(0, -1).map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('');
+      const before = seen.get(name);
+      if (before !== undefined) ctx.addIssue({ code: 'custom', path, message: `name "${name}" is already used by ${before}; models and judges need distinct names` });
+      else seen.set(name, where);
+    };
+    s.models.forEach((m, i) => claim(m.name, ['models', i, 'name']));
+    const judge = s.judge;
+    if (Array.isArray(judge)) judge.forEach((j, i) => claim(j.name, ['judge', i, 'name']));
+    else if (judge) claim(judge.name, ['judge', 'name']);
   });
 
 export type StudyConfig = z.infer<typeof studyConfigSchema>;

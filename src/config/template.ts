@@ -6,13 +6,16 @@ export function studyTemplate(name: string): string {
   return `# ValueLex study configuration. Run it with:  valuelex run ${name}/study.yaml
 # Every stage reads and writes the run database below, so a killed run resumes with --resume and
 # re-running a finished stage makes no new model request.
+# Every key below is checked: a misspelt one is an error ("did you mean samples?"), never ignored.
+# Your own notes and YAML anchors go under extensions: (valuelex never reads it).
 name: ${name}
 store: runs/${name}/run.db          # SQLite file, relative to this file
 
 seed: 1                              # seeds sampling, item order, bootstrap and parallel analysis
 
-# The models whose values you want to study. Dozens are normal. API keys never go in this file:
-# name the environment variable that holds the key with api_key_env.
+# The models whose values you want to study. Dozens are normal (at most 1000). API keys never go in
+# this file: name the environment variable that holds the key with api_key_env. Names are unique
+# across models and judges.
 models:
   - name: llama-8b                   # label used everywhere (reports, tables)
     provider: openai                 # openai (any OpenAI-compatible server: OpenAI, vLLM, llama.cpp,
@@ -22,8 +25,9 @@ models:
     # api_key_env: VLLM_API_KEY      # optional; the variable's NAME, not the key
     kind: chat                       # chat | completion (base models are prompted in completion form)
     tags: {size: 8B, training: instruct}   # free-form; used for group comparisons
-    concurrency: 8                   # parallel requests to this model
+    concurrency: 8                   # parallel requests to this model (at most 1024)
     rpm: 600                         # requests per minute (optional)
+    # timeout_ms: 120000             # per request (default 2 min, at most 3600000 = one hour)
   # - name: llama-8b-base
   #   provider: openai
   #   model: meta-llama/Llama-3.1-8B
@@ -41,7 +45,8 @@ models:
   #   base_url: http://127.0.0.1:11434
 
 # The judge scores projective completions (and names taxonomy dimensions). It runs at
-# temperature 0 with a fixed seed by default, and its exact configuration is recorded.
+# temperature 0 with a fixed seed by default, and its exact configuration is recorded. Its name
+# (default judge-<model>) must differ from every model's.
 judge: {provider: openai, model: gpt-4o-mini, api_key_env: OPENAI_API_KEY}
 
 embedding: {backend: glove}          # glove (embedded, offline) | openai | ollama | transformers (path: <model folder>)
@@ -51,13 +56,13 @@ stages: [elicit, rate, taxonomy, projective]
 
 elicit:
   prompts: all                       # or a list of prompt ids from the bank
-  samples: 5                         # samples per prompt per model; each is one respondent
+  samples: 5                         # samples per prompt per model; each is one respondent (at most 10000)
   temperature: 1.0
   min_count: 2                       # lexicon filters
   min_models: 2
 
 rate:
-  respondents: 10                    # rating respondents per model
+  respondents: 10                    # rating respondents per model (at most 10000)
   scale: 5                           # Likert points
 
 taxonomy:
@@ -69,12 +74,15 @@ taxonomy:
 
 projective:
   items: default                     # the shipped sentence-completion bank, or a file
-  samples: 3
+  samples: 3                         # at most 10000; a stage plans at most 2 million requests
   system: taxonomy                   # taxonomy (from this run) | schwartz | path to a value-system file
   # import: completions.jsonl        # completions made elsewhere ({model, stem, completion}), scored too
   # judge_repeats: 3                 # score each completion k times: flip rates, unstable items
   # judge_checks: [order, length, self]   # bias checks of the judge, as effect sizes
   # calibration: labeled.jsonl       # labeled pairs: judge confusion matrix, corrected means
   # judge_combine: mean              # several judges (judge: as a list): mean | majority
+
+# extensions:                        # free-form, for your own tools; valuelex never reads it
+#   notes: pilot run, lab machine 3
 `;
 }

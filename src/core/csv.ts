@@ -5,8 +5,8 @@
  * numeric tables the `stats` commands take (header row of item names, one respondent per row,
  * empty cell = missing; or a correlation matrix).
  */
-import { readFileSync } from 'node:fs';
 import { InputError } from './errors.js';
+import { readTextFile } from './text-file.js';
 
 export interface CsvRecord {
   line: number;
@@ -178,20 +178,14 @@ const MISSING = new Set(['', 'NA', 'NaN', 'na', 'null']);
 
 /** A CSV of item scores: header of names, numbers or empty cells below. */
 export function readItemCsv(path: string): ItemTable {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read ${path}: ${(e as Error).message}`);
-  }
-  text = text.replace(/^\uFEFF/, '');
+  const text = readTextFile(path);
   // Plain numeric files (the usual case) skip the string per cell; anything else, errors included,
   // takes the general path below.
   const plain = parseNumericTable(text);
-  if (plain) return plain;
+  if (plain) return { names: checkHeader(plain.names, path), rows: plain.rows };
   const records = parseCsvRecords(text, path).map((r) => r.cells);
   if (records.length < 2) throw new InputError(`${path}: expected a header row and at least one data row`);
-  const names = records[0]!.map((s) => s.trim());
+  const names = checkHeader(records[0]!.map((s) => s.trim()), path);
   const rows = records.slice(1).map((rec, r) => {
     if (rec.length !== names.length) throw new InputError(`${path}: row ${r + 2} has ${rec.length} fields, the header has ${names.length}`);
     return rec.map((cell, c) => {
@@ -229,13 +223,25 @@ export function readCorrelationCsv(path: string): { names: string[]; r: number[]
 }
 
 function readItemCsvLoose(path: string): { names: string[]; cells: string[][] } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read ${path}: ${(e as Error).message}`);
-  }
-  const records = parseCsvRecords(text.replace(/^\uFEFF/, ''), path).map((r) => r.cells);
+  const records = parseCsvRecords(readTextFile(path), path).map((r) => r.cells);
   if (records.length < 2) throw new InputError(`${path}: expected a header row and data rows`);
-  return { names: records[0]!.map((s) => s.trim()), cells: records.slice(1) };
+  const header = records[0]!.map((s) => s.trim());
+  // A first header cell left empty names the column of row names.
+  checkHeader(header[0] === '' ? header.slice(1) : header, path, header[0] === '' ? 1 : 0);
+  return { names: header, cells: records.slice(1) };
+}
+
+/**
+ * Column names must be present and distinct: results are reported by name, and two columns of one
+ * name would be indistinguishable (or one would silently replace the other).
+ */
+export function checkHeader(names: string[], path: string, offset = 0): string[] {
+  const first = new Map<string, number>();
+  names.forEach((name, i) => {
+    if (name === '') throw new InputError(`${path}:1: column ${i + 1 + offset} has no name`);
+    const before = first.get(name);
+    if (before !== undefined) throw new InputError(`${path}:1: columns ${before + 1 + offset} and ${i + 1 + offset} are both named "${name}"`);
+    first.set(name, i);
+  });
+  return names;
 }

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type { embeddingConfigSchema } from '../config/schema.js';
-import { readApiKey } from '../core/secrets.js';
+import { readApiKey, registerUrlSecret } from '../core/secrets.js';
 import { GloveEmbedder } from './glove.js';
 import { OllamaEmbedder } from './ollama.js';
 import { OpenAIEmbedder } from './openai.js';
@@ -18,6 +18,7 @@ export type EmbeddingConfig = z.input<typeof embeddingConfigSchema>;
 
 export function createEmbedder(config: EmbeddingConfig): Embedder {
   const backend = config.backend ?? 'glove';
+  registerUrlSecret(config.base_url);
   switch (backend) {
     case 'glove':
       return new GloveEmbedder();

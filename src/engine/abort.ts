@@ -17,10 +17,11 @@ export async function withDeadline<T>(parent: AbortSignal | undefined, ms: numbe
   const onAbort = (): void => controller.abort(parent?.reason);
   parent?.addEventListener('abort', onAbort, { once: true });
   if (parent?.aborted) controller.abort(parent.reason);
+  // Node fires a timer longer than 2^31-1 ms after 1 ms: bound it (the config bounds it far lower).
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort(new TimeoutAbortError(ms));
-  }, ms);
+  }, Math.max(1, Math.min(ms, 2 ** 31 - 1)));
   try {
     return await fn(controller.signal);
   } catch (e) {

@@ -10,12 +10,25 @@ export interface BackoffPolicy {
   maxMs: number;
   /** Retries after the first attempt. */
   maxRetries: number;
+  /** Total time one request may spend waiting between its attempts before it fails. */
+  maxWaitMs: number;
+}
+
+/** Node's timers hold at most 2^31-1 ms; a longer delay would fire after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A millisecond setting from the environment, or the default when unset or not a non-negative number. */
+function envMs(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const v = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+  return Number.isFinite(v) && v >= 0 ? Math.min(v, MAX_TIMER_MS) : fallback;
 }
 
 export const defaultBackoff: BackoffPolicy = {
-  baseMs: Number(process.env.VALUELEX_RETRY_BASE_MS ?? 500),
-  maxMs: Number(process.env.VALUELEX_RETRY_MAX_MS ?? 60_000),
+  baseMs: envMs('VALUELEX_RETRY_BASE_MS', 500),
+  maxMs: envMs('VALUELEX_RETRY_MAX_MS', 60_000),
   maxRetries: 6,
+  maxWaitMs: envMs('VALUELEX_RETRY_BUDGET_MS', 600_000),
 };
 
 export function backoffDelay(policy: BackoffPolicy, retry: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
@@ -42,7 +55,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const t = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    }, Math.max(0, Math.min(ms, MAX_TIMER_MS)));
     const onAbort = (): void => {
       clearTimeout(t);
       reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));

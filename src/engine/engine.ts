@@ -16,7 +16,9 @@ import { ModelLimiter } from './limiter.js';
 import { estimateCost } from './pricing.js';
 import { createProvider, DEFAULT_PROVIDERS, type ProviderFactories } from './providers/index.js';
 import { Progress } from './progress.js';
+import { hashJson } from '../core/hash.js';
 import { redactSecrets } from '../core/secrets.js';
+import { terminalSafe } from '../core/terminal.js';
 import type { ChatMessage, GenerationParams, Provider, ProviderRequest, TokenUsage } from './types.js';
 import { ProviderError } from './types.js';
 
@@ -107,7 +109,17 @@ export interface EngineOptions {
   factories?: ProviderFactories;
   /** Ready providers by model label (tests, embedded uses). */
   providers?: Record<string, Provider>;
+  /** Notes for a person (a capped Retry-After, a retry budget spent); default: stderr. */
+  log?: (message: string) => void;
+  /**
+   * The longest answer accepted, in characters (default 2,000,000, far above any max_tokens): a
+   * larger one is a failed request, not a row that swells the run database and every reader.
+   */
+  maxAnswerChars?: number;
 }
+
+/** The longest answer a model may give, in characters, unless the engine is told otherwise. */
+export const MAX_ANSWER_CHARS = 2_000_000;
 
 interface ModelSlot {
   config: ModelConfig;
@@ -144,18 +156,32 @@ export class Engine {
   private activeProgress: Progress | undefined;
   readonly mode: 'live' | 'collect';
   private readonly collected = new Map<string, CollectedRequest>();
+  private readonly log: (message: string) => void;
+  private readonly maxAnswerChars: number;
+  /** Models whose capped Retry-After was already reported (once per model is enough). */
+  private readonly cappedNoted = new Set<string>();
 
   constructor(opts: EngineOptions) {
     this.store = opts.store;
     this.seed = opts.seed ?? 1;
     this.backoff = { ...defaultBackoff, ...opts.backoff };
+    this.log = opts.log ?? ((m) => process.stderr.write(`${terminalSafe(redactSecrets(m))}\n`));
+    this.maxAnswerChars = opts.maxAnswerChars ?? MAX_ANSWER_CHARS;
     this.showProgress = opts.progress ?? false;
     this.mode = opts.mode ?? 'live';
     // Every attempt in flight listens for the run's abort: hundreds at once is normal.
     setMaxListeners(0, this.controller.signal);
     const factories = { ...DEFAULT_PROVIDERS, ...opts.factories };
     for (const m of opts.models) {
-      if (this.slots.has(m.name)) continue;
+      const known = this.slots.get(m.name);
+      if (known) {
+        // One name, one model: a second configuration under a known name (a judge named like a
+        // studied model) would silently be served by the first, with false provenance.
+        if (hashJson(known.config) === hashJson(m)) continue;
+        throw new InputError(
+          `model name "${m.name}" is given to two configurations (${known.config.provider}/${known.config.model} and ${m.provider}/${m.model}); every model and judge needs its own name`,
+        );
+      }
       const provider = opts.providers?.[m.name] ?? createProvider(m, factories);
       const concurrency = m.concurrency ?? DEFAULT_CONCURRENCY[m.provider] ?? 4;
       this.slots.set(m.name, {
@@ -266,7 +292,7 @@ export class Engine {
     const { slot, preq, key } = this.prepare(req);
     const hit = this.store.getResponse(key);
     if (hit) {
-      this.store.countCacheHit(req.stage, slot.config.name);
+      this.store.countCacheHit(req.stage, slot.config.name, key);
       this.activeProgress?.request('cached');
       this.tallyUsage(req.stage, true, hit.input_tokens, hit.output_tokens);
       return {
@@ -302,12 +328,19 @@ export class Engine {
     }
     const maxRetries = slot.config.max_retries ?? this.backoff.maxRetries;
     let lastError: ProviderError | undefined;
+    let waited = 0;
+    let budgetSpent = false;
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
       if (signal.aborted) throw new EngineError(`${slot.config.name}: run interrupted`, key, slot.config.name);
       await slot.limiter.admit(estimateTokens(preq), signal);
       const started = performance.now();
       try {
-        const res = await withDeadline(signal, slot.config.timeout_ms ?? 120_000, (attemptSignal) => slot.provider.generate(preq, attemptSignal));
+        const raw = await withDeadline(signal, slot.config.timeout_ms ?? 120_000, (attemptSignal) => slot.provider.generate(preq, attemptSignal));
+        if (raw.text.length > this.maxAnswerChars) {
+          throw new ProviderError(`${slot.config.provider}: the answer has ${raw.text.length} characters, more than the ${this.maxAnswerChars} an answer may have`, { retryable: false });
+        }
+        // Answers are untrusted text: a server echoing the API key back must not get it stored.
+        const res = { ...raw, text: redactSecrets(raw.text), ...(raw.model_version !== undefined ? { model_version: redactSecrets(raw.model_version) } : {}) };
         const latency = performance.now() - started;
         const cost = estimateCost(slot.config, res.usage);
         this.store.putResponse({
@@ -347,16 +380,32 @@ export class Engine {
         lastError = err;
         if (signal.aborted) break;
         if (!err.retryable || attempt === maxRetries) break;
-        if (err.status === 429 && err.retryAfterMs !== undefined) slot.limiter.coolDown(err.retryAfterMs);
+        // A server's Retry-After is obeyed up to the backoff ceiling, never beyond: one server
+        // asking for minutes must not stall every worker of the model for minutes.
+        const retryAfter = err.retryAfterMs !== undefined ? Math.min(err.retryAfterMs, this.backoff.maxMs) : undefined;
+        if (err.retryAfterMs !== undefined && err.retryAfterMs > this.backoff.maxMs && !this.cappedNoted.has(slot.config.name)) {
+          this.cappedNoted.add(slot.config.name);
+          this.log(
+            `${slot.config.name}: the server asked to wait ${(err.retryAfterMs / 1000).toFixed(1)} s (Retry-After); waiting ${(this.backoff.maxMs / 1000).toFixed(1)} s instead (the backoff ceiling, VALUELEX_RETRY_MAX_MS), and giving up on a request after ${(this.backoff.maxWaitMs / 1000).toFixed(0)} s of waiting in all (VALUELEX_RETRY_BUDGET_MS)`,
+          );
+        }
+        const delay = backoffDelay(this.backoff, attempt, retryAfter);
+        if (waited + delay > this.backoff.maxWaitMs) {
+          budgetSpent = true;
+          break;
+        }
+        if (err.status === 429 && retryAfter !== undefined) slot.limiter.coolDown(retryAfter);
         this.activeProgress?.request('retry');
         try {
-          await sleep(backoffDelay(this.backoff, attempt, err.retryAfterMs), signal);
+          await sleep(delay, signal);
+          waited += delay;
         } catch {
           break;
         }
       }
     }
-    const message = redactSecrets(`${slot.config.name}: ${lastError?.message ?? 'request failed'}`);
+    const spent = budgetSpent ? `gave up after ${(waited / 1000).toFixed(1)} s of retry waits (the budget is ${(this.backoff.maxWaitMs / 1000).toFixed(0)} s, VALUELEX_RETRY_BUDGET_MS); last error: ` : '';
+    const message = redactSecrets(`${slot.config.name}: ${spent}${lastError?.message ?? 'request failed'}`);
     this.store.putError({
       key,
       stage: req.stage,

@@ -6,11 +6,12 @@
  * run on its run database (answers and scores cached, so it resumes), and the files it writes
  * (every prompt's result, preference pairs confirmed by the measurement).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { inlineModel, judgeFromEnv } from '../config/inline-model.js';
 import { modelConfigSchema, type ModelConfig, type ModelConfigInput } from '../config/schema.js';
 import { InputError } from '../core/errors.js';
+import { readTextFile } from '../core/text-file.js';
 import { embedderFromSpec } from '../embed/create.js';
 import { Engine } from '../engine/engine.js';
 import type { ProviderFactories } from '../engine/providers/index.js';
@@ -28,7 +29,7 @@ export function readPrompts(file: string): AlignPrompt[] {
   if (!existsSync(file)) throw new InputError(`${file}: no such file`);
   const out: AlignPrompt[] = [];
   const ids = new Set<string>();
-  readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+  readTextFile(file).split('\n').forEach((line, i) => {
     if (!line.trim()) return;
     let obj: { id?: unknown; prompt?: unknown };
     try {
@@ -49,7 +50,7 @@ export function readPrompts(file: string): AlignPrompt[] {
 
 /** The value vectors of evaluated outputs (`valuelex evaluate --out`), one JSON object a line. */
 export function readEvaluatedVectors(file: string): Array<Record<string, number>> {
-  return readFileSync(file, 'utf8')
+  return readTextFile(file)
     .split('\n')
     .filter((l) => l.trim())
     .map((l, i) => {

@@ -5,8 +5,9 @@
  * (`value_reward`: ..., tradition, conformity, ...) differ in one swap, so a bare list read in the
  * wrong order silently exchanges two values: a list is refused unless `order` says which it is.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
+import { readTextFile } from '../core/text-file.js';
 import { FULCRA_REWARD_ORDER } from '../values/pairs.js';
 import { SCHWARTZ_VALUES } from '../values/schwartz.js';
 import type { ValueVector } from './distance.js';
@@ -73,8 +74,9 @@ export function parseTarget(spec: string, values: readonly string[], opts: { ord
   } else {
     let text: string;
     try {
-      text = readFileSync(spec, 'utf8');
-    } catch {
+      text = readTextFile(spec);
+    } catch (e) {
+      if (existsSync(spec)) throw e;
       throw new InputError(`--target: "${spec}" is not a vector (name=value,...), JSON, a named profile (${Object.keys(NAMED_TARGETS).join(', ')}) or a readable file`);
     }
     try {

@@ -2,13 +2,13 @@
  * Dataset tooling for value-labeled pairs: statistics (label distribution per value, co-occurrence
  * of touched values), a seeded stratified train/test split, CSV import and JSONL/CSV export.
  */
-import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { stratifiedKFold } from '../stats/classification.js';
 import { createRng, shuffleInPlace } from '../stats/rng.js';
 import type { ValuePair } from '../values/pairs.js';
 import { SCHWARTZ_VALUES } from '../values/schwartz.js';
-import { csvCell, parseCsvRecords, type CsvRecord } from '../core/csv.js';
+import { checkHeader, csvCell, parseCsvRecords, type CsvRecord } from '../core/csv.js';
+import { readTextFile } from '../core/text-file.js';
 import { groupBy } from '../core/group-by.js';
 
 export interface DatasetStats {
@@ -89,7 +89,7 @@ export { stratifiedKFold };
 export function parseCsv(text: string, file: string): { header: string[]; rows: CsvRecord[] } {
   const [head, ...rows] = parseCsvRecords(text, file).filter((r) => r.cells.some((x) => x !== ''));
   if (!head) throw new InputError(`${file}: empty CSV`);
-  return { header: head.cells.map((h) => h.trim()), rows };
+  return { header: checkHeader(head.cells.map((h) => h.trim()), file), rows };
 }
 
 /**
@@ -97,13 +97,7 @@ export function parseCsv(text: string, file: string): { header: string[]; rows: 
  * and source. Every bad cell is an error naming file, line and column.
  */
 export function readPairsCsv(file: string, values: readonly string[] = SCHWARTZ_VALUES): ValuePair[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError(`${file}: cannot read file`);
-  }
-  const { header, rows } = parseCsv(text, file);
+  const { header, rows } = parseCsv(readTextFile(file), file);
   const col = (name: string): number => header.indexOf(name);
   for (const need of ['prompt', 'response']) if (col(need) < 0) throw new InputError(`${file}:1: missing column "${need}" (header: ${header.join(', ')})`);
   const valueCols = values.filter((v) => col(v) >= 0);

@@ -9,9 +9,10 @@
  *  - `trainEvaluatorFromFile` trains (and cross-validates) the classifier;
  *  - `valueProfilesOfFiles` analyses the value vectors of several files.
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { judgeFromEnv, inlineModel } from '../config/inline-model.js';
 import { InputError } from '../core/errors.js';
+import { readTextFile } from '../core/text-file.js';
 import { embedderFromSpec } from '../embed/create.js';
 import type { ProviderFactories } from '../engine/providers/index.js';
 import { judgeConfigChange, judgeFingerprint, sameJudgeConfig } from '../judge/judge.js';
@@ -110,7 +111,7 @@ export async function evaluateFile(opts: EvaluateFileOptions): Promise<EvaluateF
   if (!existsSync(opts.input)) throw new InputError(`${opts.input}: no such file`);
   const previous: EvaluatedPair[] = [];
   if (existsSync(opts.out)) {
-    readFileSync(opts.out, 'utf8').split('\n').forEach((line, i) => {
+    readTextFile(opts.out).split('\n').forEach((line, i) => {
       if (!line.trim()) return;
       try {
         previous.push(JSON.parse(line) as EvaluatedPair);

@@ -8,9 +8,10 @@
  * `scoreAgainstLabels` gives, when labels are present, per-value accuracy, macro-F1, Cohen's kappa
  * and the confusion matrix, and overall exact match and mean absolute error.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { modelConfigSchema, type ModelConfigInput } from '../config/schema.js';
 import { InputError } from '../core/errors.js';
+import { readTextFile } from '../core/text-file.js';
 import type { Embedder } from '../embed/types.js';
 import { Engine } from '../engine/engine.js';
 import type { ProviderFactories } from '../engine/providers/index.js';
@@ -167,5 +168,5 @@ export function judgeEngine(judge: ModelConfigInput, store: RunStore, progress =
 /** A trained classifier file (valuelex train-evaluator), checked. */
 export function loadClassifierFile(file: string): ClassifierFile {
   if (!existsSync(file)) throw new InputError(`${file}: no such classifier file (train one with valuelex train-evaluator)`);
-  return parseClassifier(readFileSync(file, 'utf8'), file);
+  return parseClassifier(readTextFile(file), file);
 }

@@ -4,7 +4,7 @@
  */
 import { krippendorffAlpha } from '../stats/agreement.js';
 import type { RunStore } from '../store/store.js';
-import { answeredRespondents } from '../study/stages/elicit/tables.js';
+import { answeredRespondents, isAnsweredRespondent } from '../study/stages/elicit/tables.js';
 import { SCHWARTZ_VALUES } from '../values/schwartz.js';
 import { ensureLabelSchema, labelRows, putLabel, type LabelRow } from './tables.js';
 
@@ -37,6 +37,35 @@ export function listPairs(store: RunStore, opts: { limit?: number; offset?: numb
   if (!store.hasTable('elicit_respondents')) return [];
   const rows = answeredRespondents(store, opts.limit ?? 500, opts.offset ?? 0);
   return rows.map((r) => ({ id: r.id, model: r.model, prompt: promptOf(r.request), response: r.response_text }));
+}
+
+/** Whether `id` is a labelable pair of this run (an answered elicitation request). */
+export function isPair(store: RunStore, id: string): boolean {
+  return store.hasTable('elicit_respondents') && isAnsweredRespondent(store, id);
+}
+
+/** The longest pair id and annotator name a label may carry. */
+export const LABEL_LIMITS = { pair_id: 300, annotator: 100 } as const;
+
+/**
+ * Why a label cannot be stored, or undefined when it can: the pair must exist in this run, the
+ * annotator be a short printable name (no control, format or bidirectional characters: it is shown
+ * to other annotators and exported), the value one of the labeled values and the label -1, 0 or 1.
+ */
+export function labelProblem(store: RunStore, body: unknown): string | undefined {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return 'expected a JSON object {pair_id, annotator, value, label}';
+  const { pair_id, annotator, value, label, ...rest } = body as Record<string, unknown>;
+  const extra = Object.keys(rest);
+  if (extra.length > 0) return `unknown field "${extra[0]!.slice(0, 40)}" (fields: pair_id, annotator, value, label)`;
+  if (typeof pair_id !== 'string' || pair_id === '') return 'pair_id must be a non-empty string';
+  if (pair_id.length > LABEL_LIMITS.pair_id) return `pair_id is longer than ${LABEL_LIMITS.pair_id} characters`;
+  if (typeof annotator !== 'string' || annotator.trim() === '') return 'annotator must be a non-empty string';
+  if (annotator.trim().length > LABEL_LIMITS.annotator) return `annotator is longer than ${LABEL_LIMITS.annotator} characters`;
+  if (/[\p{Cc}\p{Cf}\p{Co}\p{Cn}\u2028\u2029]/u.test(annotator)) return 'annotator may not hold control, format or unassigned characters';
+  if (typeof value !== 'string' || !(LABEL_VALUES as readonly string[]).includes(value)) return `value must be one of ${LABEL_VALUES.join(', ')}`;
+  if (label !== -1 && label !== 0 && label !== 1) return 'label must be -1, 0 or 1';
+  if (!isPair(store, pair_id)) return 'pair_id is not a pair of this run';
+  return undefined;
 }
 
 export function saveLabel(store: RunStore, row: Omit<LabelRow, 'created_at'>): void {

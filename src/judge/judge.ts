@@ -167,5 +167,7 @@ export async function judgeText(
     version ??= scored.result?.model_version;
     repeats.push(scored.value);
   }
-  return { scores: majorityScores(repeats, system), repeats, fingerprint: judgeFingerprint(judge, shown, version, subject, settings) };
+  // Provenance is what was called: the engine's configuration under the judge's name, never the
+  // caller's idea of it.
+  return { scores: majorityScores(repeats, system), repeats, fingerprint: judgeFingerprint(engine.modelConfig(judge.name), shown, version, subject, settings) };
 }

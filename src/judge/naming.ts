@@ -37,12 +37,14 @@ export async function nameWithJudge(engine: Engine, judge: ModelConfig, words: r
     (text) => namingSchema.parse(JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1))),
   );
   if (!res.value) throw new Error(res.error ?? 'no valid answer');
+  // Provenance is what was called: the engine's configuration under that name.
+  const called = engine.modelConfig(judge.name);
   return {
     label: res.value.name,
     definition: res.value.definition,
     fingerprint: {
-      provider: judge.provider,
-      model: judge.model,
+      provider: called.provider,
+      model: called.model,
       model_version: res.result?.model_version ?? null,
       temperature: 0,
       seed: 1,

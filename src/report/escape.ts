@@ -1,6 +1,11 @@
-/** Escaping for HTML text and attribute contexts: the only way run text enters report markup. */
+import { neutralizeBidi } from '../core/terminal.js';
+
+/**
+ * Escaping for HTML text and attribute contexts: the only way run text enters report markup.
+ * Bidirectional controls are neutralised too (core/terminal.ts): they would reorder the text shown.
+ */
 export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
+  return neutralizeBidi(String(value ?? ''))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

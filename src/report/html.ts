@@ -9,6 +9,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import type { ReportModel } from './model.js';
 import { radarSvg, wordMap } from './charts.js';
 import { escapeHtml } from './escape.js';
+import { neutralizeBidi } from '../core/terminal.js';
 import type { ValueAnalysis } from '../evaluation/analysis.js';
 import type { JudgeQuality } from '../study/stages/projective/stage.js';
 
@@ -19,7 +20,7 @@ async function chart(spec: TopLevelSpec): Promise<string> {
   const svg = await view.toSVG();
   view.finalize();
   // Defence in depth: vega escapes text, but nothing executable may survive in any case.
-  return svg.replace(/<script[\s\S]*?<\/script>/gi, '').replace(/\son\w+\s*=/gi, ' data-removed=');
+  return neutralizeBidi(svg.replace(/<script[\s\S]*?<\/script>/gi, '').replace(/\son\w+\s*=/gi, ' data-removed='));
 }
 
 const num = (v: unknown, d = 3): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '');
@@ -168,7 +169,7 @@ export async function renderHtml(model: ReportModel): Promise<string> {
   if (align && align.length > 0) parts.push(...(await alignSection(align)));
 
   parts.push('<h2>Provenance and cost</h2>');
-  parts.push(table(['model', 'requests', 'cached answers', 'errors', 'input tokens', 'output tokens', 'cost (USD)'], model.cost.per_model.map((c) => [c.model, String(c.requests), String(c.cached), String(c.errors), String(c.input_tokens), String(c.output_tokens), c.cost_usd])));
+  parts.push(table(['model', 'requests', 'answers reused from the cache', 'errors', 'input tokens', 'output tokens', 'cost (USD)'], model.cost.per_model.map((c) => [c.model, String(c.requests), String(c.cached), String(c.errors), String(c.input_tokens), String(c.output_tokens), c.cost_usd])));
   const judges = model.judges;
   if (judges && judges.length > 0) parts.push(`<p>Judge configuration: ${judges.map((j) => `<code>${escapeHtml(JSON.stringify(j))}</code>`).join(' ')}</p>`);
   const stages = model.stages;
@@ -183,6 +184,7 @@ body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0
 table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}
 th{background:#f3f3f3}.banner{background:#fff3cd;border:1px solid #e0b400;padding:.8em;font-weight:600}
 .muted{color:#777}code{background:#f5f5f5;padding:0 3px}svg{max-width:100%;height:auto}.radars{display:flex;flex-wrap:wrap;gap:1em}.radar{margin:0;text-align:center}
+h1,h2,h3,p,li,td,th,code{overflow-wrap:anywhere}td,th,li{unicode-bidi:isolate}table{max-width:100%}
 @media print{.banner{border:2px solid #000}}
 </style></head><body>
 ${parts.join('\n')}

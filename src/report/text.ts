@@ -2,9 +2,10 @@
  * The report's numbers as Markdown (for papers and pull requests) and CSV (long format: one row
  * per section, key and value, so any section can be filtered in a spreadsheet).
  */
+import { neutralizeBidi } from '../core/terminal.js';
 import type { ReportModel } from './model.js';
 
-const cell = (v: unknown): string => String(typeof v === 'number' ? Number(v.toFixed(4)) : (v ?? '')).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (v: unknown): string => neutralizeBidi(String(typeof v === 'number' ? Number(v.toFixed(4)) : (v ?? ''))).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function mdTable(headers: string[], rows: unknown[][]): string {
   return [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');

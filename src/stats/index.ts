@@ -25,6 +25,7 @@ export { fa, FACTOR_METHODS, factorScores, faData, faFitStatistics, type FactorM
 export { gpfOblique, OBLIQUE_ROTATIONS, promax, rotate, ROTATIONS, varimax, type RotationName, type RotationResult } from './rotations.js';
 export { adjustedRandIndex, agglomerative, bootstrapStability, checkPoints, chooseKBySilhouette, cosineDistance, cutTree, gapRuleK, gapStatistic, type GapOptions, type GapReferenceSpace, type GapRule, kmeans, MAX_AGGLOMERATIVE_POINTS, silhouette, squaredEuclidean, type Dendrogram, type DistanceMetric, type GapResult, type KChoiceOptions, type KMeansOptions, type KMeansResult, type Linkage, type Points, type SilhouetteChoice, type SilhouetteResult, type StabilityResult } from './cluster/index.js';
 export { pca, pca2d, type PcaResult } from './pca.js';
+export { statsJobBytes, type StatsJob, type StatsJobSize } from './job-size.js';
 export { umap2d, type UmapOptions } from './umap.js';
 export { nelderMead } from './nelder-mead.js';
 export type { NelderMeadOptions, NelderMeadResult } from './nelder-mead.js';

@@ -4,6 +4,7 @@
  * Private to the store: the layers above reach the database through RunStore and `TableDb`.
  */
 import Database from 'better-sqlite3';
+import { redactSecrets } from '../core/secrets.js';
 
 /** The SQL dialects a run database speaks. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -23,10 +24,16 @@ export interface Connection {
   close(): void;
 }
 
-/** Values as the drivers take them: booleans as 0/1 (SQLite has no boolean), undefined as NULL. */
+/**
+ * Values as the drivers take them: booleans as 0/1 (SQLite has no boolean), undefined as NULL, and
+ * every text with the registered secrets redacted. This is the one door into the database, so no
+ * column (a model's answer, a parsed descriptor, a stored config, an error) can hold an API key,
+ * whichever module wrote it.
+ */
 export function bindValue(v: unknown): unknown {
   if (v === undefined) return null;
   if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string') return redactSecrets(v);
   return v;
 }
 

@@ -8,13 +8,13 @@
  * reach them through `tables()`, a typed query builder in the store's dialect (./sql.ts).
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
-import { redactSecrets, registerSecret } from '../core/secrets.js';
+import { redactSecrets, redactUrlPassword, registerUrlSecret } from '../core/secrets.js';
 import { SqliteConnection, type Connection } from './connection.js';
 import { PgConnection } from './postgres.js';
+import { currentProcess, holderState, type ProcessIdentity } from './process-identity.js';
 import { sql, SQL_TYPES, TableDb, type Ddl, type Prepared } from './sql.js';
 import { CORE_SCHEMA, type CoreTables } from './tables.js';
 
@@ -24,16 +24,31 @@ export function isPostgresUrl(path: string): boolean {
 
 /** A PostgreSQL URL fit for messages and reports: the password never shows. */
 export function redactUrl(url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
+  return redactUrlPassword(url);
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** The tables every run database has; a SQLite file with other tables and not these is someone else's. */
+const RUN_DATABASE_TABLES = ['meta', 'requests'];
+
+/** A driver's error on opening or first reading a file, as one line naming the file. */
+function openError(path: string, e: unknown): InputError {
+  if (e instanceof InputError) return e;
+  const err = e as { code?: string; message?: string };
+  if (err.code === 'SQLITE_NOTADB' || /not a database/i.test(err.message ?? '')) return new InputError(`${path}: not a SQLite database (so not a ValueLex run database)`);
+  if (err.code === 'SQLITE_CANTOPEN') return new InputError(`${path}: cannot open the run database (${existsSync(path) ? 'permission denied or a directory' : 'no such file'})`);
+  return new InputError(`${path}: cannot open the run database (${redactSecrets(String(err.message ?? e))})`);
+}
+
+/** Options of `acquireRunLock`. */
+export interface RunLockOptions {
+  /**
+   * Take the lock even when its holder may still run (it is on another machine or container,
+   * where it cannot be checked). Two runners on one database mix their results: only for a lock
+   * known to be stale.
+   */
+  breakLock?: boolean;
+  /** Where notes go (a stale lock taken over, a lock broken). */
+  log?: (message: string) => void;
 }
 
 export interface StoredResponse {
@@ -77,6 +92,7 @@ export interface ModelRow {
 export interface CostSummary {
   model: string;
   requests: number;
+  /** Requests whose stored answer was used again instead of a new call (each counted once). */
   cached: number;
   errors: number;
   input_tokens: number;
@@ -94,6 +110,10 @@ export interface StageRunRow {
 }
 
 export interface OpenStoreOptions {
+  /**
+   * Open for reading only: the file must be a run database, and nothing in it changes (no tables
+   * created, the journal mode left as it is). Reports, the viewer and `lexicon` open this way.
+   */
   readonly?: boolean;
   /** Milliseconds to wait for another process's write lock before giving up. */
   busyTimeoutMs?: number;
@@ -133,9 +153,11 @@ export class RunStore {
   readonly #getResponse: Prepared<{ key: string }, StoredResponse>;
   readonly #putResponse: Prepared<PutRecord, unknown>;
   readonly #putError: Prepared<ErrorRecord, unknown>;
-  readonly #countHit: Prepared<{ stage: string; model_name: string }, unknown>;
+  readonly #countHit: Prepared<{ key: string; stage: string; model_name: string }, unknown>;
   /** Answers received in this event-loop turn, written together in one transaction. */
   #pending: PutRecord[] = [];
+  /** Answers reused from the cache in this event-loop turn, recorded with the pending answers. */
+  #pendingReuse: Array<{ key: string; stage: string; model_name: string }> = [];
   readonly #pendingKeys = new Map<string, StoredResponse>();
   #flushScheduled = false;
   readonly #flushPending: () => void;
@@ -205,19 +227,22 @@ export class RunStore {
             .where('requests.status', '<>', 'ok'),
         ),
     );
-    this.#countHit = core.prepare<{ stage: string; model_name: string }>((p) =>
+    this.#countHit = core.prepare<{ key: string; stage: string; model_name: string }>((p) =>
       q
-        .insertInto('cache_hits')
-        .values({ stage: p('stage'), model_name: p('model_name'), hits: 1 })
-        .onConflict((oc) => oc.columns(['stage', 'model_name']).doUpdateSet({ hits: sql<number>`cache_hits.hits + 1` })),
+        .insertInto('cache_reuse')
+        .values({ key: p('key'), stage: p('stage'), model_name: p('model_name') })
+        .onConflict((oc) => oc.column('key').doNothing()),
     );
     this.#flushPending = () => {
       this.#flushScheduled = false;
-      if (this.#pending.length === 0 || !this.#conn.open) return;
+      if ((this.#pending.length === 0 && this.#pendingReuse.length === 0) || !this.#conn.open) return;
       const rows = this.#pending;
+      const reused = this.#pendingReuse;
       this.#pending = [];
+      this.#pendingReuse = [];
       this.#conn.transaction(() => {
         for (const r of rows) this.#putResponse.run(r);
+        for (const r of reused) this.#countHit.run(r);
       });
       this.#pendingKeys.clear();
     };
@@ -230,15 +255,7 @@ export class RunStore {
    */
   private static openPostgres(url: string, options: OpenStoreOptions): RunStore {
     // A password in the URL is a secret like an API key: masked wherever text is redacted.
-    const password = /^postgres(?:ql)?:\/\/[^:/@]*:([^@]*)@/i.exec(url)?.[1];
-    if (password) {
-      registerSecret(password);
-      try {
-        registerSecret(decodeURIComponent(password));
-      } catch {
-        // not percent-encoded
-      }
-    }
+    registerUrlSecret(url);
     let conn: PgConnection;
     try {
       conn = new PgConnection(url);
@@ -268,25 +285,38 @@ export class RunStore {
   static open(path: string, options: OpenStoreOptions = {}): RunStore {
     if (isPostgresUrl(path)) return RunStore.openPostgres(path, options);
     const full = path === ':memory:' ? path : resolve(path);
-    if (full !== ':memory:' && !options.readonly) mkdirSync(dirname(full), { recursive: true });
+    if (full !== ':memory:') {
+      if (options.readonly && !existsSync(full)) throw new InputError(`${path}: no such run database`);
+      if (existsSync(full) && statSync(full).isDirectory()) throw new InputError(`${path}: is a directory, not a run database`);
+      if (!options.readonly) mkdirSync(dirname(full), { recursive: true });
+    }
     let db: Database.Database;
     try {
       db = new Database(full, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     } catch (e) {
-      throw new InputError(`${path}: cannot open run database (${(e as Error).message})`);
+      throw openError(path, e);
     }
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
     const conn = new SqliteConnection(db);
-    if (!options.readonly) {
-      // WAL lets readers (the viewer, a report) work while a run writes, and makes each committed
-      // row durable against a killed process.
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
-      conn.exec(CORE_SCHEMA(SQL_TYPES.sqlite));
-    } else if (!conn.hasTable('requests')) {
+    try {
+      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+      // Before anything is written: a file that is another program's database is left untouched.
+      const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as Array<{ name: string }>).map((t) => t.name);
+      const missing = RUN_DATABASE_TABLES.filter((t) => !tables.includes(t));
+      if (missing.length > 0 && (options.readonly || tables.length > 0)) {
+        const holds = tables.length > 0 ? `it holds ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}, not ${missing.join(' and ')}` : 'it holds no tables';
+        throw new InputError(`${path}: not a ValueLex run database (${holds}); ${options.readonly ? 'nothing was changed' : 'refusing to change it'}`);
+      }
+      if (!options.readonly) {
+        // WAL lets readers (the viewer, a report) work while a run writes, and makes each committed
+        // row durable against a killed process.
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        db.pragma('foreign_keys = ON');
+        conn.exec(CORE_SCHEMA(SQL_TYPES.sqlite));
+      }
+    } catch (e) {
       conn.close();
-      throw new InputError(`${path}: not a ValueLex run database (no requests table)`);
+      throw openError(path, e);
     }
     return new RunStore(conn, full, full === ':memory:' ? resolve('.') : dirname(full));
   }
@@ -461,8 +491,14 @@ export class RunStore {
     });
   }
 
-  countCacheHit(stage: string, modelName: string): void {
-    this.#countHit.run({ stage, model_name: modelName });
+  /** Record that the stored answer of `key` was used instead of a new call (counted once per request). */
+  countCacheHit(stage: string, modelName: string, key: string): void {
+    // Written with the turn's answers, in one transaction (a resumed run reuses thousands at once).
+    this.#pendingReuse.push({ key, stage, model_name: modelName });
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(this.#flushPending);
+    }
   }
 
   /** Requests (sent and from the cache), errors, tokens and cost per model. */
@@ -471,7 +507,7 @@ export class RunStore {
     return this.#core.all(
       sql<CostSummary>`SELECT m.name AS model,
            COALESCE(SUM(CASE WHEN r.status='ok' THEN 1 ELSE 0 END), 0) AS requests,
-           COALESCE((SELECT SUM(hits) FROM cache_hits h WHERE h.model_name = m.name), 0) AS cached,
+           COALESCE((SELECT COUNT(*) FROM cache_reuse h WHERE h.model_name = m.name), 0) AS cached,
            COALESCE(SUM(CASE WHEN r.status='error' THEN 1 ELSE 0 END), 0) AS errors,
            COALESCE(SUM(r.input_tokens), 0) AS input_tokens,
            COALESCE(SUM(r.output_tokens), 0) AS output_tokens,
@@ -530,33 +566,77 @@ export class RunStore {
 
   /**
    * Take the run lock: one process runs stages on a run database at a time (readers such as the
-   * report and the viewer need no lock). A lock left by a killed process on this host is taken
-   * over; a live holder makes the second process refuse with a message naming it.
+   * report and the viewer need no lock). The lock records who holds it (./process-identity.ts). A
+   * live holder makes the second process refuse with a message naming it. A stale lock (its
+   * process gone, its PID reused by another process, the machine restarted) is taken over. A lock
+   * from another machine or container cannot be checked from here: it is refused unless
+   * `breakLock`, which takes it with a warning. Stage runs a killed process left `running` are
+   * marked `interrupted` once the lock is held.
    */
-  acquireRunLock(purpose: string): () => void {
-    const me = { pid: process.pid, host: hostname(), purpose, since: new Date().toISOString() };
+  acquireRunLock(purpose: string, options: RunLockOptions = {}): () => void {
+    const me = { ...currentProcess(), purpose, since: new Date().toISOString() };
     const conn = this.#conn;
     const q = this.#core.q;
+    const log = options.log ?? (() => {});
     conn.transaction(() => {
       // PostgreSQL: serialise lock takers across processes and machines for this transaction.
       if (conn instanceof PgConnection) conn.advisoryLock(RUN_LOCK);
       const row = this.#core.get(q.selectFrom('meta').select('value').where('key', '=', 'run_lock'));
       if (row) {
-        const holder = JSON.parse(row.value) as typeof me;
-        const sameHost = holder.host === me.host;
-        if (!(sameHost && holder.pid === me.pid) && (!sameHost || processAlive(holder.pid))) {
-          throw new InputError(
-            `${this.path}: in use by another valuelex process (pid ${holder.pid} on ${holder.host}, ${holder.purpose} since ${holder.since}); wait for it or stop it, then re-run with --resume`,
-          );
+        let holder: ProcessIdentity & { purpose?: string; since?: string };
+        try {
+          holder = JSON.parse(row.value) as typeof holder;
+        } catch {
+          holder = { pid: -1, host: 'unknown' };
+        }
+        const who = `pid ${holder.pid} on ${holder.host}, ${holder.purpose ?? 'run'} since ${holder.since ?? 'an unknown time'}`;
+        const state = typeof holder.pid === 'number' && holder.pid > 0 ? holderState(holder, me) : ({ state: 'unknown', why: 'the lock record is unreadable' } as const);
+        if (state.state === 'alive' && !state.self) {
+          if (!options.breakLock) {
+            throw new InputError(`${this.path}: in use by another valuelex process (${who}); wait for it or stop it, then re-run with --resume`);
+          }
+          log(`warning: breaking the run lock of a RUNNING valuelex process (${who}): both processes now write to ${this.path}, and their results can mix`);
+        } else if (state.state === 'unknown') {
+          if (!options.breakLock) {
+            throw new InputError(
+              `${this.path}: locked by ${who}, which cannot be checked from here (${state.why}); if no valuelex process runs there any more, re-run with --break-lock`,
+            );
+          }
+          log(`warning: breaking the run lock of ${who} (${state.why}); if that process still runs, both write to ${this.path} and their results can mix`);
+        } else if (state.state === 'gone') {
+          log(`taking over a stale run lock (${who}): ${state.why}`);
         }
       }
       this.#core.run(q.insertInto('meta').values({ key: 'run_lock', value: JSON.stringify(me) }).onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value') }))));
     }, true);
+    this.markInterruptedStages();
     return () => {
       if (!conn.open) return;
       this.flush();
       this.#core.run(q.deleteFrom('meta').where('key', '=', 'run_lock').where('value', '=', JSON.stringify(me)));
     };
+  }
+
+  /**
+   * Stage runs still `running` while this process holds the run lock were left so by a process
+   * that was killed: mark them `interrupted` (a database made before that status existed takes
+   * `failed`), so provenance never shows a stage as running that is not.
+   */
+  private markInterruptedStages(): void {
+    const now = sql.raw<string>(SQL_TYPES[this.#conn.dialect].now);
+    const mark = (status: 'interrupted' | 'failed'): number =>
+      this.#core.run(
+        this.#core.q
+          .updateTable('stage_runs')
+          .set({ status, finished_at: now, error: 'interrupted: the process running it stopped before the stage finished (killed?)' })
+          .where('status', '=', 'running'),
+      );
+    try {
+      mark('interrupted');
+    } catch (e) {
+      if (!/check/i.test((e as Error).message)) throw e;
+      mark('failed');
+    }
   }
 
   hasTable(name: string): boolean {

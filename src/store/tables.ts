@@ -1,5 +1,5 @@
 /**
- * The store's own tables: meta, schema_versions, models, requests (the engine's cache), cache_hits
+ * The store's own tables: meta, schema_versions, models, requests (the engine's cache), cache_reuse
  * and stage_runs. Table sets of the layers above live in their `tables.ts` files and are created
  * through `ensureSchema`.
  */
@@ -45,7 +45,15 @@ CREATE TABLE IF NOT EXISTS requests (
   created_at TEXT NOT NULL DEFAULT (${t.now})
 );
 CREATE INDEX IF NOT EXISTS requests_stage_model ON requests(stage, model_name);
--- Counts of requests answered from the cache, per stage and model (for cost reports).
+-- Requests whose stored answer was used again instead of a new call: one row per request, so the
+-- count says how much of the work the cache saved and never grows by re-reading (a resumed run reads
+-- every answer again).
+CREATE TABLE IF NOT EXISTS cache_reuse (
+  key TEXT PRIMARY KEY,
+  stage TEXT NOT NULL,
+  model_name TEXT NOT NULL
+);
+-- Earlier builds counted every read from the cache here (kept so their databases still open).
 CREATE TABLE IF NOT EXISTS cache_hits (
   stage TEXT NOT NULL,
   model_name TEXT NOT NULL,
@@ -55,7 +63,7 @@ CREATE TABLE IF NOT EXISTS cache_hits (
 CREATE TABLE IF NOT EXISTS stage_runs (
   id ${t.serialPrimaryKey},
   stage TEXT NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+  status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed', 'interrupted')),
   config TEXT NOT NULL DEFAULT '{}',
   started_at TEXT NOT NULL DEFAULT (${t.now}),
   finished_at TEXT,
@@ -91,10 +99,11 @@ export interface CoreTables {
   models: { name: string; provider: string; model: string; kind: string; base_url: string | null; tags: string; simulated: number; config: string };
   requests: RequestsTable;
   cache_hits: { stage: string; model_name: string; hits: number };
+  cache_reuse: { key: string; stage: string; model_name: string };
   stage_runs: {
     id: Generated<number>;
     stage: string;
-    status: 'running' | 'done' | 'failed';
+    status: 'running' | 'done' | 'failed' | 'interrupted';
     config: string;
     started_at: Generated<string>;
     finished_at: string | null;

@@ -5,11 +5,11 @@
  * engine had made the call. Re-running the stage then answers from the cache; a stage whose later
  * requests depend on earlier answers (re-asks, judge scoring) is exported in waves.
  */
-import { createReadStream, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { StudyConfig } from '../config/schema.js';
 import { InputError } from '../core/errors.js';
+import { readTextLines } from '../core/text-file.js';
 import { answerFromBatchBody, toBatchLine } from '../engine/batch-format.js';
 import type { CollectedRequest } from '../engine/engine.js';
 import type { ProviderFactories } from '../engine/providers/index.js';
@@ -83,11 +83,8 @@ export async function importBatch(config: StudyConfig, storePath: string, file: 
   const release = store.acquireRunLock('batch import');
   const engine = studyEngine(config, store, { mode: 'collect', ...(opts.factories ? { factories: opts.factories } : {}) });
   const result: ImportResult = { imported: 0, alreadyStored: 0, failed: [] };
-  let lineNo = 0;
   try {
-    const rl = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-    for await (const raw of rl) {
-      lineNo++;
+    for await (const { line: lineNo, text: raw } of readTextLines(file)) {
       if (!raw.trim()) continue;
       let parsed: z.infer<typeof resultLineSchema>;
       try {
@@ -119,9 +116,6 @@ export async function importBatch(config: StudyConfig, storePath: string, file: 
       );
       result.imported++;
     }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${file}: no such file`);
-    throw e;
   } finally {
     release();
     store.close();

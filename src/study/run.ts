@@ -86,6 +86,8 @@ export interface RunOptions {
   mode?: 'live' | 'collect';
   /** Provider factories beyond the real ones (the command line adds the simulated population). */
   factories?: EngineOptions['factories'];
+  /** Take the run lock even when its holder cannot be checked (see RunStore.acquireRunLock). */
+  breakLock?: boolean;
 }
 
 export interface RunResult {
@@ -102,12 +104,12 @@ export async function runConfig(config: StudyConfig, storePath: string, opts: Ru
   const store = RunStore.open(storePath);
   let release: () => void;
   try {
-    release = store.acquireRunLock(opts.stages ? `stages ${opts.stages.join(',')}` : 'run');
+    release = store.acquireRunLock(opts.stages ? `stages ${opts.stages.join(',')}` : 'run', { breakLock: opts.breakLock ?? false, log: opts.log ?? (() => {}) });
   } catch (e) {
     store.close();
     throw e;
   }
-  const engine = studyEngine(config, store, { progress: opts.progress ?? false, mode: opts.mode ?? 'live', ...(opts.factories ? { factories: opts.factories } : {}) });
+  const engine = studyEngine(config, store, { progress: opts.progress ?? false, mode: opts.mode ?? 'live', ...(opts.factories ? { factories: opts.factories } : {}), ...(opts.log ? { log: opts.log } : {}) });
   opts.onEngine?.(engine);
   const log = opts.log ?? (() => {});
   try {

@@ -4,6 +4,7 @@
  * ./stages/index.ts.
  */
 import type { ModelConfig, StudyConfig } from '../config/schema.js';
+import { InputError } from '../core/errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { StageName } from './stage-names.js';
 
@@ -30,4 +31,20 @@ export interface StageDefinition {
 export function judgesOf(config: StudyConfig): ModelConfig[] {
   const j = config.judge;
   return j === undefined ? [] : Array.isArray(j) ? j : [j];
+}
+
+/**
+ * The most model requests one stage plans in a run. Each planned request is held in memory while
+ * the stage runs (a few hundred bytes), and a plan this large is a slip (`samples: 1000000000`)
+ * far more often than a study: refused before anything is allocated or sent.
+ */
+export const MAX_PLANNED_REQUESTS = 2_000_000;
+
+/** Refuse a stage whose plan (`product` of the sizes in `detail`) exceeds MAX_PLANNED_REQUESTS. */
+export function requirePlanSize(stage: string, detail: ReadonlyArray<readonly [string, number]>): void {
+  const total = detail.reduce((p, [, v]) => p * v, 1);
+  if (total <= MAX_PLANNED_REQUESTS) return;
+  throw new InputError(
+    `${stage}: the plan has ${total.toLocaleString('en-US')} requests (${detail.map(([k, v]) => `${v.toLocaleString('en-US')} ${k}`).join(' x ')}), more than the ${MAX_PLANNED_REQUESTS.toLocaleString('en-US')} a stage may plan; lower ${stage}.samples or the other sizes`,
+  );
 }

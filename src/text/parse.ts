@@ -3,14 +3,18 @@
  * or short phrases, in the order given. Accepts JSON (also inside code fences), numbered and
  * bulleted lists, one-word-per-line answers, comma lists and prose. Explanations after a dash,
  * colon or parenthesis are stripped; refusals, non-English answers and junk items are returned as
- * rejects with a reason (the caller stores them, so nothing is silently dropped).
+ * rejects with a reason (the caller stores them, so nothing is silently dropped). Answers are
+ * untrusted text: an item holding a URL (`javascript:alert(1)` would otherwise give "javascript")
+ * or code (markup, calls, SQL, shell), a programming word, or assistant boilerplate ("as an AI
+ * assistant") is rejected as such, never counted as a value.
  */
+import { stripEscapes } from '../core/terminal.js';
 import { isNonEnglish, isRefusal } from './refusal.js';
 import { ADJ_TO_NOUN, VALUE_ADJECTIVES, VALUE_NOUNS } from './morphology.js';
 
 export type ResponseFormat = 'json' | 'table' | 'list' | 'lines' | 'comma' | 'prose';
 export type ResponseReject = 'empty' | 'refusal' | 'non-english' | 'no-values';
-export type ItemReject = 'junk' | 'too-long' | 'stopword' | 'non-english';
+export type ItemReject = 'junk' | 'too-long' | 'stopword' | 'non-english' | 'url' | 'code' | 'boilerplate';
 
 export interface ParsedItem {
   /** 0-based order in the answer. */
@@ -42,6 +46,32 @@ const STOP_DESCRIPTORS = new Set([
   'of course', 'absolutely', 'following', 'core values', 'my values', 'key values', 'principles', 'qualities', 'traits', 'virtues',
   'answer', 'response', 'user', 'users', 'people', 'human', 'humans', 'model', 'language model', 'note', 'example', 'hope this helps',
 ]);
+
+/** A URL or a script/data URI anywhere in an item. */
+const URL_LIKE = /\b(?:https?|ftp|file|wss?):\/\/|\b(?:javascript|vbscript|livescript)\s*:|\bdata:[a-z]+\/[a-z0-9.+-]+[;,]|\bmailto:\S|\bwww\.[a-z0-9-]+\.[a-z]/i;
+/** Code in an item: markup, braces, arrows, calls, template syntax, SQL or shell commands. */
+const CODE_LIKE: RegExp[] = [
+  /<\/?[a-z!][^>]*>/i,
+  /[{}]|=>|\$\(|\$\{|\w\(.*\)/,
+  /\bon[a-z]+\s*=|\b(?:console|document|window|process|os|sys)\.[a-z_]/i,
+  /\b(?:select\s+\S.*\s+from|insert\s+into|drop\s+table|delete\s+from|union\s+select)\b/i,
+  /(?:^|[\s;&|])(?:rm\s+-|sudo\s|curl\s|wget\s|chmod\s|bash\s+-|powershell\s)/i,
+];
+/** Words of code and the web that answers to a question about values can carry but that are no values. */
+const CODE_WORDS = new Set([
+  'javascript', 'vbscript', 'script', 'scripts', 'python', 'html', 'css', 'sql', 'php', 'java', 'typescript', 'bash', 'shell', 'json',
+  'xml', 'function', 'console', 'alert', 'eval', 'onerror', 'onload', 'http', 'https', 'www', 'url', 'localhost', 'null', 'undefined',
+  'nan', 'true', 'false', 'src', 'href', 'iframe', 'img', 'div', 'body', 'token', 'password', 'api key',
+]);
+/** Assistant boilerplate: the model talking about itself, not naming a value. */
+const BOILERPLATE = /^as an?\b|\b(?:language model|ai assistant|ai model|ai system|chatbot|virtual assistant|large language|openai|anthropic)\b|\b(?:i|i'm|i am|i do|don't|do not|cannot|can't)\b/;
+
+/** Why a raw item is not a value at all (a URL or code), before any cleaning can hide it. */
+function hostileItem(raw: string): ItemReject | undefined {
+  if (URL_LIKE.test(raw)) return 'url';
+  if (CODE_LIKE.some((re) => re.test(raw))) return 'code';
+  return undefined;
+}
 
 /** Words with value-noun suffixes that are not values; used only when mining prose. */
 const PROSE_STOP = new Set([
@@ -108,10 +138,17 @@ function cleanCandidate(s: string): { descriptor?: string; reject?: ItemReject }
   if (!/^\p{L}[\p{L}' -]*\p{L}$/u.test(d) || d.replace(/[^\p{L}]/gu, '').length < 3) return { reject: 'junk' };
   if (wordCount(d) > MAX_WORDS) return { reject: 'too-long' };
   if (STOP_DESCRIPTORS.has(d)) return { reject: 'stopword' };
+  if (CODE_WORDS.has(d)) return { reject: 'code' };
+  if (BOILERPLATE.test(d)) return { reject: 'boilerplate' };
   return { descriptor: d };
 }
 
 function pushItems(out: ParsedItem[], raw: string, head: string): void {
+  const hostile = hostileItem(raw);
+  if (hostile) {
+    out.push({ position: out.length, raw, reject: hostile });
+    return;
+  }
   const parts = splitConjunction(head);
   for (const part of parts) {
     const c = cleanCandidate(part);
@@ -237,7 +274,12 @@ export function answerText(text: string): string {
 // ---- prose -----------------------------------------------------------------------------------
 
 function proseItems(text: string): string[] {
-  const words = stripMarkdown(text).match(/[A-Za-z](?:[A-Za-z'-]*[A-Za-z])?/g) ?? [];
+  // URLs and code are no prose: their words ("javascript", "function") are not mined.
+  const prose = text
+    .split(/\s+/)
+    .filter((w) => !hostileItem(w))
+    .join(' ');
+  const words = stripMarkdown(prose).match(/[A-Za-z](?:[A-Za-z'-]*[A-Za-z])?/g) ?? [];
   const out: string[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < words.length; i++) {
@@ -262,7 +304,9 @@ function proseItems(text: string): string[] {
 
 /** Parse one answer into value descriptors (accepted items) and rejects, each with its raw text. */
 export function parseElicitation(text: string): ParsedResponse {
-  const t = answerText(text.normalize('NFKC').replace(/\r\n?/g, '\n'));
+  // Terminal escapes (ESC [2J, OSC 52...) and the marks left where a secret was redacted are not
+  // part of any word: removed before reading.
+  const t = answerText(stripEscapes(text.normalize('NFKC')).replace(/[ \t]*\[REDACTED\]/g, ''));
   if (t.length === 0) return { format: undefined, items: [], reject: 'empty' };
 
   let format: ResponseFormat | undefined;

@@ -8,10 +8,9 @@
  * trimming (e.g. "=1", "1+") is reported and the value is left 0 (unlabeled), never guessed; a
  * value outside Schwartz's ten (e.g. "humility") is reported and ignored; values not listed are 0.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
+import { readTextLines } from '../core/text-file.js';
 import { SCHWARTZ_VALUES, type SchwartzValue } from './schwartz.js';
 
 export interface ValuePair {
@@ -108,55 +107,44 @@ export async function* streamPairs(file: string, opts: { source?: string; onIssu
   const flush = (): void => {
     for (const i of issues.splice(0)) opts.onIssue?.(i);
   };
-  let line = 0;
   const seen = new Map<string, number>();
-  let rl;
-  try {
-    rl = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-    for await (const raw of rl) {
-      line++;
-      if (!raw.trim()) continue;
-      let obj: Record<string, unknown>;
-      try {
-        obj = JSON.parse(raw) as Record<string, unknown>;
-      } catch (e) {
-        throw new InputError(`${file}:${line}: not valid JSON (${(e as Error).message})`);
-      }
-      if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new InputError(`${file}:${line}: expected a JSON object`);
-      if (!format) {
-        format = 'dialogue' in obj ? 'fulcra' : 'value_reward' in obj ? 'fulcra-scored' : 'contract';
-        opts.onFormat?.(format);
-      }
-      if (format !== 'contract') {
-        let pair: ValuePair;
-        try {
-          pair = format === 'fulcra' ? fromFulcra(obj, line, issues) : fromFulcraScored(obj, line, scoredSource);
-        } catch (e) {
-          throw new InputError(`${file}:${line}: ${(e as Error).message}`);
-        }
-        flush();
-        yield pair;
-        continue;
-      }
-      const parsed = pairSchema.safeParse(obj);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw new InputError(`${file}:${line}: ${issue.path.join('.') || '(record)'}: ${issue.message}`);
-      }
-      const p = parsed.data;
-      if (p.values) {
-        for (const k of Object.keys(p.values)) if (!(SCHWARTZ_VALUES as readonly string[]).includes(k)) issues.push({ line, message: `value "${k}" is not one of Schwartz's ten` });
-      }
-      if (seen.has(p.id)) throw new InputError(`${file}:${line}: id "${p.id}" already used on line ${seen.get(p.id)}`);
-      seen.set(p.id, line);
-      flush();
-      yield { id: p.id, prompt: p.prompt, response: p.response, ...(p.values ? { values: p.values } : {}), ...(p.risk ? { risk: p.risk } : {}), ...(p.risks ? { risks: p.risks } : {}), ...(p.source ? { source: p.source } : {}) };
+  for await (const { line, text: raw } of readTextLines(file)) {
+    if (!raw.trim()) continue;
+    let obj: Record<string, unknown>;
+    try {
+      obj = JSON.parse(raw) as Record<string, unknown>;
+    } catch (e) {
+      throw new InputError(`${file}:${line}: not valid JSON (${(e as Error).message})`);
     }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${file}: no such file`);
-    throw e;
-  } finally {
-    rl?.close();
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new InputError(`${file}:${line}: expected a JSON object`);
+    if (!format) {
+      format = 'dialogue' in obj ? 'fulcra' : 'value_reward' in obj ? 'fulcra-scored' : 'contract';
+      opts.onFormat?.(format);
+    }
+    if (format !== 'contract') {
+      let pair: ValuePair;
+      try {
+        pair = format === 'fulcra' ? fromFulcra(obj, line, issues) : fromFulcraScored(obj, line, scoredSource);
+      } catch (e) {
+        throw new InputError(`${file}:${line}: ${(e as Error).message}`);
+      }
+      flush();
+      yield pair;
+      continue;
+    }
+    const parsed = pairSchema.safeParse(obj);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new InputError(`${file}:${line}: ${issue.path.join('.') || '(record)'}: ${issue.message}`);
+    }
+    const p = parsed.data;
+    if (p.values) {
+      for (const k of Object.keys(p.values)) if (!(SCHWARTZ_VALUES as readonly string[]).includes(k)) issues.push({ line, message: `value "${k}" is not one of Schwartz's ten` });
+    }
+    if (seen.has(p.id)) throw new InputError(`${file}:${line}: id "${p.id}" already used on line ${seen.get(p.id)}`);
+    seen.set(p.id, line);
+    flush();
+    yield { id: p.id, prompt: p.prompt, response: p.response, ...(p.values ? { values: p.values } : {}), ...(p.risk ? { risk: p.risk } : {}), ...(p.risks ? { risks: p.risks } : {}), ...(p.source ? { source: p.source } : {}) };
   }
 }
 

@@ -28,7 +28,8 @@ export const VIEWER_CSS = `body{font-family:system-ui,sans-serif;margin:1em 2em;
 .cols{display:flex;gap:2em}#terms{min-width:16em;max-height:80vh;overflow:auto}#terms li{cursor:pointer}
 pre{white-space:pre-wrap;background:#f7f7f7;padding:.6em;max-height:30vh;overflow:auto}
 .muted{color:#777}td{padding:2px 8px}tr.current{background:#e8f0ff}button.on{background:#2a6df4;color:#fff}
-.source{border-bottom:1px solid #ddd;margin-bottom:.6em}`;
+.source{border-bottom:1px solid #ddd;margin-bottom:.6em}
+td,li,pre,p,code{overflow-wrap:anywhere}td,li{unicode-bidi:isolate}table{max-width:100%}`;
 
 export const VIEWER_JS = `'use strict';
 (function () {

@@ -8,7 +8,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { groupBy } from '../core/group-by.js';
-import { exportLabelsJsonl, labelAgreement, LABEL_VALUES, listLabels, listPairs, saveLabel } from '../evaluation/labels.js';
+import { exportLabelsJsonl, labelAgreement, labelProblem, LABEL_VALUES, listLabels, listPairs, saveLabel } from '../evaluation/labels.js';
+import { redactSecrets } from '../core/secrets.js';
+import { neutralizeBidi, terminalSafe } from '../core/terminal.js';
 import { RunStore } from '../store/store.js';
 import { listLexicon, termSources } from '../study/stages/elicit/lexicon.js';
 import { completionsWithScores } from '../study/stages/projective/tables.js';
@@ -47,33 +49,86 @@ export function isAllowedRequest(headers: IncomingMessage['headers'], port: numb
   return true;
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': 'no-store' });
+function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': 'no-store', ...headers });
   res.end(body);
 }
-const json = (res: ServerResponse, status: number, value: unknown): void => send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
+/** JSON for display in the page: bidirectional controls in run text show as U+FFFD (core/terminal.ts). */
+const json = (res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void =>
+  send(res, status, 'application/json; charset=utf-8', neutralizeBidi(JSON.stringify(value)), headers);
 
-async function readBody(req: IncomingMessage, max = 64 * 1024): Promise<string> {
+/** A request the viewer refuses, with its HTTP status and a one-line reason (never an internal message). */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The largest request body the viewer reads (a label is a few hundred bytes). */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+async function readBody(req: IncomingMessage, max = MAX_BODY_BYTES): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) throw new HttpError(413, `request body larger than ${max} bytes`);
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > max) throw new Error('request body too large');
+    if (size > max) throw new HttpError(413, `request body larger than ${max} bytes`);
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new HttpError(400, 'request body is not UTF-8');
+  }
 }
 
+/** An integer query parameter within [min, max], or the default when absent; anything else is a 400. */
+function intParam(url: URL, name: string, def: number, min: number, max: number): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return def;
+  const v = /^-?\d{1,12}$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(v) || v < min || v > max) throw new HttpError(400, `${name} must be an integer from ${min} to ${max}`);
+  return v;
+}
+
+const GET_PATHS = new Set(['/', '/app.css', '/app.js', '/api/run', '/api/lexicon', '/api/sources', '/api/completions', '/api/pairs', '/api/labels', '/api/labels.jsonl']);
+
+/**
+ * Serve one run database. The viewer reads it read-only (it must be a run database; nothing in it
+ * changes by viewing), and opens it for writing only to store a label.
+ */
 export async function startViewer(opts: { db: string; port?: number }): Promise<Viewer> {
-  const store = RunStore.open(opts.db);
+  const store = RunStore.open(opts.db, { readonly: true });
+  let writer: RunStore | undefined;
   let port = opts.port ?? 0;
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => json(res, 500, { error: err instanceof Error ? err.message : String(err) }));
+    handle(req, res).catch((err: unknown) => {
+      if (err instanceof HttpError) return json(res, err.status, { error: err.message }, err.status === 413 ? { Connection: 'close' } : {});
+      // The page gets no internal detail; the terminal running the viewer does.
+      process.stderr.write(`valuelex view: ${terminalSafe(redactSecrets(err instanceof Error ? err.message : String(err))).split('\n')[0]}\n`);
+      json(res, 500, { error: 'internal error (details in the terminal running valuelex view)' });
+    });
   });
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!isAllowedRequest(req.headers, port)) return json(res, 403, { error: 'foreign Host or Origin' });
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (!isAllowedRequest(req.headers, port)) {
+      req.resume();
+      return json(res, 403, { error: 'foreign Host or Origin' });
+    }
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    } catch {
+      throw new HttpError(400, 'malformed request URL');
+    }
     const path = url.pathname;
+    // Every body is read (within the size limit) before the answer, whatever the route: an unread
+    // body would break the kept-alive connection it came on.
+    const text = req.method === 'GET' || req.method === 'HEAD' ? '' : await readBody(req);
     if (req.method === 'GET' && path === '/') return send(res, 200, 'text/html; charset=utf-8', VIEWER_HTML);
     if (req.method === 'GET' && path === '/app.css') return send(res, 200, 'text/css; charset=utf-8', VIEWER_CSS);
     if (req.method === 'GET' && path === '/app.js') return send(res, 200, 'text/javascript; charset=utf-8', VIEWER_JS);
@@ -85,26 +140,41 @@ export async function startViewer(opts: { db: string; port?: number }): Promise<
     }
     if (req.method === 'GET' && path === '/api/sources') {
       const d = url.searchParams.get('descriptor') ?? '';
-      return json(res, 200, store.hasTable('lexicon') ? termSources(store, d, { limit: 200 }) : []);
+      if (d.length > 200) throw new HttpError(400, 'descriptor is longer than 200 characters');
+      return json(res, 200, store.hasTable('lexicon') ? termSources(store, d, { limit: intParam(url, 'limit', 200, 1, 1000) }) : []);
     }
-    if (req.method === 'GET' && path === '/api/completions') return json(res, 200, listCompletions(store, Number(url.searchParams.get('limit') ?? 5000)));
+    if (req.method === 'GET' && path === '/api/completions') return json(res, 200, listCompletions(store, intParam(url, 'limit', 5000, 1, 5000)));
     if (req.method === 'GET' && path === '/api/pairs') {
-      return json(res, 200, listPairs(store, { limit: Number(url.searchParams.get('limit') ?? 500), offset: Number(url.searchParams.get('offset') ?? 0) }));
+      return json(res, 200, listPairs(store, { limit: intParam(url, 'limit', 500, 1, 5000), offset: intParam(url, 'offset', 0, 0, 1_000_000_000) }));
     }
     if (req.method === 'GET' && path === '/api/labels') return json(res, 200, { labels: listLabels(store), agreement: labelAgreement(store) });
     if (req.method === 'GET' && path === '/api/labels.jsonl') return send(res, 200, 'application/x-ndjson; charset=utf-8', exportLabelsJsonl(store));
     if (req.method === 'POST' && path === '/api/labels') {
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return json(res, 415, { error: 'expected application/json' });
-      const body = JSON.parse(await readBody(req)) as { pair_id?: unknown; annotator?: unknown; value?: unknown; label?: unknown };
-      const { pair_id, annotator, value, label } = body;
-      if (typeof pair_id !== 'string' || typeof annotator !== 'string' || annotator.trim() === '' || annotator.length > 100) return json(res, 400, { error: 'pair_id and annotator are required' });
-      if (typeof value !== 'string' || !(LABEL_VALUES as readonly string[]).includes(value)) return json(res, 400, { error: `value must be one of ${LABEL_VALUES.join(', ')}` });
-      if (label !== -1 && label !== 0 && label !== 1) return json(res, 400, { error: 'label must be -1, 0 or 1' });
-      saveLabel(store, { pair_id, annotator: annotator.trim(), value, label });
+      if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) throw new HttpError(415, 'expected application/json');
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new HttpError(400, 'the body is not valid JSON');
+      }
+      const problem = labelProblem(store, body);
+      if (problem) throw new HttpError(400, problem);
+      const { pair_id, annotator, value, label } = body as { pair_id: string; annotator: string; value: string; label: -1 | 0 | 1 };
+      writer ??= RunStore.open(opts.db);
+      saveLabel(writer, { pair_id, annotator: annotator.trim(), value, label });
       return json(res, 200, { ok: true });
     }
+    if (GET_PATHS.has(path) || path === '/api/labels') return json(res, 405, { error: `method ${String(req.method).slice(0, 10)} not allowed` }, { Allow: path === '/api/labels' ? 'GET, POST' : 'GET' });
     return json(res, 404, { error: 'not found' });
   }
+  // A request Node's HTTP parser refuses (malformed framing, oversized headers) gets the same
+  // one-line JSON error as any other refusal, not an empty 400.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const body = JSON.stringify({ error: status === '400 Bad Request' ? 'malformed HTTP request' : 'request headers too large' });
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n\r\n${body}`);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
@@ -118,6 +188,7 @@ export async function startViewer(opts: { db: string; port?: number }): Promise<
         server.closeAllConnections();
         server.close(() => {
           store.close();
+          writer?.close();
           resolve();
         });
       }),

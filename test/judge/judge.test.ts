@@ -71,7 +71,8 @@ describe('judge checks end to end', () => {
   function study(dir: string, judges: string[], projective: Record<string, unknown>): string {
     writeFileSync(join(dir, 'planted.yaml'), stringify(SYSTEM));
     const models = ['sim-atlas-8b-rlhf', 'sim-boreal-2b-instruct', 'sim-cirrus-7b-rlhf'].map((m) => `  - {name: ${m}, provider: openai, base_url: "${server.url}/v1", model: sim/${m}, concurrency: 8}`).join('\n');
-    const js = judges.map((j) => `  - {name: ${j.replace(/[^a-z0-9]+/gi, '-')}, provider: openai, base_url: "${server.url}/v1", model: sim/${j}}`).join('\n');
+    // Judges are named apart from the studied models (names are unique across both).
+    const js = judges.map((j) => `  - {name: judge-${j.replace(/[^a-z0-9]+/gi, '-')}, provider: openai, base_url: "${server.url}/v1", model: sim/${j}}`).join('\n');
     writeFileSync(join(dir, 'study.yaml'), `name: judge\nstore: run.db\nseed: 3\nmodels:\n${models}\njudge:\n${js}\nprojective: ${JSON.stringify({ samples: 3, system: join(dir, 'planted.yaml'), ...projective })}\n`);
     return join(dir, 'study.yaml');
   }
@@ -100,7 +101,7 @@ describe('judge checks end to end', () => {
     expect(r.stderr).not.toMatch(/valuelex: /);
     expect(r.code).toBe(0);
     const q = quality(dir);
-    const name = (j: string): string => j.replace(/[^a-z0-9]+/gi, '-');
+    const name = (j: string): string => `judge-${j.replace(/[^a-z0-9]+/gi, '-')}`;
     const [plain, noisy, first, long, self] = judges.map(name) as [string, string, string, string, string];
 
     // Stability: the deterministic judge never flips; the noisy one often does.

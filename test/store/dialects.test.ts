@@ -66,8 +66,10 @@ function exercise(store: RunStore, called: Set<string>): Record<string, unknown>
   store.putError({ key: 'k3', stage: 'rate', model_name: 'zeta', provider: 'openai', model: 'z', request: {}, attempts: 2, error: 'HTTP 503' });
   store.putResponse({ ...ans('k3', 'zeta', 'late answer'), attempts: 1 });
   store.putError({ key: 'k1', stage: 'elicit', model_name: 'zeta', provider: 'openai', model: 'z', request: {}, attempts: 1, error: 'ignored: k1 is answered' });
-  store.countCacheHit('elicit', 'zeta');
-  store.countCacheHit('elicit', 'zeta');
+  // A reused answer counts once however often it is read again (a resumed run reads them all again).
+  store.countCacheHit('elicit', 'zeta', 'k1');
+  store.countCacheHit('elicit', 'zeta', 'k1');
+  store.countCacheHit('rate', 'zeta', 'k3');
   out.answers = ['k1', 'k2', 'k3', 'k4'].map((k) => store.getResponse(k));
   out.cost = store.costSummary();
   const id = store.startStage('elicit', { a: 1 });
@@ -79,10 +81,15 @@ function exercise(store: RunStore, called: Set<string>): Record<string, unknown>
   out.stageRuns = store.stageRuns().map((s) => ({ ...s, started_at: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(s.started_at), finished_at: s.finished_at !== null }));
   store.setMetaJson('m', { b: [1, 2] });
   out.meta = [store.getMetaJson('m'), store.getMeta('absent')];
+  // A stage left running by a killed process is marked interrupted when the next process takes the lock.
+  store.startStage('taxonomy', {});
   const release = store.acquireRunLock('test');
   out.locked = store.getMeta('run_lock') !== undefined;
+  out.lockRecord = Object.keys(JSON.parse(store.getMeta('run_lock')!) as object).sort();
   release();
   out.unlocked = store.getMeta('run_lock');
+  out.interrupted = store.stageRuns().map((s) => s.status);
+  out.lastInterrupted = { ...store.lastStage('taxonomy'), finished_at: 'T' };
 
   // elicit
   e.ensureElicitSchema(store);
@@ -122,6 +129,7 @@ function exercise(store: RunStore, called: Set<string>): Record<string, unknown>
   out.activeMerges = byJson(e.activeMerges(store));
   out.mergeRows = e.mergeRows(store);
   out.answered = e.answeredRespondents(store, 10, 0);
+  out.isAnswered = ['zeta/p1/s0', 'zeta/p1/s3', 'absent'].map((id) => e.isAnsweredRespondent(store, id));
   out.answeredPage = e.answeredRespondents(store, 1, 1);
 
   // rate
@@ -212,6 +220,12 @@ describe.skipIf(typeof server === 'string')('the query layer on SQLite and Postg
     pg.close();
 
     for (const k of Object.keys(a)) expect(b[k], k).toEqual(a[k]);
+    // The results themselves, not only their equality across databases.
+    expect(a.interrupted).toEqual(['done', 'failed', 'interrupted']);
+    expect((a.lastInterrupted as { status: string }).status).toBe('interrupted');
+    expect(a.isAnswered).toEqual([true, false, false]);
+    expect((a.cost as Array<{ model: string; cached: number }>).find((c) => c.model === 'zeta')!.cached).toBe(2);
+    expect(a.lockRecord).toEqual(expect.arrayContaining(['boot_id', 'host', 'pid', 'pid_ns', 'purpose', 'since', 'start_ticks']));
     expect(Object.keys(b)).toEqual(Object.keys(a));
 
     // Every statement function of every tables.ts module ran (on both).

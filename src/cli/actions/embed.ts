@@ -1,8 +1,9 @@
 /** `valuelex embed`: texts to vectors with any backend, as CSV. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { embeddingConfigSchema } from '../../config/schema.js';
 import { csvCell } from '../../core/csv.js';
 import { InputError } from '../../core/errors.js';
+import { readTextFile } from '../../core/text-file.js';
 import { createEmbedder } from '../../embed/create.js';
 import { EmbeddingError } from '../../embed/types.js';
 import { output, type GlobalOptions } from '../util.js';
@@ -26,12 +27,7 @@ export async function embed(opts: EmbedCommandOptions): Promise<void> {
     path: opts.path,
   });
   if (!parsed.success) throw new InputError(`embed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  let text: string;
-  try {
-    text = readFileSync(opts.input, 'utf8');
-  } catch (e) {
-    throw new InputError(`${opts.input}: cannot read (${(e as Error).message})`);
-  }
+  const text = readTextFile(opts.input);
   const texts = text.split(/\r?\n/).map((t) => t.trim()).filter((t) => t.length > 0);
   if (texts.length === 0) throw new InputError(`${opts.input}: no texts`);
   const started = performance.now();

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { InputError } from '../../core/errors.js';
 import { RunStore } from '../../store/store.js';
 import { exportLexicon, listLexicon, listMerges, setMergeActive, termSources } from '../../study/stages/elicit/lexicon.js';
-import { output, type GlobalOptions } from '../util.js';
+import { output, writeDocument, type GlobalOptions } from '../util.js';
 
 export interface LexiconOptions extends GlobalOptions {
   minCount?: number;
@@ -48,7 +48,7 @@ export async function lexicon(db: string, opts: LexiconOptions): Promise<void> {
       return;
     }
     if (format) {
-      process.stdout.write(exportLexicon(entries, format));
+      writeDocument(exportLexicon(entries, format), format);
       return;
     }
     const merges = listMerges(store).filter((m) => m.active);

@@ -4,7 +4,7 @@ import { InputError } from '../../core/errors.js';
 import { buildReportModel } from '../../report/build.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../report/render.js';
 import { RunStore } from '../../store/store.js';
-import { output, type GlobalOptions } from '../util.js';
+import { output, writeDocument, type GlobalOptions } from '../util.js';
 
 export async function report(db: string, opts: GlobalOptions & { out?: string; format: string }): Promise<void> {
   const format = opts.json ? 'json' : opts.format;
@@ -20,6 +20,6 @@ export async function report(db: string, opts: GlobalOptions & { out?: string; f
   if (out) {
     writeFileSync(out, text);
     if (!opts.json) output(opts, { file: out }, () => `wrote ${out}`);
-    else process.stdout.write(text);
-  } else process.stdout.write(text);
+    else writeDocument(text, format);
+  } else writeDocument(text, format);
 }

@@ -12,14 +12,15 @@
  * rmsea, srmr, cfi_scaled, tli_scaled, rmsea_scaled}}, plus more fields; the scaled fields are null
  * for ML (lavaan's ML default has no robust test).
  */
-import { readFileSync } from 'node:fs';
 import { InputError } from '../../core/errors.js';
+import { readTextFile } from '../../core/text-file.js';
 import { cfaFromData, type CfaResult } from '../../stats/cfa.js';
 import { parseCfaSyntax, resolveCfaSyntax, type ResolvedCfaModel } from '../../stats/cfa-syntax.js';
 import { cfaWlsmv, type CfaWlsmvResult } from '../../stats/cfa-wlsmv.js';
 import { StatsInputError } from '../../stats/input-error.js';
 import { readItemCsv } from '../../core/csv.js';
 import { log, output, type GlobalOptions } from '../util.js';
+import { asInputError, requireJobMemory } from './stats-input.js';
 
 export interface CfaCommandOptions extends GlobalOptions {
   input: string;
@@ -57,23 +58,11 @@ export interface CfaJson {
 const ESTIMATORS = ['ml', 'wlsmv'] as const;
 
 /** Library errors on the user's data become one-line input errors naming the file. */
-function onData<T>(file: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof StatsInputError) throw new InputError(`${file}: ${e.message}`);
-    throw e;
-  }
-}
 
 function readModel(opts: CfaCommandOptions): { text: string; where: string } {
   if (opts.model !== undefined && opts.modelFile !== undefined) throw new InputError('give the model once: --model or --model-file, not both');
   if (opts.modelFile !== undefined) {
-    try {
-      return { text: readFileSync(opts.modelFile, 'utf8'), where: opts.modelFile };
-    } catch (e) {
-      throw new InputError(`cannot read ${opts.modelFile}: ${(e as Error).message}`);
-    }
+    return { text: readTextFile(opts.modelFile), where: opts.modelFile };
   }
   if (opts.model === undefined) throw new InputError('--model is required (lavaan syntax, e.g. "F1 =~ x1 + x2 + x3\\nF2 =~ x4 + x5 + x6")');
   return { text: opts.model, where: '--model' };
@@ -171,7 +160,7 @@ export function cfa(opts: CfaCommandOptions): void {
           }
         })();
         const table = readItemCsv(opts.input);
-        const model = onData(opts.input, () => resolveCfaSyntax(syntax, table.names));
+        const model = asInputError(opts.input, table.names, () => resolveCfaSyntax(syntax, table.names));
         const ordered = orderedItems(opts.ordered, model.items);
         const estimator = (opts.estimator ?? (ordered ? 'wlsmv' : 'ml')).toLowerCase();
         if (!(ESTIMATORS as readonly string[]).includes(estimator)) throw new InputError(`--estimator: expected ${ESTIMATORS.join(' or ')}, got "${opts.estimator}"`);
@@ -179,6 +168,7 @@ export function cfa(opts: CfaCommandOptions): void {
         if (estimator === 'wlsmv' && !ordered) throw new InputError('--estimator wlsmv needs --ordered (DWLS is implemented for ordered items only)');
         const marker = opts.marker ?? false;
         const orthogonal = opts.orthogonal ?? false;
+        requireJobMemory(opts.input, estimator === 'wlsmv' ? 'cfa-wlsmv' : 'cfa-ml', { n: table.rows.length, p: model.items.length });
         const rows = table.rows.map((r) => model.columns.map((c) => r[c] ?? null));
         let json: CfaJson;
         if (estimator === 'wlsmv') {
@@ -186,10 +176,10 @@ export function cfa(opts: CfaCommandOptions): void {
             const distinct = new Set(rows.map((r) => r[i]).filter((v) => v !== null)).size;
             if (distinct > 10) log(`warning: ${opts.input}: item "${item}" has ${distinct} distinct values; --ordered treats each as a category`);
           });
-          const res = onData(opts.input, () => cfaWlsmv(rows, { factors: model.factors, itemNames: model.items, identification: marker ? 'marker' : 'std.lv', orthogonal }));
+          const res = asInputError(opts.input, model.items, () => cfaWlsmv(rows, { factors: model.factors, itemNames: model.items, identification: marker ? 'marker' : 'std.lv', orthogonal }));
           json = fromWlsmv(res, marker, orthogonal);
         } else {
-          const res = onData(opts.input, () => cfaFromData(rows.map((r) => r.map((v) => v ?? NaN)), { factors: model.factors, itemNames: model.items, identification: marker ? 'marker' : 'std.lv', orthogonal }));
+          const res = asInputError(opts.input, model.items, () => cfaFromData(rows.map((r) => r.map((v) => v ?? NaN)), { factors: model.factors, itemNames: model.items, identification: marker ? 'marker' : 'std.lv', orthogonal }));
           json = fromMl(res, model, rows.length, marker, orthogonal);
         }
         if (opts.json) for (const w of json.warnings) log(`warning: ${w}`);

@@ -7,22 +7,13 @@ import { readCorrelationCsv, readItemCsv } from '../../core/csv.js';
 import { bartlett, kmo } from '../../stats/adequacy.js';
 import { pairwiseCounts, pearsonPairwise } from '../../stats/correlation.js';
 import { fa, FACTOR_METHODS, type FactorMethod, type FaResult } from '../../stats/efa.js';
-import { StatsInputError } from '../../stats/input-error.js';
 import { velicerMap, type MapResult } from '../../stats/map.js';
 import { parallelAnalysis, type ParallelKind } from '../../stats/parallel.js';
 import { cronbachAlpha } from '../../stats/reliability.js';
 import { ROTATIONS, type RotationName } from '../../stats/rotations.js';
 import { log, output, type GlobalOptions } from '../util.js';
+import { asInputError, requireJobMemory } from './stats-input.js';
 
-/** Statistics errors on a user's data are input errors (one line, exit code 2). */
-function asInputError<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof StatsInputError) throw new InputError(e.message);
-    throw e;
-  }
-}
 
 export interface EfaOptions extends GlobalOptions {
   input: string;
@@ -89,10 +80,12 @@ export function efa(opts: EfaOptions): void {
   if (opts.cor) {
     ({ names, r } = readCorrelationCsv(opts.input));
     n = opts.nObs;
+    requireJobMemory(opts.input, 'efa', { n: 0, p: names.length });
   } else {
     const table = readItemCsv(opts.input);
     names = table.names;
-    r = asInputError(() => pearsonPairwise(table.rows));
+    requireJobMemory(opts.input, 'efa', { n: table.rows.length, p: names.length });
+    r = asInputError(opts.input, names, () => pearsonPairwise(table.rows));
     n = opts.nObs ?? table.rows.length;
     const counts = pairwiseCounts(table.rows);
     if (counts.some((row) => row.some((c) => c !== table.rows.length))) npObs = counts;
@@ -101,18 +94,18 @@ export function efa(opts: EfaOptions): void {
   let how = '';
   if (opts.nfactors === 'auto') {
     if (n === undefined) throw new InputError('--nfactors auto on a correlation matrix needs --n-obs (parallel analysis simulates data of that size)');
-    const pa = asInputError(() => parallelAnalysis({ r, n: n! }, { iter: opts.iter, seed: opts.seed, fa: 'fa' }));
+    const pa = asInputError(opts.input, names, () => parallelAnalysis({ r, n: n! }, { iter: opts.iter, seed: opts.seed, fa: 'fa' }));
     nfactors = Math.max(1, pa.nfact ?? 1);
     how = ` (factors by parallel analysis, ${opts.iter} iterations, seed ${opts.seed})`;
   } else {
     nfactors = Number(opts.nfactors);
     if (!Number.isInteger(nfactors) || nfactors < 1) throw new InputError(`--nfactors: expected a positive integer or auto, got "${opts.nfactors}"`);
   }
-  const res = asInputError(() =>
+  const res = asInputError(opts.input, names, () =>
     fa(r, { nfactors, fm: opts.fm as FactorMethod, rotate: opts.rotate as RotationName, ...(n !== undefined ? { nObs: n } : {}), ...(npObs ? { npObs } : {}) }),
   );
-  const k = asInputError(() => kmo(r));
-  const b = n !== undefined ? asInputError(() => bartlett(r, n!)) : null;
+  const k = asInputError(opts.input, names, () => kmo(r));
+  const b = n !== undefined ? asInputError(opts.input, names, () => bartlett(r, n!)) : null;
   const result = {
     items: names,
     factors: nfactors,
@@ -144,11 +137,13 @@ export function parallel(opts: ParallelOptions): void {
   } else {
     const table = readItemCsv(opts.input);
     names = table.names;
-    r = asInputError(() => pearsonPairwise(table.rows));
+    requireJobMemory(opts.input, 'parallel', { n: table.rows.length, p: names.length });
+    r = asInputError(opts.input, names, () => pearsonPairwise(table.rows));
     n = table.rows.length;
   }
-  const pa = asInputError(() => parallelAnalysis({ r, n }, { iter: opts.iter, seed: opts.seed, fa: opts.fa as ParallelKind, quantile: opts.quantile }));
-  const map: MapResult | null = r.length >= 3 ? asInputError(() => velicerMap(r, 8)) : null;
+  requireJobMemory(opts.input, 'parallel', { n, p: names.length });
+  const pa = asInputError(opts.input, names, () => parallelAnalysis({ r, n }, { iter: opts.iter, seed: opts.seed, fa: opts.fa as ParallelKind, quantile: opts.quantile }));
+  const map: MapResult | null = r.length >= 3 ? asInputError(opts.input, names, () => velicerMap(r, 8)) : null;
   const result = {
     items: names,
     n,
@@ -184,13 +179,8 @@ export function parallel(opts: ParallelOptions): void {
 
 export function alpha(opts: AlphaCommandOptions): void {
   const { names, rows } = readItemCsv(opts.input);
-  let res;
-  try {
-    res = cronbachAlpha(rows, { checkKeys: opts.checkKeys ?? false });
-  } catch (e) {
-    if (e instanceof StatsInputError) throw new InputError(e.message);
-    throw e;
-  }
+  requireJobMemory(opts.input, 'alpha', { n: rows.length, p: names.length });
+  const res = asInputError(opts.input, names, () => cronbachAlpha(rows, { checkKeys: opts.checkKeys ?? false }));
   for (const w of res.warnings) log(`warning: ${w}`);
   const label = names.map((n, i) => (res.keys[i]! < 0 ? `-${n}` : n));
   const t = res.total;

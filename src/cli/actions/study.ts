@@ -34,7 +34,7 @@ export function summarizeRun(r: RunResult): string {
     { requests: 0, cached: 0, input: 0, output: 0, usd: 0 },
   );
   if (r.local) lines.push(`  local models: peak memory ${r.local.peak_rss_mb} MB, ${r.local.model_switches} model switches`);
-  lines.push(`  requests ${totals.requests} (cached answers used ${totals.cached}), tokens in ${totals.input} out ${totals.output}, est. cost $${totals.usd.toFixed(4)}`);
+  lines.push(`  requests ${totals.requests} (answers reused from the cache ${totals.cached}), tokens in ${totals.input} out ${totals.output}, est. cost $${totals.usd.toFixed(4)}`);
   return lines.join('\n');
 }
 
@@ -47,10 +47,11 @@ export async function init(dir: string, opts: GlobalOptions & { force?: boolean 
   output(opts, { file }, () => `wrote ${file}\nedit the models, then: valuelex run ${file}`);
 }
 
-export async function run(file: string, opts: GlobalOptions & { stages?: string[]; resume?: boolean }): Promise<void> {
+export async function run(file: string, opts: GlobalOptions & { stages?: string[]; resume?: boolean; breakLock?: boolean }): Promise<void> {
   const result = await runStudyFile(file, {
     ...(opts.stages ? { stages: opts.stages } : {}),
     resume: opts.resume ?? false,
+    breakLock: opts.breakLock ?? false,
     progress: !opts.json,
     log,
     onEngine: interruptible(),
@@ -59,7 +60,7 @@ export async function run(file: string, opts: GlobalOptions & { stages?: string[
   output(opts, { study: result.study, store: result.store, stages: result.stages, cost: result.cost, simulated: result.simulated, ...(result.local ? { local: result.local } : {}) }, () => summarizeRun(result));
 }
 
-export async function runOneStage(stage: string, file: string, opts: GlobalOptions): Promise<void> {
-  const result = await runStudyFile(file, { stages: [stage], progress: !opts.json, log, onEngine: interruptible(), factories: SIMULATED_PROVIDERS });
+export async function runOneStage(stage: string, file: string, opts: GlobalOptions & { breakLock?: boolean }): Promise<void> {
+  const result = await runStudyFile(file, { stages: [stage], progress: !opts.json, log, onEngine: interruptible(), factories: SIMULATED_PROVIDERS, breakLock: opts.breakLock ?? false });
   output(opts, { study: result.study, store: result.store, stages: result.stages, cost: result.cost, simulated: result.simulated }, () => summarizeRun(result));
 }

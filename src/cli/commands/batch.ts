@@ -2,8 +2,7 @@
  * `valuelex batch export|import`: hand a stage's pending requests to the OpenAI Batch API or vLLM's
  * run-batch, and load the answers back as if the engine had made the calls.
  */
-import type { Command } from 'commander';
-import { InputError } from '../../core/errors.js';
+import { InvalidArgumentError, type Command } from 'commander';
 import { STAGE_ORDER } from '../../study/stage-names.js';
 import { lazy } from '../util.js';
 
@@ -11,7 +10,7 @@ const impl = () => import('../actions/batch.js');
 
 function parseStages(value: string): string[] {
   const stages = value.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const s of stages) if (!(STAGE_ORDER as readonly string[]).includes(s)) throw new InputError(`--stages: unknown stage "${s}"`);
+  for (const s of stages) if (!(STAGE_ORDER as readonly string[]).includes(s)) throw new InvalidArgumentError(`--stages: unknown stage "${s}"`);
   return stages;
 }
 

@@ -7,7 +7,7 @@
  */
 import type { ModelConfig } from '../../config/schema.js';
 import { InputError } from '../../core/errors.js';
-import { readApiKey } from '../../core/secrets.js';
+import { readApiKey, redactUrlPassword, registerUrlSecret } from '../../core/secrets.js';
 import type { Provider } from '../types.js';
 import { AnthropicProvider } from './anthropic.js';
 import { LocalProvider } from './local.js';
@@ -46,6 +46,14 @@ export const DEFAULT_PROVIDERS: Readonly<ProviderFactories> = {
 };
 
 export function createProvider(model: ModelConfig, factories: Readonly<ProviderFactories> = DEFAULT_PROVIDERS): Provider {
+  // Proxy credentials in base_url (http://user:password@proxy/v1) are secrets like an API key,
+  // and Node's HTTP client refuses to send a URL holding them: say so instead of "connection error".
+  registerUrlSecret(model.base_url);
+  if (model.base_url && /^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(model.base_url)) {
+    throw new InputError(
+      `model "${model.name}": base_url ${redactUrlPassword(model.base_url)} holds credentials, which Node's HTTP client will not send; give the key with api_key_env instead`,
+    );
+  }
   const factory = factories[model.provider];
   if (!factory) {
     throw new InputError(`model "${model.name}": provider "${model.provider}" is not available here (available: ${Object.keys(factories).join(', ')})`);

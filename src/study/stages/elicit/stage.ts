@@ -18,7 +18,7 @@ import type { Engine } from '../../../engine/engine.js';
 import type { RunStore } from '../../../store/store.js';
 import { DescriptorNormalizer } from '../../../text/normalize.js';
 import { parseElicitation, type ParsedResponse } from '../../../text/parse.js';
-import type { StageDefinition, StageSummary } from '../../stage.js';
+import { requirePlanSize, type StageDefinition, type StageSummary } from '../../stage.js';
 import { buildLexicon, exportLexicon, listLexicon, mergeSynonyms } from './lexicon.js';
 import { loadPromptBank, selectPrompts, type ElicitPrompt, type PromptBank } from './prompts.js';
 import { clearElicitation, descriptorCounts, elicitationWriter, ensureElicitSchema, statusCounts, termCountsPerModel } from './tables.js';
@@ -167,6 +167,7 @@ export async function runElicitation(engine: Engine, config: StudyConfig, opts: 
   const bank = opts.bank ?? loadPromptBank(cfg.bank ? resolve(cfg.bank) : undefined);
   const prompts = selectPrompts(bank, cfg.prompts);
   const models: ModelConfig[] = config.models;
+  requirePlanSize('elicit', [['models', models.length], ['prompts', prompts.length], ['temperatures', temperaturesOf(cfg).length], ['samples', cfg.samples]]);
   const respondents = planRespondents({ models: models.map((m) => m.name), prompts, samples: cfg.samples, temperatures: temperaturesOf(cfg) });
   const bankId = `${bank.name}@${bank.version}`;
   const store = engine.store;

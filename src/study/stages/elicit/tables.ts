@@ -331,3 +331,9 @@ export function answeredRespondents(store: RunStore, limit: number, offset: numb
       .offset(offset),
   ) as Array<{ id: string; model: string; response_text: string; request: string | null }>;
 }
+
+/** Whether `id` names an answered respondent (a pair the viewer may label). */
+export function isAnsweredRespondent(store: RunStore, id: string): boolean {
+  const t = db(store);
+  return t.get(t.q.selectFrom('elicit_respondents').select('id').where('id', '=', id).where('response_text', 'is not', null)) !== undefined;
+}

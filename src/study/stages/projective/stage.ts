@@ -8,12 +8,12 @@
  * group comparisons by model tags with Cohen's d, Cliff's delta, permutation p and Holm correction;
  * inter-judge agreement (Krippendorff's alpha) when several judges score.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { loadConfigFile } from '../../../config/load.js';
 import type { ModelConfig, StudyConfig } from '../../../config/schema.js';
 import { dataFile } from '../../../core/data.js';
 import { InputError } from '../../../core/errors.js';
+import { readTextFile } from '../../../core/text-file.js';
 import { groupBy } from '../../../core/group-by.js';
 import type { Engine } from '../../../engine/engine.js';
 import { calibratedMean } from '../../../judge/calibrate-judge.js';
@@ -27,7 +27,7 @@ import { pAdjust } from '../../../stats/multiple.js';
 import type { RunStore } from '../../../store/store.js';
 import { readPairs } from '../../../values/pairs.js';
 import type { ValueSystem } from '../../../values/value-system.js';
-import { judgesOf, type StageDefinition, type StageSummary } from '../../stage.js';
+import { judgesOf, requirePlanSize, type StageDefinition, type StageSummary } from '../../stage.js';
 import { resolveValueSystem } from '../../value-systems.js';
 import {
   clearProjective,
@@ -134,12 +134,7 @@ interface ProjectiveJob {
  * stem); repeated (model, item) lines are samples 0, 1, ... in file order.
  */
 export function readImportedCompletions(file: string, bank: ItemBank, configured: ReadonlySet<string>): ProjectiveJob[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError(`projective.import: cannot read ${file}`);
-  }
+  const text = readTextFile(file);
   const byStem = new Map(bank.items.map((i) => [i.stem.trim(), i]));
   const own = new Map<string, { id: string; stem: string }>();
   const samples = new Map<string, number>();
@@ -179,6 +174,7 @@ export async function runProjective(engine: Engine, config: StudyConfig, log: (m
   const bank = loadItemBank(config.projective.items as 'default' | string | string[]);
   const system = resolveValueSystem(store, config.projective.system);
   const samples = config.projective.samples;
+  requirePlanSize('projective', [['models', config.models.length], ['items', bank.items.length], ['samples', samples], ['judges x repeats', judges.length * config.projective.judge_repeats]]);
   const generated: ProjectiveJob[] = config.models.flatMap((m) => bank.items.flatMap((item) => Array.from({ length: samples }, (_, s) => ({ model: m.name, item, sample: s }))));
   const imported = config.projective.import ? readImportedCompletions(config.projective.import, bank, new Set(config.models.map((m) => m.name))) : [];
   const jobs = [...generated, ...imported];

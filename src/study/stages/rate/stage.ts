@@ -9,7 +9,7 @@ import type { StudyConfig } from '../../../config/schema.js';
 import type { Engine } from '../../../engine/engine.js';
 import { rngFor, shuffleInPlace } from '../../../stats/rng.js';
 import type { RunStore } from '../../../store/store.js';
-import type { StageDefinition, StageSummary } from '../../stage.js';
+import { requirePlanSize, type StageDefinition, type StageSummary } from '../../stage.js';
 import { listLexicon } from '../elicit/lexicon.js';
 import { allRatings, ensureRateSchema, ratedTerms, rateRespondents, ratingsWriter, resetRespondents } from './tables.js';
 
@@ -100,6 +100,7 @@ export async function runRating(engine: Engine, config: StudyConfig): Promise<Ra
     throw new Error(`rate: the lexicon has ${terms.length} terms after filters (min_count ${config.elicit.min_count}, min_models ${config.elicit.min_models}); run elicit first or relax the filters`);
   }
   const { respondents: perModel, scale, batch_size: batchSize, temperature } = config.rate;
+  requirePlanSize('rate', [['models', config.models.length], ['respondents', perModel], ['batches', Math.ceil(terms.length / batchSize)]]);
   interface Job { model: string; respondent: number; batch: number; terms: string[] }
   const jobs: Job[] = [];
   for (const m of config.models) {

@@ -25,6 +25,8 @@ import { agglomerative, cutTree } from '../../../stats/cluster/agglomerative.js'
 import { cosineDistance } from '../../../stats/cluster/points.js';
 import { factorCongruence, matchFactors } from '../../../stats/congruence.js';
 import { pearsonPairwise } from '../../../stats/correlation.js';
+import { statsJobBytes } from '../../../stats/job-size.js';
+import { requireMemory } from '../../../core/memory.js';
 import { fa, type FaResult } from '../../../stats/efa.js';
 import { parallelAnalysis } from '../../../stats/parallel.js';
 import { polychoric, tetrachoric } from '../../../stats/polychoric.js';
@@ -289,6 +291,9 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
   const n = data.length;
   if (terms.length < 4) throw new Error(`taxonomy: only ${terms.length} words vary across respondents; factor analysis needs at least 4`);
   if (n < terms.length) warnings.push(`fewer respondents (${n}) than words (${terms.length}): estimates are unstable; add respondents`);
+  // Refused before the work starts, not ended by an out-of-memory abort (lower the lexicon's size
+  // with elicit.min_count / min_models or rate.max_terms).
+  requireMemory('taxonomy', `factor analysis of ${terms.length} words x ${n} respondents`, statsJobBytes('efa', { n, p: terms.length }));
   const found = discoverStructure(data, terms, { ...config.taxonomy, cor: config.taxonomy.cor === 'auto' ? chooseCorrelation(config, source, data) : config.taxonomy.cor, enforceAdequacy: (config.taxonomy as { enforce_adequacy?: boolean }).enforce_adequacy ?? true });
   warnings.push(...found.warnings);
   const { corKind, r, adequacy, sphericity, pa, nfactors, res, members, crossLoadings, unassigned } = found;
