@@ -12,7 +12,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ModelConfig, StudyConfig } from '../../../config/schema.js';
 import { sha256Hex } from '../../../core/hash.js';
-import { createEmbedder } from '../../../embed/create.js';
 import type { Embedder } from '../../../embed/types.js';
 import type { Engine } from '../../../engine/engine.js';
 import type { RunStore } from '../../../store/store.js';
@@ -276,8 +275,12 @@ function bankFingerprint(config: StudyConfig): string {
   }
 }
 
-/** The study's embedder for synonym merging; a backend that cannot be opened is reported, not fatal. */
-function studyEmbedder(config: StudyConfig, log: (m: string) => void): Embedder | undefined {
+/**
+ * The study's embedder for synonym merging; a backend that cannot be opened is reported, not fatal.
+ * Loaded only when `merge_synonyms` asks for it: a plain elicitation needs no embeddings.
+ */
+async function studyEmbedder(config: StudyConfig, log: (m: string) => void): Promise<Embedder | undefined> {
+  const { createEmbedder } = await import('../../../embed/create.js');
   try {
     return createEmbedder(config.embedding);
   } catch (e) {
@@ -295,7 +298,7 @@ export const elicitStage: StageDefinition = {
     ...(config.elicit.merge_synonyms !== undefined ? { embedding: config.embedding } : {}),
   }),
   run: async ({ engine, config, log }) => {
-    const embedder = config.elicit.merge_synonyms !== undefined ? studyEmbedder(config, log) : undefined;
+    const embedder = config.elicit.merge_synonyms !== undefined ? await studyEmbedder(config, log) : undefined;
     let summary: ElicitSummary;
     try {
       summary = await runElicitation(engine, config, { log, ...(embedder ? { embedder } : {}) });
