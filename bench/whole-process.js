@@ -33,6 +33,11 @@ export async function startMockServer() {
   const child = spawn(process.execPath, [`${here}mock-openai.js`], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = [];
   const waiters = [];
+  let exited;
+  child.once('exit', (code) => {
+    exited = new Error(`mock server exited ${code}`);
+    for (const w of waiters.splice(0)) w.reject(exited);
+  });
   let buf = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (d) => {
@@ -42,15 +47,16 @@ export async function startMockServer() {
       const line = JSON.parse(buf.slice(0, i));
       buf = buf.slice(i + 1);
       const w = waiters.shift();
-      if (w) w(line);
+      if (w) w.resolve(line);
       else lines.push(line);
     }
   });
-  const next = () => new Promise((resolve, reject) => {
-    if (lines.length > 0) return resolve(lines.shift());
-    waiters.push(resolve);
-    child.once('exit', (code) => reject(new Error(`mock server exited ${code}`)));
-  });
+  const next = () =>
+    new Promise((resolve, reject) => {
+      if (lines.length > 0) return resolve(lines.shift());
+      if (exited) return reject(exited);
+      waiters.push({ resolve, reject });
+    });
   const { base_url: baseUrl } = await next();
   return {
     baseUrl,
@@ -60,7 +66,8 @@ export async function startMockServer() {
     },
     close() {
       return new Promise((resolve) => {
-        child.once('exit', resolve);
+        if (exited) return resolve();
+        child.once('exit', () => resolve());
         child.stdin.end();
       });
     },
