@@ -105,18 +105,28 @@ interface RespondentRecord {
   rows: DescriptorRow[];
 }
 
-/** Buffers stage rows and writes them in one transaction per batch. */
+/**
+ * Buffers stage rows and writes them in one transaction per batch: `batchSize` records, or what
+ * came in within `maxAgeMs` (records held for seconds outlive the garbage collector's young
+ * generation, and a long run's memory then grows with its length).
+ */
 class ElicitWriter {
   private buffer: RespondentRecord[] = [];
+  private oldest = 0;
   private readonly write: ReturnType<typeof elicitationWriter>;
 
-  constructor(store: RunStore, private readonly batchSize = 500) {
+  constructor(
+    store: RunStore,
+    private readonly batchSize = 500,
+    private readonly maxAgeMs = 200,
+  ) {
     this.write = elicitationWriter(store);
   }
 
   add(record: RespondentRecord): void {
+    if (this.buffer.length === 0) this.oldest = performance.now();
     this.buffer.push(record);
-    if (this.buffer.length >= this.batchSize) this.flush();
+    if (this.buffer.length >= this.batchSize || performance.now() - this.oldest >= this.maxAgeMs) this.flush();
   }
 
   flush(): void {
