@@ -1,11 +1,15 @@
 // Memory flat in the number of requests (issue 24, item 1): `valuelex run --stages elicit` on one
 // model x 18 prompts at ~2,000, ~10,000 and ~50,000 requests against the zero-latency mock server
 // (bench/mock-openai.js), each a whole process under GNU time: peak resident memory, wall, CPU.
-// Usage: node bench/elicit-memory.js [requests ...]   (default 2000 10000 50000)
+// Then the largest size once more in process (bench/elicit-memory-client.js) for the live heap
+// after a full collection at each quarter of the run: peak RSS also counts garbage the collector
+// has not reclaimed yet, the live heap is what the run holds.
+// Usage: node bench/elicit-memory.js [requests ...]   (default 2000 10000 50000; BENCH_LIVE_N sets the in-process size)
 import { mkdirSync, rmSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { fmt, timed } from './lib.js';
 import { loadAverage, markdownRows, startMockServer, writeBenchResults } from './whole-process.js';
 
@@ -17,6 +21,7 @@ const server = await startMockServer();
 const work = mkdtempSync(join(tmpdir(), 'vlx-bench-memory-'));
 const loadBefore = loadAverage();
 const runs = [];
+let live;
 try {
   for (const size of sizes) {
     const samples = Math.round(size / PROMPTS);
@@ -33,6 +38,11 @@ try {
     process.stderr.write(`${served} requests: wall ${fmt(t.wall)} s, cpu ${fmt(t.user + t.sys)} s, peak ${fmt(t.peakMB, 0)} MB\n`);
     rmSync(dir, { recursive: true, force: true });
   }
+  const liveN = Number(process.env.BENCH_LIVE_N ?? Math.max(...sizes));
+  const liveDir = join(work, 'live');
+  mkdirSync(liveDir, { recursive: true });
+  const child = await timed(process.execPath, ['--expose-gc', join(here, 'elicit-memory-client.js'), server.baseUrl, String(liveN), liveDir]);
+  live = JSON.parse(child.stdout.trim().split('\n').pop());
 } finally {
   await server.close();
   rmSync(work, { recursive: true, force: true });
@@ -46,6 +56,8 @@ console.log(`\nelicit-memory: valuelex run --stages elicit, 1 model x ${PROMPTS}
 console.log('requests   peak MB   wall s   cpu s   req/s');
 for (const r of runs) console.log(`${String(r.requests).padStart(8)} ${fmt(r.peakMB, 0).padStart(9)} ${fmt(r.wall).padStart(8)} ${fmt(r.cpu).padStart(7)} ${fmt(r.requests / r.wall, 0).padStart(7)}`);
 console.log(`peak memory grows ${fmt(slope, 1)} MB per 10,000 requests (${first.requests} -> ${last.requests}: ${fmt(first.peakMB, 0)} -> ${fmt(last.peakMB, 0)} MB)`);
+const liveCell = live.live.map((x) => `${fmt(x.heapMB, 0)}`).join(' / ');
+console.log(`live heap after a full collection at 25/50/75/100% of ${live.requests} requests (in process): ${liveCell} MB`);
 const doc = writeBenchResults(
   'elicit-memory',
   [
@@ -53,10 +65,10 @@ const doc = writeBenchResults(
       method: `\`valuelex run --stages elicit\`, 1 model x ${PROMPTS} prompts at ${runs.map((r) => r.requests.toLocaleString('en-US')).join(' / ')} requests, zero-latency mock server, fresh run database each`,
       peer: 'none (flat in the number of requests)',
       measured: 'peak RSS of the whole process under GNU time; wall',
-      result: `peak RSS ${runs.map((r) => `${fmt(r.peakMB, 0)} MB`).join(' / ')} (**${fmt(slope, 1)} MB per 10,000 requests**); ${runs.map((r) => `${fmt(r.requests / r.wall, 0)} req/s`).join(' / ')}`,
+      result: `peak RSS ${runs.map((r) => `${fmt(r.peakMB, 0)} MB`).join(' / ')} (${fmt(slope, 1)} MB per 10,000 requests, garbage not yet collected included); live heap after a full collection at 25/50/75/100% of ${live.requests.toLocaleString('en-US')} requests **${liveCell} MB**; ${runs.map((r) => `${fmt(r.requests / r.wall, 0)} req/s`).join(' / ')}`,
     },
   ],
-  { runs, load: { before: loadBefore, after: loadAfter } },
+  { runs, live, load: { before: loadBefore, after: loadAfter } },
   `load ${loadBefore[0]} at start, ${loadAfter[0]} at end`,
 );
 console.log(`\n${markdownRows(doc)}`);
