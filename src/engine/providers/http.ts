@@ -9,6 +9,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 
 export interface HttpResponse {
@@ -64,6 +65,16 @@ function headerGetter(raw: http.IncomingHttpHeaders): HttpResponse['headers'] {
   };
 }
 
+/** A request URL with its `http.request` options, computed once. */
+interface Target {
+  url: URL;
+  options: http.RequestOptions;
+}
+
+function targetOf(url: URL): Target {
+  return { url, options: urlToHttpOptions(url) };
+}
+
 /** A keep-alive HTTP client: one per provider, closed with it. */
 export class HttpClient {
   private readonly httpAgent = new http.Agent({ keepAlive: true });
@@ -74,13 +85,22 @@ export class HttpClient {
     this.maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   }
 
+  /** Parsed request URLs: a provider posts to the same one or two endpoints thousands of times. */
+  private readonly urls = new Map<string, Target>();
+
   /** POST `body` (JSON text) to `url`; resolves with any status (the caller maps errors). */
   postJson(url: string, body: string, headers: Record<string, string>, signal?: AbortSignal): Promise<HttpResponse> {
-    return this.send(new URL(url), body, headers, signal, 0);
+    let target = this.urls.get(url);
+    if (!target) {
+      target = targetOf(new URL(url));
+      if (this.urls.size < 64) this.urls.set(url, target);
+    }
+    return this.send(target, body, headers, signal, 0);
   }
 
-  private send(url: URL, body: string, headers: Record<string, string>, signal: AbortSignal | undefined, redirects: number): Promise<HttpResponse> {
+  private send(target: Target, body: string, headers: Record<string, string>, signal: AbortSignal | undefined, redirects: number): Promise<HttpResponse> {
     if (signal?.aborted) return Promise.reject(abortError(signal));
+    const { url, options } = target;
     const secure = url.protocol === 'https:';
     if (!secure && url.protocol !== 'http:') return Promise.reject(new Error(`unsupported URL protocol ${url.protocol} in ${url.origin}`));
     const payload = Buffer.from(body, 'utf8');
@@ -93,8 +113,8 @@ export class HttpClient {
         fn();
       };
       const request = (secure ? https : http).request(
-        url,
         {
+          ...options,
           method: 'POST',
           agent: secure ? this.httpsAgent : this.httpAgent,
           headers: { 'content-type': 'application/json', accept: 'application/json', ...headers, 'content-length': String(payload.length) },
@@ -104,7 +124,7 @@ export class HttpClient {
           const location = res.headers.location;
           if ((status === 307 || status === 308) && location && redirects < MAX_REDIRECTS) {
             res.resume();
-            finish(() => resolve(this.send(new URL(location, url), body, headers, signal, redirects + 1)));
+            finish(() => resolve(this.send(targetOf(new URL(location, url)), body, headers, signal, redirects + 1)));
             return;
           }
           const chunks: Buffer[] = [];
