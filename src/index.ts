@@ -106,8 +106,8 @@ export { ANSWER_KIND_TEMPLATE_VERSION, answerKindPrompt, judgeAnswerKind, JUDGED
 // study
 export { STAGE_ORDER, type StageName } from './study/stage-names.js';
 export { judgesOf, MAX_PLANNED_REQUESTS, type StageContext, type StageDefinition, type StageSummary } from './study/stage.js';
-export { STAGES } from './study/stages/index.js';
-export { runConfig, runStage, runStudy, runStudyFile, studyEngine, type RunOptions, type RunResult, type StageOutcome } from './study/run.js';
+export { STAGES, type StageEntry } from './study/stages/index.js';
+export { loadStage, runConfig, runStage, runStudy, runStudyFile, studyEngine, type RunOptions, type RunResult, type StageOutcome } from './study/run.js';
 export { demoStudy, detectPopulation, simulatedPopulation, type DemoPopulation } from './study/demo.js';
 export { exportBatch, importBatch, type ExportResult, type ImportResult } from './study/batch.js';
 export { resolveValueSystem } from './study/value-systems.js';

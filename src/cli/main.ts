@@ -2,16 +2,17 @@
 /**
  * The `valuelex` command line. Each command is declared (name, description, options) in its own
  * light module under ./commands; its implementation, under ./actions, is imported only when that
- * command runs, so `valuelex <cmd> --help` loads no library code. This file only assembles them.
+ * command runs, so `valuelex <cmd> --help` loads no library code, and only the declarations of the
+ * command named on the command line load. This file only assembles them.
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { commands } from './commands/index.js';
+import { commandsFor, type RegisterCommand } from './commands/index.js';
 import { USAGE_EXIT_CODE } from './util.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-export function buildProgram(): Command {
+export function buildProgram(commands: readonly RegisterCommand[]): Command {
   const program = new Command();
   program
     .name('valuelex')
@@ -27,7 +28,7 @@ export function buildProgram(): Command {
 }
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  await buildProgram(await commandsFor(process.argv.slice(2))).parseAsync(process.argv);
 } catch (e) {
   if (!(e instanceof CommanderError)) throw e;
   // Help and --version end with code 0; every usage error with the bad-input code.

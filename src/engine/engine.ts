@@ -160,6 +160,8 @@ export class Engine {
   private readonly maxAnswerChars: number;
   /** Models whose capped Retry-After was already reported (once per model is enough). */
   private readonly cappedNoted = new Set<string>();
+  /** Requests sent and not yet answered, by cache key (a duplicate waits for the first). */
+  private readonly inFlight = new Map<string, Promise<EngineResult>>();
 
   constructor(opts: EngineOptions) {
     this.store = opts.store;
@@ -309,7 +311,23 @@ export class Engine {
       this.collected.set(key, { key, stage: req.stage, model: slot.config, request: preq, sample: req.sample ?? 0, attempt: req.attempt ?? 0 });
       throw new PendingRequestError(key, slot.config.name);
     }
-    return slot.limiter.queue.add(() => this.call(slot, req, preq, key)) as Promise<EngineResult>;
+    // The same request already on its way (asked twice in one piece of work): one call, shared.
+    const pending = this.inFlight.get(key);
+    if (pending) return pending.then((r) => this.sharedAnswer(req.stage, r));
+    const call = slot.limiter.queue.add(() => this.call(slot, req, preq, key)) as Promise<EngineResult>;
+    this.inFlight.set(key, call);
+    const settled = (): void => {
+      this.inFlight.delete(key);
+    };
+    call.then(settled, settled);
+    return call;
+  }
+
+  /** A caller's copy of an answer another caller's identical request received. */
+  private sharedAnswer(stage: string, r: EngineResult): EngineResult {
+    this.activeProgress?.request('cached');
+    this.tallyUsage(stage, true, r.usage.input_tokens, r.usage.output_tokens);
+    return { ...r, cached: true };
   }
 
   /** Requests recorded in collect mode (not answered from the cache), in first-seen order. */
@@ -319,13 +337,6 @@ export class Engine {
 
   private async call(slot: ModelSlot, req: EngineRequest, preq: ProviderRequest, key: string): Promise<EngineResult> {
     const signal = this.controller.signal;
-    // Another worker may have stored this exact request while we waited in the queue.
-    const hit = this.store.getResponse(key);
-    if (hit) {
-      this.activeProgress?.request('cached');
-      this.tallyUsage(req.stage, true, hit.input_tokens, hit.output_tokens);
-      return { key, model: slot.config.name, text: hit.text, cached: true, usage: { input_tokens: hit.input_tokens, output_tokens: hit.output_tokens } };
-    }
     const maxRetries = slot.config.max_retries ?? this.backoff.maxRetries;
     let lastError: ProviderError | undefined;
     let waited = 0;

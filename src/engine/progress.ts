@@ -2,7 +2,8 @@
  * A progress bar for long work: items done/total, rate, ETA, cached answers, retries and errors.
  * Quiet unless stderr is a terminal (and never with --json, where the caller passes enabled=false).
  */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgress from 'cli-progress';
 
 export type RequestEvent = 'sent' | 'cached' | 'retry' | 'failed';
 
@@ -15,7 +16,9 @@ export class Progress {
 
   constructor(label: string, total: number, enabled: boolean) {
     if (enabled && process.stderr.isTTY && total > 0) {
-      this.bar = new cliProgress.SingleBar(
+      // Loaded only for a terminal: runs with --json, in pipes and in CI draw no bar.
+      const bars = createRequire(import.meta.url)('cli-progress') as typeof cliProgress;
+      this.bar = new bars.SingleBar(
         {
           stream: process.stderr,
           format: `${label} |{bar}| {value}/{total} {percentage}% | {rate}/s | ETA {eta_formatted} | cached {cached} | retries {retries} | errors {errors}`,
@@ -24,7 +27,7 @@ export class Progress {
           etaBuffer: 50,
           fps: 5,
         },
-        cliProgress.Presets.shades_classic,
+        bars.Presets.shades_classic,
       );
       this.bar.start(total, 0, { rate: '0', cached: 0, retries: 0, errors: 0 });
     }

@@ -5,8 +5,9 @@
  * thread (pg-worker.ts) and block until PostgreSQL answers.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { createSyncFn } from 'synckit';
+import type { createSyncFn as CreateSyncFn } from 'synckit';
 import { bindValue, type Connection } from './connection.js';
 import type { PgAnswer, PgRequest } from './pg-worker.js';
 
@@ -18,6 +19,8 @@ function worker(): Call {
     // From the sources (tests), the compiled worker in dist/ does the work.
     let file = fileURLToPath(new URL('./pg-worker.js', import.meta.url));
     if (!existsSync(file)) file = file.replace(/([\\/])src([\\/]store[\\/])/, '$1dist$2');
+    // synckit loads with the first PostgreSQL store, not with every SQLite one.
+    const { createSyncFn } = createRequire(import.meta.url)('synckit') as { createSyncFn: typeof CreateSyncFn };
     call = createSyncFn<(req: PgRequest) => Promise<PgAnswer>>(file, { timeout: 120_000 }) as unknown as Call;
   }
   return call;

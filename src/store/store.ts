@@ -138,6 +138,9 @@ interface PutRecord {
 
 type ErrorRecord = Pick<PutRecord, 'key' | 'stage' | 'model_name' | 'provider' | 'model' | 'request' | 'attempts'> & { error: string };
 
+/** The most answers buffered for one commit (see putResponse). */
+const PENDING_LIMIT = 256;
+
 /** Advisory lock keys (PostgreSQL): schema creation, the run lock. */
 const SCHEMA_LOCK = 7236150;
 const RUN_LOCK = 7236151;
@@ -470,7 +473,10 @@ export class RunStore {
       input_tokens: row.input_tokens,
       output_tokens: row.output_tokens,
     });
-    if (!this.#flushScheduled) {
+    // Answers that keep arriving without the event loop turning (an in-process model answers in
+    // microtasks) are committed every PENDING_LIMIT, so memory and what a kill can lose stay bounded.
+    if (this.#pending.length >= PENDING_LIMIT) this.#flushPending();
+    else if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       setImmediate(this.#flushPending);
     }

@@ -14,12 +14,17 @@ import { localRuntimeStats } from '../engine/local/runtime.js';
 import { redactUrl, RunStore, type CostSummary } from '../store/store.js';
 import { judgesOf, type StageContext, type StageDefinition, type StageSummary } from './stage.js';
 import { STAGE_ORDER, type StageName } from './stage-names.js';
-import { STAGES } from './stages/index.js';
+import { STAGES, type StageEntry } from './stages/index.js';
 
-export function getStage(name: string): StageDefinition {
-  const stage = STAGES.find((s) => s.name === name);
-  if (!stage) throw new InputError(`unknown or unavailable stage "${name}" (available: ${STAGES.map((s) => s.name).join(', ') || 'none'})`);
-  return stage;
+function stageEntry(name: string): StageEntry {
+  const entry = STAGES.find((s) => s.name === name);
+  if (!entry) throw new InputError(`unknown or unavailable stage "${name}" (available: ${STAGES.map((s) => s.name).join(', ') || 'none'})`);
+  return entry;
+}
+
+/** A stage's definition; its module loads on first use (a run loads only the stages it runs). */
+export async function loadStage(name: string): Promise<StageDefinition> {
+  return stageEntry(name).load();
 }
 
 /** An engine on a study's models and judges, seeded by the study's seed. */
@@ -39,7 +44,7 @@ export interface StageOutcome {
 }
 
 export async function runStage(name: string, ctx: StageContext, opts: { resume?: boolean } = {}): Promise<StageOutcome> {
-  const stage = getStage(name);
+  const stage = await loadStage(name);
   const store = ctx.engine.store;
   const fp = fingerprint(stage, ctx.config);
   const last = store.lastStage(stage.name);
@@ -65,7 +70,7 @@ export async function runStage(name: string, ctx: StageContext, opts: { resume?:
 /** Run the study's stages in order (those listed in `stages`, else the config's, else all). */
 export async function runStudy(ctx: StageContext, opts: { stages?: string[]; resume?: boolean } = {}): Promise<StageOutcome[]> {
   const wanted = opts.stages ?? ctx.config.stages ?? STAGES.map((s) => s.name);
-  for (const s of wanted) getStage(s);
+  for (const s of wanted) stageEntry(s);
   const ordered = STAGE_ORDER.filter((s) => wanted.includes(s));
   const outcomes: StageOutcome[] = [];
   for (const s of ordered) {

@@ -57,18 +57,28 @@ const ENGLISH_FUNCTION_WORDS = new Set([
   'the', 'and', 'i', 'my', 'is', 'are', 'to', 'of', 'a', 'an', 'in', 'for', 'with', 'be', 'that', 'it', 'as', 'values', 'value', 'on', 'by', 'or',
 ]);
 
+const NON_ASCII = /[^\x00-\x7F]/;
+const ASCII_LETTER = /[A-Za-z]/;
+const FOREIGN_MORPHOLOGY = /\p{L}{3,}(?:keit|heit|heid|schaft|dad|idade|ción|zione|tà|ité)$/u;
+
 /**
  * True when the text is mostly not English: a non-Latin script, many accented letters, or more
  * foreign than English function words. The lexicon is an English one; such answers are kept and
  * marked, never mixed in.
  */
 export function isNonEnglish(text: string): boolean {
-  const letters = text.match(/\p{L}/gu) ?? [];
-  if (letters.length === 0) return false;
-  const nonLatin = letters.filter((c) => !/\p{Script=Latin}/u.test(c)).length;
-  if (nonLatin / letters.length > 0.3) return true;
-  const accented = letters.filter((c) => /[^\x00-\x7F]/.test(c)).length;
-  if (accented / letters.length > 0.08) return true;
+  // Plain ASCII (most answers): every letter is a Latin letter without accent, so only the word
+  // tests below can apply; counting letters one by one is for texts with other characters.
+  if (!NON_ASCII.test(text)) {
+    if (!ASCII_LETTER.test(text)) return false;
+  } else {
+    const letters = text.match(/\p{L}/gu) ?? [];
+    if (letters.length === 0) return false;
+    const nonLatin = letters.filter((c) => !/\p{Script=Latin}/u.test(c)).length;
+    if (nonLatin / letters.length > 0.3) return true;
+    const accented = letters.filter((c) => /[^\x00-\x7F]/.test(c)).length;
+    if (accented / letters.length > 0.08) return true;
+  }
   const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
   let foreign = 0;
   let english = 0;
@@ -78,6 +88,6 @@ export function isNonEnglish(text: string): boolean {
   }
   if (foreign >= 3 && foreign > 2 * english) return true;
   // Word lists carry no function words: look for non-English derivational endings instead.
-  const foreignMorph = words.filter((w) => /\p{L}{3,}(?:keit|heit|heid|schaft|dad|idade|ción|zione|tà|ité)$/u.test(w)).length;
+  const foreignMorph = words.filter((w) => FOREIGN_MORPHOLOGY.test(w)).length;
   return foreignMorph >= 2 && foreignMorph >= 0.3 * words.length;
 }

@@ -3,8 +3,8 @@
  * package.json alone, and `valuelex <cmd> --help` loads the light command declarations, not the
  * engine, the store, the statistics or vega. The declared choices of `stats efa` equal src/stats'.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,10 +12,25 @@ import { describe, expect, it } from 'vitest';
 import { FACTOR_METHOD_NAMES, ROTATION_NAMES } from '../../src/cli/commands/stats.js';
 import { FACTOR_METHODS } from '../../src/stats/efa.js';
 import { ROTATIONS } from '../../src/stats/rotations.js';
+import { COMMAND_MODULES } from '../../src/cli/commands/index.js';
+import { Command } from 'commander';
+import { startSimServer } from '../../src/sim/server.js';
 import { CLI } from '../helpers/cli.js';
 
 const recorder = fileURLToPath(new URL('../helpers/import-recorder.mjs', import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** The modules a command resolves, run asynchronously (a local server answers in this process). */
+function loadedAsync(args: string[], cwd: string): Promise<{ code: number | null; stderr: string; modules: string[] }> {
+  const file = join(mkdtempSync(join(tmpdir(), 'vlx-imports-')), 'imports.txt');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', recorder, CLI, ...args], { cwd, env: { ...process.env, VALUELEX_TEST_IMPORTS: file } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.resume();
+    child.on('close', (code) => resolve({ code, stderr, modules: readFileSync(file, 'utf8').split('\n').filter(Boolean) }));
+  });
+}
 
 function loaded(args: string[]): { stdout: string; modules: string[] } {
   const file = join(mkdtempSync(join(tmpdir(), 'vlx-imports-')), 'imports.txt');
@@ -41,6 +56,38 @@ describe('command-line start-up', () => {
       const { stdout, modules } = loaded(cmd);
       expect(stdout).toMatch(/Usage: valuelex/);
       expect(modules.filter((m) => heavy.test(m)), cmd.join(' ')).toEqual([]);
+    }
+  });
+
+  it('each entry of the command table names exactly the commands its module declares', async () => {
+    const all = new Command();
+    for (const m of COMMAND_MODULES) {
+      const program = new Command();
+      (await m.load())(program);
+      expect(program.commands.map((c) => c.name()).sort(), m.names.join(',')).toEqual([...m.names].sort());
+      (await m.load())(all);
+    }
+    expect(new Set(all.commands.map((c) => c.name())).size).toBe(all.commands.length);
+  });
+
+  it('run --stages elicit loads the elicit stage alone: no other stage, statistics, judge, embeddings, SDK or PostgreSQL driver', async () => {
+    const server = await startSimServer();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'vlx-run-imports-'));
+      writeFileSync(
+        join(dir, 'study.yaml'),
+        `name: imports\nstore: run.db\nmodels:\n  - {name: m, provider: openai, model: sim/sim-atlas-1b-instruct, base_url: "${server.url}/v1"}\nelicit: {prompts: [fp-list-core], samples: 2}\n`,
+      );
+      const r = await loadedAsync(['run', 'study.yaml', '--stages', 'elicit', '--json'], dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(server.stats.answered).toBe(2);
+      expect(r.modules.some((m) => m.includes('/dist/study/stages/elicit/stage.js'))).toBe(true);
+      const unwanted = /\/dist\/study\/stages\/(rate|taxonomy|projective)\/|\/dist\/(stats\/(?!rng\.js)|judge|embed|evaluation|report\/html|web)\/|\/node_modules\/(openai|@anthropic-ai|synckit|pg|ml-matrix|vega|vega-lite|node-llama-cpp|@huggingface|cli-progress)\//;
+      expect(r.modules.filter((m) => unwanted.test(m))).toEqual([]);
+      // Only the declarations of the command asked for.
+      expect(r.modules.filter((m) => m.includes('/dist/cli/commands/') && !/\/(index|study)\.js$/.test(m))).toEqual([]);
+    } finally {
+      await server.close();
     }
   });
 

@@ -10,7 +10,8 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSyn
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgress from 'cli-progress';
 import { modelsDir, parseModelRef, type ModelRef } from './model-ref.js';
 
 export class DownloadError extends Error {
@@ -101,10 +102,11 @@ export async function ensureModelFile(ref: string | ModelRef, opts: DownloadOpti
     if (!res.ok || !res.body) throw new DownloadError(`download of ${parsed.url}: HTTP ${res.status}`);
     if (start > 0 && res.status !== 206) start = 0; // the server ignored the range: start over
     const total = expectedSize ?? (res.headers.get('content-length') ? start + Number(res.headers.get('content-length')) : undefined);
-    const bar =
-      opts.progress && process.stderr.isTTY && total
-        ? new cliProgress.SingleBar({ stream: process.stderr, format: `downloading ${parsed.cacheName.split('/').pop()} |{bar}| {percentage}% {value}/{total} MB | ETA {eta_formatted}` }, cliProgress.Presets.shades_classic)
-        : undefined;
+    // The bar's library loads only when a terminal shows it (every run imports this module).
+    const bars = opts.progress && process.stderr.isTTY && total ? (createRequire(import.meta.url)('cli-progress') as typeof cliProgress) : undefined;
+    const bar = bars
+      ? new bars.SingleBar({ stream: process.stderr, format: `downloading ${parsed.cacheName.split('/').pop()} |{bar}| {percentage}% {value}/{total} MB | ETA {eta_formatted}` }, bars.Presets.shades_classic)
+      : undefined;
     bar?.start(Math.round(total! / 1e6), Math.round(start / 1e6));
     let received = start;
     const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);

@@ -3,6 +3,8 @@
  * bank is data/prompts/elicit.v1.yaml; a study can point `elicit.bank` at its own file of the same
  * shape and choose prompts by id.
  */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { dataFile } from '../../../core/data.js';
 import { z } from 'zod';
 import { InputError } from '../../../core/errors.js';
@@ -37,9 +39,23 @@ export type PromptBank = z.infer<typeof promptBankSchema>;
 
 export const DEFAULT_BANK_FILE = dataFile('prompts/elicit.v1.yaml');
 
-/** Load and validate a prompt bank (the shipped one when no file is given). */
+/** Banks parsed in this process, by path, with the file's identity when it was read. */
+const parsedBanks = new Map<string, { stamp: string; bank: PromptBank }>();
+
+/**
+ * Load and validate a prompt bank (the shipped one when no file is given). A run asks for its bank
+ * several times (resume fingerprints, the stage itself): the file is parsed again only when it
+ * changed on disk; each caller gets its own copy.
+ */
 export function loadPromptBank(file: string = DEFAULT_BANK_FILE): PromptBank {
-  return loadConfigFile(file, promptBankSchema);
+  const path = resolve(file);
+  const st = statSync(path, { throwIfNoEntry: false });
+  const stamp = st ? `${st.ino}:${st.size}:${st.mtimeMs}` : undefined;
+  const hit = parsedBanks.get(path);
+  if (stamp !== undefined && hit?.stamp === stamp) return structuredClone(hit.bank);
+  const bank = loadConfigFile(file, promptBankSchema);
+  if (stamp !== undefined) parsedBanks.set(path, { stamp, bank: structuredClone(bank) });
+  return bank;
 }
 
 /** The prompts a study asked for: 'all' or a list of ids (an unknown id is an input error naming it). */

@@ -12,7 +12,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ModelConfig, StudyConfig } from '../../../config/schema.js';
 import { sha256Hex } from '../../../core/hash.js';
-import { createEmbedder } from '../../../embed/create.js';
 import type { Embedder } from '../../../embed/types.js';
 import type { Engine } from '../../../engine/engine.js';
 import type { RunStore } from '../../../store/store.js';
@@ -106,18 +105,28 @@ interface RespondentRecord {
   rows: DescriptorRow[];
 }
 
-/** Buffers stage rows and writes them in one transaction per batch. */
+/**
+ * Buffers stage rows and writes them in one transaction per batch: `batchSize` records, or what
+ * came in within `maxAgeMs` (records held for seconds outlive the garbage collector's young
+ * generation, and a long run's memory then grows with its length).
+ */
 class ElicitWriter {
   private buffer: RespondentRecord[] = [];
+  private oldest = 0;
   private readonly write: ReturnType<typeof elicitationWriter>;
 
-  constructor(store: RunStore, private readonly batchSize = 500) {
+  constructor(
+    store: RunStore,
+    private readonly batchSize = 500,
+    private readonly maxAgeMs = 200,
+  ) {
     this.write = elicitationWriter(store);
   }
 
   add(record: RespondentRecord): void {
+    if (this.buffer.length === 0) this.oldest = performance.now();
     this.buffer.push(record);
-    if (this.buffer.length >= this.batchSize) this.flush();
+    if (this.buffer.length >= this.batchSize || performance.now() - this.oldest >= this.maxAgeMs) this.flush();
   }
 
   flush(): void {
@@ -277,8 +286,12 @@ function bankFingerprint(config: StudyConfig): string {
   }
 }
 
-/** The study's embedder for synonym merging; a backend that cannot be opened is reported, not fatal. */
-function studyEmbedder(config: StudyConfig, log: (m: string) => void): Embedder | undefined {
+/**
+ * The study's embedder for synonym merging; a backend that cannot be opened is reported, not fatal.
+ * Loaded only when `merge_synonyms` asks for it: a plain elicitation needs no embeddings.
+ */
+async function studyEmbedder(config: StudyConfig, log: (m: string) => void): Promise<Embedder | undefined> {
+  const { createEmbedder } = await import('../../../embed/create.js');
   try {
     return createEmbedder(config.embedding);
   } catch (e) {
@@ -296,7 +309,7 @@ export const elicitStage: StageDefinition = {
     ...(config.elicit.merge_synonyms !== undefined ? { embedding: config.embedding } : {}),
   }),
   run: async ({ engine, config, log }) => {
-    const embedder = config.elicit.merge_synonyms !== undefined ? studyEmbedder(config, log) : undefined;
+    const embedder = config.elicit.merge_synonyms !== undefined ? await studyEmbedder(config, log) : undefined;
     let summary: ElicitSummary;
     try {
       summary = await runElicitation(engine, config, { log, ...(embedder ? { embedder } : {}) });

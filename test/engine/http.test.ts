@@ -1,0 +1,150 @@
+/**
+ * The providers' HTTP client against a real local server: JSON in and out on kept-alive
+ * connections, redirects, compressed bodies, and every way a response can fail (dropped mid-body,
+ * cancelled, too large) as a rejection the engine can classify, never a hang or a partial answer.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpClient } from '../../src/engine/providers/http.js';
+import { toProviderError } from '../../src/engine/providers/errors.js';
+
+type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
+
+let server: Server;
+let base: string;
+let handler: Handler = () => {};
+let connections = 0;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => handler(req, Buffer.concat(chunks).toString('utf8'), res));
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('HttpClient', () => {
+  it('posts JSON with the given headers and reads the answer, reusing one connection', async () => {
+    const seen: Array<{ auth: string | undefined; type: string | undefined; body: unknown }> = [];
+    handler = (req, body, res) => {
+      seen.push({ auth: req.headers.authorization, type: req.headers['content-type'], body: JSON.parse(body) });
+      res.writeHead(200, { 'content-type': 'application/json', 'x-extra': 'yes' });
+      res.end(JSON.stringify({ echo: JSON.parse(body).n, text: 'naïve ✓' }));
+    };
+    const client = new HttpClient();
+    const before = connections;
+    for (let n = 0; n < 20; n++) {
+      const r = await client.postJson(`${base}/v1/chat/completions`, JSON.stringify({ n }), { authorization: 'Bearer k' });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('X-Extra')).toBe('yes');
+      expect(r.headers.get('missing')).toBeNull();
+      expect(JSON.parse(r.text)).toEqual({ echo: n, text: 'naïve ✓' });
+    }
+    expect(connections - before).toBe(1);
+    expect(seen[0]).toEqual({ auth: 'Bearer k', type: 'application/json', body: { n: 0 } });
+    client.close();
+  });
+
+  it('returns error statuses with their body and headers for the caller to classify', async () => {
+    handler = (_req, _body, res) => {
+      res.writeHead(429, { 'retry-after': '2', 'content-type': 'application/json' });
+      res.end('{"error":{"message":"slow down"}}');
+    };
+    const client = new HttpClient();
+    const r = await client.postJson(`${base}/x`, '{}', {});
+    expect(r.status).toBe(429);
+    expect(r.headers.get('retry-after')).toBe('2');
+    expect(r.text).toContain('slow down');
+    client.close();
+  });
+
+  it('follows a 307 redirect with the same method and body', async () => {
+    handler = (req, body, res) => {
+      if (req.url === '/old') {
+        res.writeHead(307, { location: '/new' });
+        res.end();
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ method: req.method, url: req.url, body }));
+      }
+    };
+    const client = new HttpClient();
+    const r = await client.postJson(`${base}/old`, '{"a":1}', {});
+    expect(JSON.parse(r.text)).toEqual({ method: 'POST', url: '/new', body: '{"a":1}' });
+    client.close();
+  });
+
+  it('decodes a gzip-encoded body', async () => {
+    handler = (_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipSync(JSON.stringify({ ok: 'über' })));
+    };
+    const client = new HttpClient();
+    expect(JSON.parse((await client.postJson(`${base}/x`, '{}', {})).text)).toEqual({ ok: 'über' });
+    client.close();
+  });
+
+  it('rejects, as a retryable provider error, a body cut off by a dropped connection', async () => {
+    handler = (_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"choices": [');
+      setTimeout(() => res.socket?.destroy(), 20);
+    };
+    const client = new HttpClient();
+    const err = await client.postJson(`${base}/x`, '{}', {}).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect(toProviderError('openai', err).retryable).toBe(true);
+    client.close();
+  });
+
+  it('rejects a refused connection as a retryable provider error', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const client = new HttpClient();
+    const err = await client.postJson(`http://127.0.0.1:${port}/x`, '{}', {}).catch((e: unknown) => e);
+    expect(toProviderError('openai', err)).toMatchObject({ retryable: true });
+    client.close();
+  });
+
+  it('cancels a request in flight with the signal, rejecting with its reason', async () => {
+    let closedByClient = false;
+    handler = (req) => {
+      req.socket.on('close', () => (closedByClient = true));
+      // Never answers.
+    };
+    const client = new HttpClient();
+    const controller = new AbortController();
+    const pending = client.postJson(`${base}/hang`, '{}', {}, controller.signal);
+    setTimeout(() => controller.abort(new Error('stop now')), 30);
+    await expect(pending).rejects.toThrow('stop now');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(closedByClient).toBe(true);
+    // An already-aborted signal sends nothing.
+    await expect(client.postJson(`${base}/x`, '{}', {}, controller.signal)).rejects.toThrow('stop now');
+    client.close();
+  });
+
+  it('refuses a body larger than its limit', async () => {
+    handler = (_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ text: 'x'.repeat(5000) }));
+    };
+    const client = new HttpClient({ maxBodyBytes: 1000 });
+    await expect(client.postJson(`${base}/x`, '{}', {})).rejects.toThrow(/larger than 1000 bytes/);
+    client.close();
+  });
+});
