@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const all = ['engine', 'efa', 'elicit', 'embed-cluster', 'fulcra-cv', 'scale'];
+const all = ['engine', 'efa', 'elicit', 'embed-cluster', 'embed-phrases', 'glove-memory', 'fulcra-cv', 'scale'];
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : all;
 
 if (!existsSync(new URL('../dist/index.js', import.meta.url))) {

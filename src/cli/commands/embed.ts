@@ -1,7 +1,9 @@
 /**
  * `valuelex embed --input words.txt [--backend glove|openai|ollama|transformers] [--model M] [--path dir]
  * [--base-url URL] [--api-key-env NAME] --out vectors.csv [--json]`: one text a line (blank lines
- * are skipped); writes a CSV with the text and one column per dimension.
+ * are skipped); writes a CSV with the text and one column per dimension. With GloVe, texts with
+ * words outside the vocabulary are listed (embedded by backoff), and a text with no embeddable word
+ * is named in a warning and written as a zero vector rather than failing the file.
  */
 import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -9,7 +11,7 @@ import { InputError } from '../../config/load.js';
 import { embeddingConfigSchema } from '../../config/schema.js';
 import { createEmbedder } from '../../embed/create.js';
 import { EmbeddingError } from '../../embed/types.js';
-import { action, output, type GlobalOptions } from '../util.js';
+import { action, log, output, type GlobalOptions } from '../util.js';
 
 interface EmbedCommandOptions extends GlobalOptions {
   input: string;
@@ -55,9 +57,19 @@ export function register(program: Command): void {
         if (texts.length === 0) throw new InputError(`${opts.input}: no texts`);
         const started = performance.now();
         let vectors: Float32Array[];
+        let backedOff: string[] = [];
+        let unembeddable: string[] = [];
         try {
           const embedder = createEmbedder(parsed.data);
-          vectors = await embedder.embed(texts);
+          if (embedder.embedWithReport) {
+            // Backends that back off (GloVe) say which texts got approximate or no vectors.
+            const report = await embedder.embedWithReport(texts);
+            vectors = report.vectors;
+            for (const w of report.warnings) log(w);
+            unembeddable = texts.filter((_, i) => report.details[i]!.source === 'none');
+            backedOff = texts.filter((_, i) => report.details[i]!.source === 'backoff');
+            if (backedOff.length > 0) log(`${backedOff.length} texts had words not in the vocabulary, embedded by backoff (word pieces, spelling, character n-grams): ${backedOff.slice(0, 10).join(', ')}${backedOff.length > 10 ? ', ...' : ''}`);
+          } else vectors = await embedder.embed(texts);
           await embedder.close?.();
         } catch (e) {
           if (e instanceof EmbeddingError) throw new InputError(e.message);
@@ -67,7 +79,7 @@ export function register(program: Command): void {
         const header = ['text', ...Array.from({ length: dim }, (_, j) => `d${j + 1}`)].join(',');
         const rows = texts.map((t, i) => [csvCell(t), ...Array.from(vectors[i]!, (v) => String(v))].join(','));
         writeFileSync(opts.out, [header, ...rows].join('\n') + '\n');
-        const result = { backend: parsed.data.backend, texts: texts.length, dimension: dim, out: opts.out, seconds: (performance.now() - started) / 1000 };
+        const result = { backend: parsed.data.backend, texts: texts.length, dimension: dim, out: opts.out, seconds: (performance.now() - started) / 1000, backed_off: backedOff, unembeddable };
         output(opts, result, () => `embedded ${texts.length} texts (${dim} dimensions) with ${result.backend} -> ${opts.out}`);
       }),
     );

@@ -12,6 +12,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { InputError } from '../../config/load.js';
 import type { ModelConfigInput } from '../../config/schema.js';
 import { createEmbedder } from '../../embed/create.js';
+import { GLOVE_MEAN_ID, GloveEmbedder } from '../../embed/glove.js';
 import type { Embedder } from '../../embed/types.js';
 import { analyseValues, saveValueAnalysis, type ValueAnalysis } from '../../fulcra/analysis.js';
 import { crossValidate, parseClassifier, trainBagOfWords, trainClassifier, type ClassifierFile, type ClassifierLearner, type CvResult } from '../../fulcra/classifier.js';
@@ -55,6 +56,9 @@ export function judgeFromEnv(env: NodeJS.ProcessEnv = process.env): ModelConfigI
  * classifier's recorded embedder id, which for transformers is the model folder's absolute path).
  */
 export function embedderFromSpec(spec: string, baseUrl?: string, apiKeyEnv?: string): Embedder {
+  // Classifier files trained before SIF phrase vectors record the plain-mean id: they get the
+  // plain-mean embedder they were trained on.
+  if (spec === GLOVE_MEAN_ID) return new GloveEmbedder({ method: 'mean' });
   if (spec === 'glove' || spec.startsWith('glove:')) return createEmbedder({ backend: 'glove' });
   if (spec.startsWith('transformers:')) return createEmbedder({ backend: 'transformers', path: spec.slice('transformers:'.length) });
   const m = /^(openai|ollama):(.+)$/.exec(spec);
