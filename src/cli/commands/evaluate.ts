@@ -15,7 +15,8 @@ import { createEmbedder } from '../../embed/create.js';
 import { GLOVE_MEAN_ID, GloveEmbedder } from '../../embed/glove.js';
 import type { Embedder } from '../../embed/types.js';
 import { analyseValues, saveValueAnalysis, type ValueAnalysis } from '../../fulcra/analysis.js';
-import { crossValidate, parseClassifier, trainBagOfWords, trainClassifier, type ClassifierFile, type ClassifierLearner, type CvResult } from '../../fulcra/classifier.js';
+import { classifierEmbedderId, crossValidate, parseClassifier, trainBagOfWords, trainValueClassifier, type ClassifierFile, type ClassifierLearner, type ClassifierTrainOptions, type CvResult, type FeatureKind } from '../../fulcra/classifier.js';
+import { pairedTTest } from '../../stats/effects.js';
 import { SCHWARTZ_VALUES, streamPairs, type ValuePair } from '../../fulcra/dataset.js';
 import { classifierEvaluator, ensembleEvaluator, evaluatePairs, judgeEngine, judgeEvaluator, scoreAgainstLabels, type EvaluatedPair, type EvaluationReport, type ValueEvaluator } from '../../fulcra/evaluate.js';
 import { judgeConfigChange, judgeFingerprint, sameJudgeConfig } from '../../judge/judge.js';
@@ -140,6 +141,8 @@ interface TrainOptions extends GlobalOptions {
   embeddingApiKeyEnv?: string;
   cv?: string;
   seed: string;
+  tune: boolean;
+  l2?: string;
 }
 
 interface ProfilesOptions extends GlobalOptions {
@@ -175,7 +178,8 @@ export function register(program: Command): void {
         const classifierPath = kind === 'classifier' ? opts.evaluator.slice('classifier:'.length) || opts.classifier : kind === 'ensemble' ? opts.classifier : undefined;
         if (kind !== 'judge' && !classifierPath) throw new InputError(kind === 'classifier' ? '--evaluator classifier needs the model file: classifier:<model.json> or --classifier <model.json>' : '--evaluator ensemble needs --classifier <model.json>');
         const classifier = classifierPath ? loadClassifierFile(classifierPath) : undefined;
-        const embedder = classifier?.features.kind === 'embedding' ? embedderFromSpec(classifier.features.embedder, opts.embeddingBaseUrl, opts.embeddingApiKeyEnv) : undefined;
+        const trainedOn = classifier ? classifierEmbedderId(classifier) : undefined;
+        const embedder = trainedOn ? embedderFromSpec(trainedOn, opts.embeddingBaseUrl, opts.embeddingApiKeyEnv) : undefined;
         const repeats = Number(opts.repeats);
         if (!(Number.isInteger(repeats) && repeats >= 1)) throw new InputError(`--repeats must be a positive integer, got "${opts.repeats}"`);
         const weight = Number(opts.judgeWeight);
@@ -268,40 +272,60 @@ export function register(program: Command): void {
 
   program
     .command('train-evaluator')
-    .description('train the value classifier (softmax regression per value or a small MLP, on text embeddings); --cv compares it with the baselines')
+    .description('train the value classifier (TF-IDF + phrase embeddings, logistic regression per value with decision thresholds tuned by inner CV); --cv compares it with the baselines')
     .requiredOption('--train <file>', 'labeled JSONL pairs (value-pairs contract or FULCRA native)')
     .option('--test <file>', 'held-out labeled pairs to report metrics on')
     .option('--out <model.json>', 'where to save the trained model')
-    .option('--features <kind>', 'embedding (the classifier) | bow (the bag-of-words baseline)', 'embedding')
-    .option('--learner <kind>', 'logistic (softmax regression per value) | mlp (shared hidden layer, a head per value)', 'logistic')
+    .option('--features <kind>', 'combined (TF-IDF + embeddings, the default) | embedding | bow (the bag-of-words baseline)', 'combined')
+    .option('--learner <kind>', 'logistic (softmax regression per value) | mlp (shared hidden layer, a head per value; embedding features)', 'logistic')
     .option('--embedding <backend>', 'glove | openai:<model> | ollama:<model> | transformers:<model folder>', 'glove')
     .option('--embedding-base-url <url>', 'base URL of the embedding server')
     .option('--embedding-api-key-env <name>', "environment variable with the embedding server's key")
+    .option('--l2 <x>', 'L2 penalty per observation (default 0.001 combined, 0.01 embedding and bow)')
+    .option('--no-tune', 'decide by argmax instead of thresholds and calibration fitted by inner cross-validation')
     .option('--cv <k>', 'k-fold cross-validation of the classifier against the majority and bag-of-words baselines')
     .option('--seed <n>', 'seed of the folds', '1')
     .option('--json', 'print the result as JSON')
     .action(
       action(async (opts: TrainOptions) => {
-        if (!['embedding', 'bow'].includes(opts.features)) throw new InputError(`--features: expected embedding or bow, got "${opts.features}"`);
+        if (!['combined', 'embedding', 'bow'].includes(opts.features)) throw new InputError(`--features: expected combined, embedding or bow, got "${opts.features}"`);
         if (!['logistic', 'mlp'].includes(opts.learner)) throw new InputError(`--learner: expected logistic or mlp, got "${opts.learner}"`);
         const learner = opts.learner as ClassifierLearner;
+        const features = opts.features as FeatureKind;
+        if (learner === 'mlp' && features !== 'embedding') throw new InputError('--learner mlp needs --features embedding');
+        const l2 = opts.l2 === undefined ? undefined : Number(opts.l2);
+        if (l2 !== undefined && !(l2 >= 0)) throw new InputError(`--l2 must be a number >= 0, got "${opts.l2}"`);
         if (!opts.out && !opts.cv) throw new InputError('train-evaluator needs --out <model.json>, --cv <k>, or both');
         const train = await loadPairs(opts.train);
         const values = [...SCHWARTZ_VALUES];
-        const embedder = opts.features === 'embedding' ? embedderFromSpec(opts.embedding, opts.embeddingBaseUrl, opts.embeddingApiKeyEnv) : undefined;
-        const result: { model?: string; test?: ReturnType<typeof scoreAgainstLabels> & { pairs: number }; cv?: CvResult[] } = {};
+        const seed = Number(opts.seed);
+        const trainOpts: ClassifierTrainOptions = { features, learner, seed, ...(l2 !== undefined ? { l2 } : {}), ...(opts.tune ? {} : { tune: false }) };
+        const embedder = features !== 'bow' ? embedderFromSpec(opts.embedding, opts.embeddingBaseUrl, opts.embeddingApiKeyEnv) : undefined;
+        const result: { model?: string; test?: ReturnType<typeof scoreAgainstLabels> & { pairs: number }; cv?: CvResult[]; cv_difference?: { versus: 'bow'; mean: number; ci: [number, number]; folds: number } } = {};
         if (opts.cv) {
           const k = Number(opts.cv);
           if (!(Number.isInteger(k) && k >= 2)) throw new InputError(`--cv must be an integer >= 2, got "${opts.cv}"`);
-          const seed = Number(opts.seed);
           result.cv = [];
-          for (const method of ['majority', 'bow', ...(embedder ? (['classifier'] as const) : [])] as const) {
+          for (const method of ['majority', 'bow', ...(features !== 'bow' ? (['classifier'] as const) : [])] as const) {
             log(`cross-validating ${method} (${k} folds)...`);
-            result.cv.push(await crossValidate(train, values, method, { folds: k, seed, learner, ...(embedder ? { embedder } : {}) }));
+            result.cv.push(await crossValidate(train, values, method, { folds: k, seed, train: trainOpts, ...(embedder ? { embedder } : {}) }));
+          }
+          const clf = result.cv.find((r) => r.method === 'classifier'), bow = result.cv.find((r) => r.method === 'bow')!;
+          if (clf) {
+            // Same seed, same folds: the per-fold differences are paired.
+            const diffs = clf.fold_macro_f1.map((x, i) => x - bow.fold_macro_f1[i]!);
+            const mean = diffs.reduce((a, b) => a + b, 0) / k;
+            let ci: [number, number] = [mean, mean];
+            try {
+              ci = pairedTTest(clf.fold_macro_f1, bow.fold_macro_f1).ci;
+            } catch {
+              // Identical differences in every fold: the interval is the point.
+            }
+            result.cv_difference = { versus: 'bow', mean, ci, folds: k };
           }
         }
         if (opts.out) {
-          const model = embedder ? await trainClassifier(train, values, embedder, undefined, learner) : trainBagOfWords(train, values);
+          const model = embedder ? await trainValueClassifier(train, values, embedder, trainOpts) : trainBagOfWords(train, values, l2 !== undefined ? { l2 } : undefined);
           writeFileSync(opts.out, JSON.stringify(model));
           result.model = opts.out;
           if (opts.test) {
@@ -315,8 +339,15 @@ export function register(program: Command): void {
         output(opts, result, () => {
           const lines: string[] = [];
           if (result.cv) {
-            lines.push(`${result.cv[0]!.folds}-fold cross-validation (out-of-fold predictions):`, 'method       mean macro-F1  mean kappa  exact match');
-            for (const r of result.cv) lines.push(`${(r.learner ? `${r.method}/${r.learner}` : r.method).padEnd(12)} ${r.mean_macro_f1.toFixed(3).padStart(13)}  ${r.mean_kappa.toFixed(3).padStart(10)}  ${r.exact_match.toFixed(3).padStart(11)}`);
+            lines.push(`${result.cv[0]!.folds}-fold cross-validation (out-of-fold predictions):`, 'method               mean macro-F1  mean kappa  exact match');
+            for (const r of result.cv) lines.push(`${(r.features ? `${r.method}/${r.features}${r.learner === 'mlp' ? '/mlp' : ''}` : r.method).padEnd(20)} ${r.mean_macro_f1.toFixed(3).padStart(13)}  ${r.mean_kappa.toFixed(3).padStart(10)}  ${r.exact_match.toFixed(3).padStart(11)}`);
+            const clf = result.cv.find((r) => r.method === 'classifier');
+            if (clf) {
+              lines.push('per value (classifier): macro-F1, F1 of -1 / 0 / +1, kappa');
+              for (const [v, m] of Object.entries(clf.per_value)) lines.push(`  ${v.padEnd(16)} ${m.macro_f1.toFixed(3)}  ${['-1', '0', '1'].map((l) => (m.f1_by_label[l] ?? 0).toFixed(2)).join(' / ')}  ${m.kappa === null ? 'NA' : m.kappa.toFixed(3)}`);
+            }
+            const d = result.cv_difference;
+            if (d) lines.push(`classifier - bag of words: ${d.mean >= 0 ? '+' : ''}${d.mean.toFixed(3)} mean macro-F1 (95% t interval over the ${d.folds} folds: ${d.ci[0].toFixed(3)} to ${d.ci[1].toFixed(3)})`);
           }
           if (result.model) lines.push(`model saved to ${result.model}`);
           if (result.test) lines.push(`held-out test set (${result.test.pairs} pairs):`, ...metricsTable(result.test));
