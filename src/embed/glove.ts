@@ -34,7 +34,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { eigenSymmetricFlat } from '../stats/eigen.js';
 import { GLOVE_HEADER_BYTES, GLOVE_MAGIC, convertWinkJsonFile } from './glove-convert.js';
-import { buildNgramTable, resolveWord, type NgramTable, type Vocabulary } from './subword.js';
+import { buildNgramTable, resolveWord, type NgramTable, type ResolvedWord, type Vocabulary } from './subword.js';
 import { EmbeddingError, type EmbedReport, type Embedder, type TextEmbedding } from './types.js';
 
 export { convertWinkJson, convertWinkJsonFile } from './glove-convert.js';
@@ -155,6 +155,20 @@ export function lookupWord(wv: WordVectors, word: string): Float32Array | undefi
   return out;
 }
 
+// Resolved tokens, per vocabulary: long texts repeat their unknown tokens (names, numbers, typos),
+// and a spelling search costs a few hundred lookups. Bounded: cleared when it reaches 200,000.
+const resolvedCache = new WeakMap<WordVectors, Map<string, ResolvedWord | null>>();
+function resolveCached(wv: WordVectors, token: string, table: () => NgramTable): ResolvedWord | undefined {
+  let cache = resolvedCache.get(wv);
+  if (!cache) resolvedCache.set(wv, (cache = new Map()));
+  const hit = cache.get(token);
+  if (hit !== undefined) return hit ?? undefined;
+  const r = resolveWord(wv, token, table);
+  if (cache.size >= 200_000) cache.clear();
+  cache.set(token, r ?? null);
+  return r;
+}
+
 const ngramTables = new WeakMap<WordVectors, NgramTable>();
 function ngramTableOf(wv: WordVectors): NgramTable {
   let t = ngramTables.get(wv);
@@ -206,7 +220,7 @@ export function weightedPhrase(wv: WordVectors, text: string, opts: PhraseOption
   const backoff: NonNullable<TextEmbedding['backoff']> = [];
   const V = wv.words.length;
   for (const token of tokenizeAsWritten(text)) {
-    const hit = resolveWord(wv, token, table);
+    const hit = resolveCached(wv, token, table);
     if (!hit) {
       unknown.push(token.toLowerCase());
       continue;

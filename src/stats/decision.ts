@@ -7,7 +7,9 @@
  *    fixed at 0, the others chosen on a grid to maximise macro-F1. Argmax of probabilities is the
  *    right rule for accuracy, not for macro-F1, which rewards recall of rare classes: for a label
  *    seen in 3% of the pairs, moving its threshold is worth more than any reweighting. Among
- *    offsets within 0.002 of the best F1 the smallest (L1) wins, so a flat optimum stays at 0.
+ *    offsets within 0.01 of the best F1 the smallest (L1) wins, so a flat optimum stays at 0 and
+ *    offsets move only where the held-out scores show a clear gain (on FULCRA's 1,296 pairs a
+ *    tighter choice fitted noise: its cross-validated macro-F1 varied by +-0.02 over folds).
  */
 import { brentMinimize } from './brent-minimize.js';
 import { StatsInputError } from './input-error.js';
@@ -73,6 +75,11 @@ export interface FitDecisionOptions {
   grid?: readonly number[];
   /** Fit offsets at all (otherwise only the temperature). Default true. */
   offsets?: boolean;
+  /**
+   * The smallest offsets (L1) among those within this much macro-F1 of the best win, so offsets
+   * move only for a clear gain on the held-out scores. Default 0.01.
+   */
+  tolerance?: number;
 }
 
 const DEFAULT_GRID = Array.from({ length: 25 }, (_, i) => -3 + 0.25 * i);
@@ -116,7 +123,8 @@ export function fitDecisionRule(logits: Float64Array, y: readonly number[], K: n
     };
     visit(1);
     const top = Math.max(...points.map((p) => p.f1));
-    chosen = points.filter((p) => p.f1 >= top - 0.002).sort((a, b) => a.l1 - b.l1)[0]!.offsets;
+    const tol = options.tolerance ?? 0.01;
+    chosen = points.filter((p) => p.f1 >= top - tol).sort((a, b) => a.l1 - b.l1)[0]!.offsets;
   } else {
     // Coordinate-wise sweeps for more classes.
     for (let sweep = 0; sweep < 3; sweep++) {

@@ -281,7 +281,7 @@ export function register(program: Command): void {
     .option('--embedding <backend>', 'glove | openai:<model> | ollama:<model> | transformers:<model folder>', 'glove')
     .option('--embedding-base-url <url>', 'base URL of the embedding server')
     .option('--embedding-api-key-env <name>', "environment variable with the embedding server's key")
-    .option('--l2 <x>', 'L2 penalty per observation (default 0.001 combined, 0.01 embedding and bow)')
+    .option('--l2 <x>', 'L2 penalty per observation (default 0.0001 combined, 0.01 embedding and bow)')
     .option('--no-tune', 'decide by argmax instead of thresholds and calibration fitted by inner cross-validation')
     .option('--cv <k>', 'k-fold cross-validation of the classifier against the majority and bag-of-words baselines')
     .option('--seed <n>', 'seed of the folds', '1')
