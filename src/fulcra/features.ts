@@ -104,8 +104,9 @@ async function safeEmbed(embedder: Embedder, texts: string[]): Promise<Float32Ar
   try {
     return await embedder.embed(texts);
   } catch {
-    // One text without a known word must not sink the batch: embed one at a time and give such a
-    // text the vector of a neutral placeholder, documented in the classifier's model card.
+    // Remote backends may refuse a text (GloVe never does: it backs off, or gives a zero vector).
+    // One refused text must not sink the batch: embed one at a time and give such a text the
+    // vector of a neutral placeholder.
     const out: Float32Array[] = [];
     for (const t of texts) {
       try {
