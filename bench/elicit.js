@@ -5,9 +5,9 @@ import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  DEFAULT_POPULATION, DescriptorNormalizer, Engine, RunStore, analyseResponse, listLexicon, loadPromptBank, runElicitation, studyConfigSchema,
+  DEFAULT_POPULATION, DescriptorNormalizer, RunStore, SIMULATED_PROVIDERS, analyseResponse, listLexicon, loadPromptBank, runElicitation, studyConfigSchema, studyEngine,
 } from '../dist/index.js';
-import { simulate } from '../dist/engine/simulated/simulate.js';
+import { simulate } from '../dist/sim/simulate.js';
 
 const N = Number(process.env.ELICIT_BENCH_N ?? 50_000);
 const bank = loadPromptBank();
@@ -34,7 +34,7 @@ const dir = mkdtempSync(join(tmpdir(), 'vlx-bench-elicit-'));
 const store = RunStore.open(join(dir, 'run.db'));
 for (const pass of ['fresh', 'cached']) {
   t0 = performance.now();
-  const summary = await runElicitation(new Engine({ config, store }), config);
+  const summary = await runElicitation(studyEngine(config, store, { factories: SIMULATED_PROVIDERS }), config);
   const sec = (performance.now() - t0) / 1000;
   console.log(`elicit stage (${pass}): ${summary.respondents} respondents, ${summary.descriptors} descriptors, ${summary.terms} terms in ${sec.toFixed(1)} s; rss ${Math.round(process.memoryUsage().rss / 1e6)} MB`);
 }

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureGloveCache, GloveEmbedder } from '../dist/embed/index.js';
+import { ensureGloveCache, GloveEmbedder } from '../dist/embed/glove.js';
 import { kmeans } from '../dist/stats/index.js';
 import { createRng } from '../dist/stats/rng.js';
 

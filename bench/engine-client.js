@@ -10,7 +10,7 @@ const config = studyConfigSchema.parse({
   models: [{ name: 'm', provider: 'openai', model: 'sim/sim-atlas-1b-instruct', base_url: baseUrl, concurrency: Number(concArg ?? 16) }],
 });
 const store = RunStore.open(dbPath);
-const engine = new Engine({ config, store });
+const engine = new Engine({ models: config.models, seed: config.seed, store });
 const items = Array.from({ length: n }, (_, i) => i);
 const t0 = performance.now();
 const results = await engine.map(items, (i) => engine.generate({ model: 'm', stage: 'bench', messages: [{ role: 'user', content: `Question ${i}: what do you value most?` }], params: { temperature: 1 } }), { label: 'bench' });

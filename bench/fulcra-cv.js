@@ -11,10 +11,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GloveEmbedder } from '../dist/embed/glove.js';
-import { crossValidate, predictWithClassifier, trainBagOfWords, trainValueClassifier } from '../dist/fulcra/classifier.js';
-import { readPairs, SCHWARTZ_VALUES } from '../dist/fulcra/dataset.js';
+import { crossValidate, predictWithClassifier, trainBagOfWords, trainValueClassifier } from '../dist/evaluation/classifier.js';
 import { classificationReport, stratifiedKFold } from '../dist/stats/classification.js';
 import { pairedTTest } from '../dist/stats/effects.js';
+import { readPairs } from '../dist/values/pairs.js';
+import { SCHWARTZ_VALUES } from '../dist/values/schwartz.js';
+import { writeResults } from './lib.js';
 
 const started = performance.now();
 const shared = fileURLToPath(new URL('../../shared/data/fulcra/trustworthy_dev.jsonl', import.meta.url));
@@ -66,6 +68,7 @@ console.log(`held-out: mean difference ${(diffs.reduce((s, x) => s + x, 0) / dif
 const answers = ['openai_gpt-4', 'openai_gpt-35-turbo', 'mistral_mistral-large-latest']
   .map((f) => fileURLToPath(new URL(`../../shared/data/fulcra/harmless_test_${f}.jsonl`, import.meta.url)))
   .filter((f) => existsSync(f));
+const agreementKappas = [];
 if (answers.length > 0) {
   const model = await trainValueClassifier(pairs, values, embedder);
   const round = (x) => (x >= 0.5 ? 1 : x <= -0.5 ? -1 : 0);
@@ -74,9 +77,28 @@ if (answers.length > 0) {
     const pred = await predictWithClassifier(model, scored, embedder);
     const cells = values.map((v) => {
       const r = classificationReport(scored.map((p) => round(p.values[v])), pred.map((p) => p.values[v]));
+      agreementKappas.push(r.kappa ?? 0);
       return `${v.slice(0, 6)} ${r.accuracy.toFixed(2)}/${(r.kappa ?? 0).toFixed(2)}`;
     });
     console.log(`agreement with FULCRA's evaluator on ${scored.length} answers of ${scored[0]?.source} (accuracy/kappa): ${cells.join(', ')}`);
   }
 }
-console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
+const seconds = (performance.now() - started) / 1000;
+console.log(`total ${seconds.toFixed(0)} s`);
+
+const f3 = (x) => x.toFixed(3);
+const signed = (x) => `${x >= 0 ? '+' : ''}${f3(x)}`;
+const triple = (r) => `${r.mean_macro_f1.toFixed(2)} / ${r.mean_kappa.toFixed(2)} / ${r.exact_match.toFixed(2)}`;
+const byName = Object.fromEntries(results.map((r) => [r.name, r]));
+writeResults('fulcra-cv', [
+  {
+    method: `5-fold CV of the default value classifier (TF-IDF 1-2-grams + SIF GloVe phrase embeddings, sparse L-BFGS logistic regression, thresholds and calibration tuned by inner CV) on ${pairs.length} labeled FULCRA pairs; paired per-fold difference with bag of words; three 80/20 held-out splits${answers.length > 0 ? `; agreement with FULCRA's evaluator on ${answers.length} x 1,523 real answers` : ''}`,
+    peer: "majority class, bag-of-words logistic regression, GloVe embeddings alone; FULCRA's DeBERTa evaluator",
+    measured: 'mean macro-F1 / kappa / exact match (out-of-fold); paired t interval over folds; held-out macro-F1 difference',
+    result:
+      `majority ${triple(byName.majority)}, bag of words ${triple(byName.bow)}, embeddings alone ${triple(byName.embedding)}, **default ${triple(def)}**; ` +
+      `default - bag of words ${signed(t.estimate)} [${f3(t.ci[0])}, ${f3(t.ci[1])}] over folds (${def.fold_macro_f1.filter((x, i) => x > bow.fold_macro_f1[i]).length}/5 folds better), held out ${diffs.map(signed).join(', ')}` +
+      (agreementKappas.length > 0 ? `; kappa with FULCRA's evaluator ${Math.min(...agreementKappas).toFixed(2)} to ${Math.max(...agreementKappas).toFixed(2)} per value` : '') +
+      `; ${seconds.toFixed(0)} s in all`,
+  },
+]);

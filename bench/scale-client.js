@@ -12,7 +12,7 @@ const config = studyConfigSchema.parse({
   models: Array.from({ length: M }, (_, i) => ({ name: `m${i}`, provider: 'openai', model: `sim/${population[i % population.length]}`, base_url: baseUrl, concurrency: 8 })),
 });
 const store = RunStore.open(dbPath);
-const engine = new Engine({ config, store });
+const engine = new Engine({ models: config.models, seed: config.seed, store });
 const total = M * N;
 const samples = [];
 let done = 0;

@@ -1,41 +1,237 @@
 /**
- * The ValueLex library API. The CLI is a thin layer over these exports.
+ * The ValueLex library API, name by name (the command line is a thin layer over it; statistics
+ * alone are `valuelex/stats`). This module is also the library's composition root: it is the one
+ * place outside src/sim and the command line that hands out the simulated population.
+ * etc/valuelex.api.md records this API; `npm run api` checks it.
  */
-export * from './engine/types.js';
-export { Engine, EngineError, renderChatAsPrompt } from './engine/engine.js';
-export type { EngineRequest, EngineResult, EngineOptions, ParsedResult } from './engine/engine.js';
-export { createProvider, registerProviderFactory } from './engine/providers/index.js';
-export { startSimServer, type SimServer, type FaultPlan } from './engine/simulated/server.js';
-export { DEFAULT_POPULATION, PLANTED_DIMENSIONS, type SimModel } from './engine/simulated/population.js';
-export { registerSimResponder, type SimResponder, type SimContext } from './engine/simulated/registry.js';
-export { redactSecrets } from './engine/secrets.js';
-export { RunStore, type CostSummary } from './store/store.js';
-export * from './config/schema.js';
-export { InputError, loadConfigFile, loadStudyConfig, parseConfigText } from './config/load.js';
+
+// core
+export { InputError } from './core/errors.js';
+export { redactSecrets } from './core/secrets.js';
+
+// values
+export { SCHWARTZ_VALUES, schwartzSystem, schwartzValues, type SchwartzValue } from './values/schwartz.js';
+export { leafSystem, loadValueSystem, valueSystemSchema, type ValueDimension, type ValueSystem } from './values/value-system.js';
+export { FULCRA_REWARD_ORDER, fromFulcra, fromFulcraScored, readPairs, sourceFromFileName, streamPairs, type ImportIssue, type PairFormat, type ValuePair } from './values/pairs.js';
+
+// config
+export {
+  elicitConfigSchema,
+  embeddingConfigSchema,
+  modelConfigSchema,
+  projectiveConfigSchema,
+  providerNames,
+  rateConfigSchema,
+  studyConfigSchema,
+  taxonomyConfigSchema,
+  type ModelConfig,
+  type ModelConfigInput,
+  type StudyConfig,
+  type StudyConfigInput,
+} from './config/schema.js';
+export { loadConfigFile, loadStudyConfig, parseConfigText } from './config/load.js';
 export { loadStudy, type LoadedStudy } from './config/study.js';
-export { runConfig, runStudyFile, type RunOptions, type RunResult } from './valuelex/runner.js';
-export { registerStage, runStage, runStudy, STAGE_ORDER, type StageDefinition, type StageContext } from './valuelex/pipeline.js';
-export { detectPopulation, demoStudy, registerDemoPopulation, type DemoPopulation } from './valuelex/demo.js';
-export { buildReportModel, registerReportSection, type ReportModel } from './report/model.js';
-export * from './valuelex/elicit.js';
-export * from './valuelex/lexicon.js';
-export * from './valuelex/prompts.js';
-export * from './text/parse.js';
-export * from './text/normalize.js';
-export { isRefusal, isNonEnglish } from './text/refusal.js';
-export * from './embed/index.js';
-// Value evaluation (FULCRA), alignment and the judge.
-export * from './fulcra/dataset.js';
-export * from './fulcra/tooling.js';
-export * from './fulcra/evaluate.js';
-export * from './fulcra/classifier.js';
-export * from './fulcra/analysis.js';
-export * from './fulcra/align.js';
-export * from './judge/judge.js';
-export * from './judge/calibration.js';
-export * from './judge/checks.js';
+export { inlineModel, judgeFromEnv } from './config/inline-model.js';
+
+// text
+export { answerText, itemHead, parseElicitation, type ItemReject, type ParsedItem, type ParsedResponse, type ResponseFormat, type ResponseReject } from './text/parse.js';
+export { DescriptorNormalizer, normalizeDescriptor, termKey, type NormalizedDescriptor } from './text/normalize.js';
+export { isNonEnglish, isRefusal } from './text/refusal.js';
+
+// store
+export { RunStore, isPostgresUrl, redactUrl, type CostSummary, type ModelRow, type OpenStoreOptions, type StageRunRow } from './store/store.js';
+
+// engine
+export {
+  ProviderError,
+  type ChatMessage,
+  type EmbeddingResponse,
+  type GenerationParams,
+  type JsonSchema,
+  type ModelKind,
+  type Provider,
+  type ProviderRequest,
+  type ProviderResponse,
+  type Role,
+  type TokenUsage,
+} from './engine/types.js';
+export { Engine, EngineError, renderChatAsPrompt, type EngineOptions, type EngineRequest, type EngineResult, type ParsedResult } from './engine/engine.js';
+export { createProvider, DEFAULT_PROVIDERS, type ProviderFactories, type ProviderFactory } from './engine/providers/index.js';
+
+// embed
+export { EmbeddingError, type EmbedReport, type Embedder, type TextEmbedding } from './embed/types.js';
+export { convertWinkJson, defaultCacheDir, embedPhrase, ensureGloveCache, GLOVE_MEAN_ID, GLOVE_SIF_ID, GloveEmbedder, loadGlove, lookupWord, parseGloveBinary, tokenize, wordVariants, type GloveEmbedderOptions, type GloveLoadOptions, type PhraseOptions, type WordSource, type WordVectors } from './embed/glove.js';
+export { OpenAIEmbedder, type OpenAIEmbedderOptions } from './embed/openai.js';
+export { OllamaEmbedder, type OllamaEmbedderOptions } from './embed/ollama.js';
+export { TransformersEmbedder, type TransformersEmbedderOptions } from './embed/transformers.js';
+export { CachedEmbedder } from './embed/cache.js';
+export { createEmbedder, embedderFromSpec, type EmbeddingConfig } from './embed/create.js';
+export { checkVectors } from './embed/validate.js';
+
+// sim: the simulated population, its server and its provider
+export { DEFAULT_POPULATION, PLANTED_DIMENSIONS, type SimModel } from './sim/population.js';
+export { startSimServer, type FaultPlan, type SimServer } from './sim/server.js';
+export { SIMULATED_PROVIDERS, SimulatedProvider } from './sim/provider.js';
+export type { SimContext, SimResponder } from './sim/responder.js';
+
+// judge
+export {
+  JUDGE_TEMPLATE_VERSIONS,
+  judgeConfigChange,
+  judgeFingerprint,
+  judgeJsonSchema,
+  judgePrompt,
+  judgeText,
+  majorityScores,
+  parseJudgeScores,
+  rubricHash,
+  rubricText,
+  sameJudgeConfig,
+  type JudgeFingerprint,
+  type JudgeResult,
+  type JudgeScore,
+  type JudgeScores,
+  type JudgeSettings,
+  type JudgeSubject,
+} from './judge/judge.js';
+export { calibratedMean, confusionRates, correctedDistribution, SCORE_LABELS, type CalibratedMean } from './judge/calibrate-judge.js';
+export { combineJudges, flipRates, kappaOrNull, lengthBias, pairedShift, selfPreference, type CorrelationEffect, type FlipRates, type GroupEffect, type RepeatedScores, type ShiftEffect } from './judge/checks.js';
 export { nameWithJudge, NAMING_TEMPLATE_VERSION } from './judge/naming.js';
-export { runProjective, computeProfiles, loadProfiles, loadItemBank, resolveValueSystem, readImportedCompletions, type ProjectiveResult, type JudgeQuality, type ValueSystem, type ItemBank } from './valuelex/projective.js';
-export { buildTaxonomy, discoverStructure, dimensionOmega, overlapWithSchwartz, nearestSchwartz, compareSystems, loadTaxonomy, type TaxonomyResult } from './valuelex/taxonomy.js';
-export { ratingMatrix, parseRatings } from './valuelex/rate.js';
-export { isPostgresUrl, redactUrl } from './store/store.js';
+
+// study
+export { STAGE_ORDER, type StageName } from './study/stage-names.js';
+export { judgesOf, type StageContext, type StageDefinition, type StageSummary } from './study/stage.js';
+export { STAGES } from './study/stages/index.js';
+export { runConfig, runStage, runStudy, runStudyFile, studyEngine, type RunOptions, type RunResult, type StageOutcome } from './study/run.js';
+export { demoStudy, detectPopulation, simulatedPopulation, type DemoPopulation } from './study/demo.js';
+export { exportBatch, importBatch, type ExportResult, type ImportResult } from './study/batch.js';
+export { resolveValueSystem } from './study/value-systems.js';
+export {
+  analyseResponse,
+  describeElicitation,
+  elicitStage,
+  planRespondents,
+  respondentId,
+  runElicitation,
+  type DescriptorRow,
+  type ElicitOptions,
+  type ElicitPlanOptions,
+  type ElicitSummary,
+  type Respondent,
+} from './study/stages/elicit/stage.js';
+export { ELICIT_SCHEMA, ELICIT_SCHEMA_VERSION, ensureElicitSchema, ensureLexiconSchema, LEXICON_SCHEMA } from './study/stages/elicit/tables.js';
+export {
+  buildLexicon,
+  exportLexicon,
+  listLexicon,
+  listMerges,
+  mergeSynonyms,
+  respondentTermMatrix,
+  setMergeActive,
+  termSources,
+  type LexiconEntry,
+  type LexiconFilter,
+  type LexiconMerge,
+  type TermMatrix,
+  type TermSource,
+} from './study/stages/elicit/lexicon.js';
+export { DEFAULT_BANK_FILE, elicitPromptSchema, loadPromptBank, promptBankSchema, selectPrompts, type ElicitPrompt, type PromptBank } from './study/stages/elicit/prompts.js';
+export { parseRatings, ratingMatrix } from './study/stages/rate/stage.js';
+export { buildTaxonomy, compareSystems, dimensionOmega, discoverStructure, loadTaxonomy, nearestSchwartz, overlapWithSchwartz, type TaxonomyResult } from './study/stages/taxonomy/stage.js';
+export {
+  computeProfiles,
+  loadItemBank,
+  loadProfiles,
+  loadProjective,
+  readImportedCompletions,
+  runProjective,
+  type ItemBank,
+  type JudgeQuality,
+  type ProjectiveResult,
+} from './study/stages/projective/stage.js';
+
+// evaluation
+export { datasetStats, pairsToCsv, pairsToJsonl, parseCsv, readPairsCsv, risksOf, splitPairs, stratifiedKFold, type DatasetStats } from './evaluation/dataset.js';
+export {
+  classifierEvaluator,
+  ensembleEvaluator,
+  evaluatePairs,
+  judgeEngine,
+  judgeEvaluator,
+  loadClassifierFile,
+  pairText,
+  scoreAgainstLabels,
+  toLabel,
+  type EvaluatedPair,
+  type EvaluationReport,
+  type ValueEvaluator,
+  type ValueMetrics,
+} from './evaluation/evaluate.js';
+export { evaluateFile, loadPairsFile, trainEvaluatorFromFile, valueProfilesOfFiles, type EvaluateFileOptions, type EvaluateFileResult, type TrainEvaluatorOptions, type TrainEvaluatorResult } from './evaluation/evaluate-file.js';
+export {
+  CLASSIFIER_FORMAT,
+  classifierEmbedderId,
+  crossValidate,
+  DEFAULT_CLASSIFIER_OPTIONS,
+  DEFAULT_MLP_OPTIONS,
+  DEFAULT_TRAIN_OPTIONS,
+  parseClassifier,
+  predictWithClassifier,
+  trainBagOfWords,
+  trainClassifier,
+  trainValueClassifier,
+  type ClassifierFile,
+  type ClassifierLearner,
+  type ClassifierTrainOptions,
+  type CvMethod,
+  type CvResult,
+  type CvValueMetrics,
+  type FeatureKind,
+  type FeatureModel,
+  type ValuePrediction,
+} from './evaluation/classifier.js';
+export {
+  analyseValues,
+  loadValueAnalysis,
+  profileDistances,
+  riskSeparation,
+  riskTable,
+  saveValueAnalysis,
+  VALUE_ANALYSIS_KEY,
+  valueProfiles,
+  type ProfileDistance,
+  type RiskRow,
+  type SeparationRow,
+  type ValueAnalysis,
+  type ValueProfileRow,
+} from './evaluation/analysis.js';
+export {
+  agreement,
+  alignPrompt,
+  distance,
+  loadAlignSummaries,
+  NAMED_TARGETS,
+  parseTarget,
+  preferencePairs,
+  runAlign,
+  targetFromVectors,
+  valueConditionedPrompt,
+  type AlignOptions,
+  type AlignPrompt,
+  type AlignResult,
+  type AlignStrategy,
+  type AlignSummary,
+  type Candidate,
+  type DistanceMetric,
+  type PairsFormat,
+  type Target,
+} from './evaluation/align.js';
+export { alignFile, readEvaluatedVectors, readPrompts, type AlignFileOptions, type AlignFileResult } from './evaluation/align-file.js';
+
+// report
+export { buildReportModel } from './report/build.js';
+export { SECTIONS } from './report/sections/index.js';
+export { REPORT_FORMATS, renderJson, renderReport, type ReportFormat } from './report/render.js';
+export { renderCsv, renderMarkdown } from './report/text.js';
+export { writeRunReport, type WrittenReport } from './report/write.js';
+export type { ReportContext, ReportModel, ReportSection, SectionPart } from './report/model.js';

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * The `valuelex` command line. Each command lives in its own module under ./commands and
- * registers itself on the program; this file only assembles them.
+ * The `valuelex` command line. Each command is declared (name, description, options) in its own
+ * light module under ./commands; its implementation, under ./actions, is imported only when that
+ * command runs, so `valuelex <cmd> --help` loads no library code. This file only assembles them.
  */
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';

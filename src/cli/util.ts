@@ -1,10 +1,10 @@
 /**
- * Shared plumbing for CLI commands: --json output, one-line errors, exit codes.
- * Commands stay thin: parse flags, call the library, print through these helpers.
+ * Shared plumbing for CLI commands: --json output, one-line errors, exit codes, and lazy actions
+ * (a command's implementation loads only when that command runs). Light on purpose: the command
+ * declarations import it, and `valuelex <cmd> --help` must not load the library.
  */
-import { InputError } from '../config/load.js';
-import { StatsInputError } from '../stats/input-error.js';
-import { redactSecrets } from '../engine/secrets.js';
+import { InputError } from '../core/errors.js';
+import { redactSecrets } from '../core/secrets.js';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -25,8 +25,9 @@ export function log(message: string): void {
 }
 
 /**
- * Wrap a command action: bad input exits 2 with one line naming the problem; other failures exit 1
- * with the message (a stack only with VALUELEX_DEBUG=1). Secrets are redacted from every message.
+ * Wrap a command action: bad input exits 2 with one line naming the problem (an InputError, or a
+ * statistics error on the user's data); other failures exit 1 with the message (a stack only with
+ * VALUELEX_DEBUG=1). Secrets are redacted from every message.
  */
 export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
   return async (...args: A) => {
@@ -38,9 +39,14 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | 
       process.stderr.write(`valuelex: ${line}\n`);
       if (process.env.VALUELEX_DEBUG === '1' && err.stack) process.stderr.write(redactSecrets(err.stack) + '\n');
       // An interrupted run (SIGINT) keeps its conventional 130.
-      process.exitCode = process.exitCode === 130 ? 130 : err instanceof InputError || err instanceof StatsInputError ? 2 : 1;
+      process.exitCode = process.exitCode === 130 ? 130 : err instanceof InputError || err.name === 'StatsInputError' ? 2 : 1;
     }
   };
+}
+
+/** An action whose implementation is imported when the command runs, not when the CLI starts. */
+export function lazy<A extends unknown[]>(load: () => Promise<(...args: A) => Promise<void> | void>): (...args: A) => Promise<void> {
+  return action(async (...args: A) => (await load())(...args));
 }
 
 export function parseIntOption(name: string) {
@@ -57,14 +63,4 @@ export function parseNumberOption(name: string) {
     if (!Number.isFinite(n)) throw new InputError(`--${name}: expected a number, got "${value}"`);
     return n;
   };
-}
-
-/** Statistics errors on a user's data are input errors (one line, exit code 2). */
-export function asInputError<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof StatsInputError) throw new InputError(e.message);
-    throw e;
-  }
 }

@@ -5,15 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
+import { InputError } from '../core/errors.js';
 import { studyConfigSchema, type StudyConfig } from './schema.js';
-
-/** A user-facing error about input: file, location and field in one line. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
 
 function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';

@@ -1,5 +1,5 @@
 /**
- * The study configuration (study.yaml). Keys named in DESIGN.md are a contract; stages may add
+ * The study configuration (study.yaml). The keys the README documents are a contract; stages may add
  * their own sections (each stage owns its section's schema and defaults).
  */
 import { z } from 'zod';

@@ -1,11 +1,12 @@
 /**
  * Any OpenAI-compatible `/v1/embeddings` endpoint (OpenAI, vLLM, Ollama's /v1, LM Studio) through
- * the `openai` SDK. Texts go in batches; the answer's `index` field restores input order.
+ * the `openai` SDK (loaded on first use). Texts go in batches; the answer's `index` field restores
+ * input order.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { EmbeddingError, type Embedder } from './types.js';
 import { checkTexts, checkVectors, toFloat32 } from './validate.js';
-import { redactSecrets } from '../engine/secrets.js';
+import { redactSecrets } from '../core/secrets.js';
 
 export interface OpenAIEmbedderOptions {
   model: string;
@@ -22,30 +23,38 @@ export interface OpenAIEmbedderOptions {
 export class OpenAIEmbedder implements Embedder {
   readonly id: string;
   dimension: number | undefined;
-  private readonly client: OpenAI;
+  private clientPromise: Promise<OpenAI> | undefined;
   private readonly batchSize: number;
 
   constructor(private readonly options: OpenAIEmbedderOptions) {
     this.id = `openai:${options.model}`;
     this.dimension = options.dimension;
     this.batchSize = options.batchSize ?? 256;
-    this.client = new OpenAI({
-      baseURL: options.baseURL,
-      // Local servers (vLLM, Ollama, LM Studio) accept any key; the SDK insists on one.
-      apiKey: options.apiKey ?? 'not-needed',
-      maxRetries: options.maxRetries ?? 2,
-      timeout: options.timeoutMs ?? 60_000,
-    });
+  }
+
+  private client(): Promise<OpenAI> {
+    this.clientPromise ??= import('openai').then(
+      ({ default: OpenAIClient }) =>
+        new OpenAIClient({
+          baseURL: this.options.baseURL,
+          // Local servers (vLLM, Ollama, LM Studio) accept any key; the SDK insists on one.
+          apiKey: this.options.apiKey ?? 'not-needed',
+          maxRetries: this.options.maxRetries ?? 2,
+          timeout: this.options.timeoutMs ?? 60_000,
+        }),
+    );
+    return this.clientPromise;
   }
 
   async embed(texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]> {
     checkTexts(this.id, texts);
+    const client = await this.client();
     const out: Float32Array[] = [];
     for (let start = 0; start < texts.length; start += this.batchSize) {
       const batch = texts.slice(start, start + this.batchSize);
       let data: { index: number; embedding: unknown }[];
       try {
-        const res = await this.client.embeddings.create(
+        const res = await client.embeddings.create(
           { model: this.options.model, input: batch, encoding_format: 'float' },
           { signal },
         );

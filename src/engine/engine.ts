@@ -1,21 +1,22 @@
 /**
- * The engine: every model call of every stage goes through here. It resolves a model label to a
- * provider, answers from the run database when the exact request was answered before, and
+ * The engine: every model call goes through here. It serves the models it was given (a study
+ * passes its models and judges; the engine knows no stage and no judge), resolves a model label to
+ * a provider, answers from the run database when the exact request was answered before, and
  * otherwise schedules the call under the model's limits, retries transient failures, and stores
  * the answer the moment it arrives (so a killed run loses at most the calls in flight).
  */
 import { setMaxListeners } from 'node:events';
-import type { ModelConfig, StudyConfig } from '../config/schema.js';
-import { InputError } from '../config/load.js';
-import { RunStore } from '../store/store.js';
+import type { ModelConfig } from '../config/schema.js';
+import { InputError } from '../core/errors.js';
+import type { RunStore } from '../store/store.js';
 import { TimeoutAbortError, withDeadline } from './abort.js';
 import { backoffDelay, defaultBackoff, sleep, type BackoffPolicy } from './backoff.js';
 import { requestKey } from './key.js';
 import { ModelLimiter } from './limiter.js';
 import { estimateCost } from './pricing.js';
-import { createProvider } from './providers/index.js';
+import { createProvider, DEFAULT_PROVIDERS, type ProviderFactories } from './providers/index.js';
 import { Progress } from './progress.js';
-import { redactSecrets } from './secrets.js';
+import { redactSecrets } from '../core/secrets.js';
 import type { ChatMessage, GenerationParams, Provider, ProviderRequest, TokenUsage } from './types.js';
 import { ProviderError } from './types.js';
 
@@ -83,8 +84,14 @@ export class PendingRequestError extends Error {
 }
 
 export interface EngineOptions {
-  config: StudyConfig;
+  /** The models this engine serves, by their `name` (a study's models and judges). */
+  models: readonly ModelConfig[];
   store: RunStore;
+  /**
+   * Seeds sampling where the server supports seeds: a request without its own seed gets
+   * seed x 1000 + its sample index (default 1).
+   */
+  seed?: number;
   /** Show a progress bar on stderr (only when stderr is a TTY). */
   progress?: boolean;
   backoff?: Partial<BackoffPolicy>;
@@ -93,7 +100,12 @@ export interface EngineOptions {
    * for batch export (OpenAI Batch / vLLM run-batch) instead of sending it.
    */
   mode?: 'live' | 'collect';
-  /** Inject providers by model label (tests, embedded uses). */
+  /**
+   * Provider factories by provider name, merged over the real providers (openai, anthropic,
+   * ollama, local); the command line adds the simulated population here.
+   */
+  factories?: ProviderFactories;
+  /** Ready providers by model label (tests, embedded uses). */
   providers?: Record<string, Provider>;
 }
 
@@ -124,7 +136,7 @@ function estimateTokens(req: ProviderRequest): number {
 
 export class Engine {
   readonly store: RunStore;
-  readonly config: StudyConfig;
+  private readonly seed: number;
   private readonly slots = new Map<string, ModelSlot>();
   private readonly backoff: BackoffPolicy;
   private readonly controller = new AbortController();
@@ -135,16 +147,16 @@ export class Engine {
 
   constructor(opts: EngineOptions) {
     this.store = opts.store;
-    this.config = opts.config;
+    this.seed = opts.seed ?? 1;
     this.backoff = { ...defaultBackoff, ...opts.backoff };
     this.showProgress = opts.progress ?? false;
     this.mode = opts.mode ?? 'live';
     // Every attempt in flight listens for the run's abort: hundreds at once is normal.
     setMaxListeners(0, this.controller.signal);
-    const all = [...opts.config.models, ...this.judgeConfigs()];
-    for (const m of all) {
+    const factories = { ...DEFAULT_PROVIDERS, ...opts.factories };
+    for (const m of opts.models) {
       if (this.slots.has(m.name)) continue;
-      const provider = opts.providers?.[m.name] ?? createProvider(m);
+      const provider = opts.providers?.[m.name] ?? createProvider(m, factories);
       const concurrency = m.concurrency ?? DEFAULT_CONCURRENCY[m.provider] ?? 4;
       this.slots.set(m.name, {
         config: m,
@@ -166,15 +178,9 @@ export class Engine {
     }
   }
 
-  /** Open an engine on a study config, creating the run database at `config.store` if needed. */
-  static open(opts: { config: StudyConfig; store?: RunStore; progress?: boolean; providers?: Record<string, Provider>; backoff?: Partial<BackoffPolicy>; mode?: 'live' | 'collect' }): Engine {
-    const store = opts.store ?? RunStore.open(opts.config.store ?? `runs/${opts.config.name}/run.db`);
-    store.setMeta('study', opts.config.name);
-    return new Engine({ ...opts, store });
-  }
-
-  modelConfigs(): ModelConfig[] {
-    return this.config.models;
+  /** The configurations of the models this engine serves. */
+  models(): ModelConfig[] {
+    return [...this.slots.values()].map((s) => s.config);
   }
 
   /**
@@ -190,11 +196,6 @@ export class Engine {
     u.input_tokens += input;
     u.output_tokens += output;
     this.usage.set(stage, u);
-  }
-
-  judgeConfigs(): ModelConfig[] {
-    const j = this.config.judge;
-    return j === undefined ? [] : Array.isArray(j) ? j : [j];
   }
 
   modelConfig(label: string): ModelConfig {
@@ -221,7 +222,7 @@ export class Engine {
     const params: GenerationParams = { ...slot.config.params, ...req.params };
     // Seeded sampling makes answers reproducible where the server supports seeds; each sample
     // index gets its own seed so n samples differ.
-    if (params.seed === undefined) params.seed = (this.config.seed ?? 1) * 1000 + (req.sample ?? 0);
+    if (params.seed === undefined) params.seed = this.seed * 1000 + (req.sample ?? 0);
     // A re-ask after a malformed answer must not get the identical seeded answer back.
     if (req.attempt) params.seed = params.seed + req.attempt * 104_729;
     if (slot.config.kind === 'completion') {

@@ -9,7 +9,7 @@
  */
 import { cohensKappa } from '../stats/agreement.js';
 import { cohensD, correlationTest } from '../stats/effects.js';
-import { groupBy } from '../util/group.js';
+import { groupBy } from '../core/group-by.js';
 
 export interface RepeatedScores {
   unit: string;

@@ -9,9 +9,8 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import type { ReportModel } from './model.js';
 import { radarSvg, wordMap } from './charts.js';
 import { escapeHtml } from './escape.js';
-import type { ValueAnalysis } from '../fulcra/analysis.js';
-import type { AlignSummary } from '../fulcra/align.js';
-import type { JudgeQuality } from '../valuelex/projective.js';
+import type { ValueAnalysis } from '../evaluation/analysis.js';
+import type { JudgeQuality } from '../study/stages/projective/stage.js';
 
 export { escapeHtml };
 
@@ -31,20 +30,6 @@ function table(headers: string[], rows: unknown[][]): string {
     .join('')}</tbody></table>`;
 }
 
-interface LexiconRow { descriptor: string; count: number; models: number }
-interface TaxonomySection {
-  dimensions: Array<{ id: string; label: string; parent: string | null; words: string[]; loadings: Record<string, number>; definition?: string }>;
-  nfactors: number;
-  kmo: number;
-  alpha: Record<string, number>;
-  source?: string;
-  correlation?: string;
-  scree?: { observed: number[]; parallel: number[] | null };
-  validation?: { fit: Record<string, number | null> | null; efa_half: number; cfa_half: number; error?: string } | null;
-}
-interface ProfileRow { model: string; dimension: string; mean: number; ci_low: number; ci_high: number; n: number }
-interface Comparison { tag: string; a: string; b: string; dimension: string; mean_a: number; mean_b: number; cohens_d: number; cliffs_delta: number; p: number; p_holm: number }
-
 export async function renderHtml(model: ReportModel): Promise<string> {
   const parts: string[] = [];
   const simulated = (model.simulated_models ?? []).length > 0;
@@ -56,7 +41,7 @@ export async function renderHtml(model: ReportModel): Promise<string> {
   }
   parts.push(`<p>Models: ${model.models.map((m) => `<code>${escapeHtml(m)}</code>`).join(', ')}</p>`);
 
-  const lexicon = model.lexicon as LexiconRow[] | undefined;
+  const lexicon = model.lexicon;
   if (lexicon && lexicon.length > 0) {
     const top = lexicon.slice(0, 30);
     parts.push('<h2>Value lexicon</h2>');
@@ -72,7 +57,7 @@ export async function renderHtml(model: ReportModel): Promise<string> {
     parts.push(table(['descriptor', 'count', 'models'], top.map((l) => [l.descriptor, String(l.count), String(l.models)])));
   }
 
-  const tax = model.taxonomy as TaxonomySection | undefined;
+  const tax = model.taxonomy;
   if (tax) {
     parts.push('<h2>Value taxonomy</h2>');
     parts.push(`<p>${escapeHtml(tax.nfactors)} dimensions from ${escapeHtml(tax.source ?? '')} (${escapeHtml(tax.correlation ?? '')} correlations); KMO ${escapeHtml(num(tax.kmo, 2))}.</p>`);
@@ -124,22 +109,21 @@ export async function renderHtml(model: ReportModel): Promise<string> {
         } as TopLevelSpec),
       );
     }
-    const tq = tax as unknown as { alpha?: Record<string, number>; omega?: Record<string, number>; schwartz_overlap?: Array<{ dimension: string; top: string; share: number }>; comparison?: { file: string; shared_terms: number; pairs: Array<{ dimension: string; other: string; congruence: number }> } };
-    if (tq.alpha && Object.keys(tq.alpha).length > 0) {
+    if (tax.alpha && Object.keys(tax.alpha).length > 0) {
       parts.push('<h3>Reliability and overlap with Schwartz</h3>');
-      parts.push(table(['dimension', "Cronbach's alpha", "McDonald's omega", 'nearest Schwartz value (share of words)'], Object.keys(tq.alpha).map((d) => { const o = tq.schwartz_overlap?.find((x) => x.dimension === d); return [d, tq.alpha![d], tq.omega?.[d] ?? '', o ? `${o.top} (${num(100 * o.share, 0)}%)` : '']; })));
+      parts.push(table(['dimension', "Cronbach's alpha", "McDonald's omega", 'nearest Schwartz value (share of words)'], Object.keys(tax.alpha).map((d) => { const o = tax.schwartz_overlap?.find((x) => x.dimension === d); return [d, tax.alpha![d], tax.omega?.[d] ?? '', o ? `${o.top} (${num(100 * o.share, 0)}%)` : '']; })));
     }
-    if (tq.comparison) parts.push(`<p>Tucker congruence with <code>${escapeHtml(tq.comparison.file)}</code> on ${escapeHtml(tq.comparison.shared_terms)} shared words:</p>`, table(['dimension', 'matched dimension', 'congruence'], tq.comparison.pairs.map((p) => [p.dimension, p.other, p.congruence])));
+    if (tax.comparison) parts.push(`<p>Tucker congruence with <code>${escapeHtml(tax.comparison.file)}</code> on ${escapeHtml(tax.comparison.shared_terms)} shared words:</p>`, table(['dimension', 'matched dimension', 'congruence'], tax.comparison.pairs.map((p) => [p.dimension, p.other, p.congruence])));
     const fit = tax.validation?.fit;
-    const sfit = (tax.validation as { schwartz?: { factors: Record<string, string[]>; fit: Record<string, number | null> | null; error?: string } } | null | undefined)?.schwartz;
+    const sfit = tax.validation?.schwartz;
     if (fit) parts.push(`<p>Split-half validation (EFA on ${escapeHtml(tax.validation!.efa_half)} respondents, CFA on ${escapeHtml(tax.validation!.cfa_half)}): CFI ${escapeHtml(num(fit.cfi))}, TLI ${escapeHtml(num(fit.tli))}, RMSEA ${escapeHtml(num(fit.rmsea))} [${escapeHtml(num(fit.rmsea_lower))}, ${escapeHtml(num(fit.rmsea_upper))}], SRMR ${escapeHtml(num(fit.srmr))}.</p>`);
     if (fit && sfit) parts.push(`<p>Schwartz's structure on the same half (${escapeHtml(Object.keys(sfit.factors).length)} values, words grouped by their nearest Schwartz value): ${sfit.fit ? `CFI ${escapeHtml(num(sfit.fit.cfi))}, TLI ${escapeHtml(num(sfit.fit.tli))}, RMSEA ${escapeHtml(num(sfit.fit.rmsea))}, SRMR ${escapeHtml(num(sfit.fit.srmr))}` : `the data do not support it (${escapeHtml(sfit.error ?? '')})`}.</p>`);
   }
 
-  const profiles = model.profiles as ProfileRow[] | undefined;
+  const profiles = model.profiles;
   if (profiles && profiles.length > 0) {
     parts.push('<h2>Value profiles (projective tests)</h2>');
-    const dims = (model.profile_dimensions as Array<{ id: string; label: string }> | undefined) ?? [];
+    const dims = model.profile_dimensions ?? [];
     const labelOf = new Map(dims.map((d) => [d.id, d.label]));
     const values = profiles.map((p) => ({ ...p, label: labelOf.get(p.dimension) ?? p.dimension }));
     parts.push(
@@ -165,22 +149,22 @@ export async function renderHtml(model: ReportModel): Promise<string> {
     );
     if (axes.length >= 3) parts.push(`<h3>Radar chart per model</h3><div class="radars">${radars.join('')}</div>`);
     parts.push(table(['model', 'dimension', 'mean', '95% low', '95% high', 'items'], values.map((p) => [p.model, p.label, p.mean, p.ci_low, p.ci_high, String(p.n)])));
-    const comparisons = (model.comparisons as Comparison[] | undefined) ?? [];
+    const comparisons = model.comparisons ?? [];
     if (comparisons.length > 0) {
       parts.push('<h3>Group comparisons</h3>');
       parts.push(table(['tag', 'group a', 'group b', 'dimension', 'mean a', 'mean b', "Cohen's d", "Cliff's delta", 'p', 'p (Holm)'], comparisons.map((c) => [c.tag, c.a, c.b, labelOf.get(c.dimension) ?? c.dimension, c.mean_a, c.mean_b, c.cohens_d, c.cliffs_delta, c.p, c.p_holm])));
     }
   }
 
-  const retest = model.test_retest as Array<{ model: string; r: number; r_sb: number; n: number }> | undefined;
+  const retest = model.test_retest;
   if (retest && retest.length > 0) parts.push('<h3>Test-retest reliability</h3><p class="muted">Item x dimension means of even vs odd samples, correlated; Spearman-Brown corrected to all samples.</p>', table(['model', 'r (halves)', 'r (Spearman-Brown)', 'item x dimension cells'], retest.map((t) => [t.model, t.r, t.r_sb, String(t.n)])));
-  const jq = model.judge_quality as JudgeQuality | undefined;
+  const jq = model.judge_quality;
   if (jq) parts.push(...judgeQualitySection(jq));
 
-  const vv = model.value_vectors as ValueAnalysis | undefined;
+  const vv = model.value_vectors;
   if (vv && vv.profiles.length > 0) parts.push(...(await valueVectorSection(vv)));
 
-  const align = model.align as AlignSummary[] | undefined;
+  const align = model.align;
   if (align && align.length > 0) {
     parts.push('<h2>Value alignment</h2><p class="muted">Mean distance of answers to the target value vector before (plain answer) and after each strategy, with the bootstrap 95% interval of the improvement.</p>');
     const bars = align.flatMap((a) => [
@@ -194,9 +178,9 @@ export async function renderHtml(model: ReportModel): Promise<string> {
 
   parts.push('<h2>Provenance and cost</h2>');
   parts.push(table(['model', 'requests', 'cached answers', 'errors', 'input tokens', 'output tokens', 'cost (USD)'], model.cost.per_model.map((c) => [c.model, String(c.requests), String(c.cached), String(c.errors), String(c.input_tokens), String(c.output_tokens), c.cost_usd])));
-  const judges = model.judges as Array<Record<string, unknown>> | undefined;
+  const judges = model.judges;
   if (judges && judges.length > 0) parts.push(`<p>Judge configuration: ${judges.map((j) => `<code>${escapeHtml(JSON.stringify(j))}</code>`).join(' ')}</p>`);
-  const stages = model.stages as Array<{ stage: string; status: string; finished_at: string | null; config: string }> | undefined;
+  const stages = model.stages;
   if (stages) parts.push(table(['stage', 'status', 'finished', 'configuration'], stages.map((s) => [s.stage, s.status, s.finished_at ?? '', s.config])));
 
   return `<!doctype html>

@@ -1,13 +1,50 @@
 /**
- * The report model: everything a report shows, as plain data, built from the run database. The
- * JSON form is a contract (DESIGN.md, `valuelex report --format json`); sections a run did not
- * produce are absent.
+ * The report model: everything a report shows, as plain typed data, built from the run database
+ * by the sections of ./sections/index.ts in order. Its JSON form is a contract (`valuelex report
+ * --format json`, README "Commands"); sections a run did not produce are absent.
  */
-import type { RunStore } from '../store/store.js';
+import type { AlignSummary } from '../evaluation/align.js';
+import type { ValueAnalysis } from '../evaluation/analysis.js';
+import type { CostSummary, RunStore, StageRunRow } from '../store/store.js';
+import type { GroupComparison, JudgeQuality, ProfileRow, RetestRow } from '../study/stages/projective/stage.js';
+import type { TaxonomyResult } from '../study/stages/taxonomy/stage.js';
 
 export interface ReportContext {
   population?: string;
   populationDescription?: string;
+}
+
+export interface CostSection {
+  requests: number;
+  cached: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  per_model: CostSummary[];
+}
+
+export interface LexiconReportRow {
+  descriptor: string;
+  count: number;
+  models: number;
+  per_model: Record<string, number>;
+}
+
+export interface TaxonomyReportDimension {
+  id: string;
+  label: string;
+  parent: string | null;
+  words: string[];
+  loadings: Record<string, number>;
+  definition: string;
+}
+
+export interface TaxonomySection extends Pick<TaxonomyResult, 'nfactors' | 'kmo' | 'alpha' | 'source' | 'correlation' | 'bartlett' | 'scree' | 'validation' | 'cross_loadings'> {
+  dimensions: TaxonomyReportDimension[];
+  /** Not carried into the report yet (the HTML's reliability table leaves their columns empty). */
+  omega?: TaxonomyResult['omega'];
+  schwartz_overlap?: TaxonomyResult['schwartz_overlap'];
+  comparison?: TaxonomyResult['comparison'];
 }
 
 export interface ReportModel {
@@ -15,54 +52,27 @@ export interface ReportModel {
   models: string[];
   simulated_models?: string[];
   population?: string;
-  cost: { requests: number; cached: number; input_tokens: number; output_tokens: number; cost_usd: number; per_model: ReturnType<RunStore['costSummary']> };
-  [section: string]: unknown;
+  cost: CostSection;
+  lexicon?: LexiconReportRow[];
+  taxonomy?: TaxonomySection;
+  profiles?: ProfileRow[];
+  profile_system?: string;
+  profile_dimensions?: Array<{ id: string; label: string }>;
+  comparisons?: GroupComparison[];
+  judge_agreement?: Record<string, number> | null;
+  judges?: Array<Record<string, unknown>>;
+  judge_quality?: JudgeQuality;
+  test_retest?: RetestRow[];
+  value_vectors?: ValueAnalysis;
+  align?: AlignSummary[];
+  /** Provenance: every stage run with the configuration it ran with. */
+  stages?: StageRunRow[];
 }
 
-export type ReportSection = (store: RunStore) => Record<string, unknown> | undefined;
+/** The keys a section contributes (in its order), or undefined when the run has no such result. */
+export type SectionPart = Partial<Omit<ReportModel, 'study' | 'models' | 'simulated_models' | 'population' | 'cost'>>;
 
-const sections: Array<{ name: string; build: ReportSection }> = [];
-
-/** Stages contribute their sections (lexicon, taxonomy, profiles...) through this registry. */
-export function registerReportSection(name: string, build: ReportSection): void {
-  const i = sections.findIndex((s) => s.name === name);
-  if (i >= 0) sections[i] = { name, build };
-  else sections.push({ name, build });
-}
-
-export function buildReportModel(store: RunStore, context: ReportContext = {}): ReportModel {
-  const models = store.listModels();
-  const perModel = store.costSummary();
-  const simulated = models.filter((m) => m.simulated).map((m) => m.name);
-  const model: ReportModel = {
-    study: store.getMeta('study') ?? 'unnamed',
-    models: models.filter((m) => !m.name.startsWith('judge') && !isJudge(store, m.name)).map((m) => m.name),
-    ...(simulated.length > 0 ? { simulated_models: simulated } : {}),
-    ...(context.population ? { population: context.population } : {}),
-    cost: {
-      requests: perModel.reduce((s, c) => s + c.requests, 0),
-      cached: perModel.reduce((s, c) => s + c.cached, 0),
-      input_tokens: perModel.reduce((s, c) => s + c.input_tokens, 0),
-      output_tokens: perModel.reduce((s, c) => s + c.output_tokens, 0),
-      cost_usd: perModel.reduce((s, c) => s + c.cost_usd, 0),
-      per_model: perModel,
-    },
-  };
-  for (const s of sections) {
-    const part = s.build(store);
-    if (part) Object.assign(model, part);
-  }
-  // Provenance: every stage run with the configuration it ran with.
-  const stages = store.db
-    .prepare(`SELECT stage, status, started_at, finished_at, config FROM stage_runs ORDER BY id`)
-    .all() as Array<{ stage: string; status: string; started_at: string; finished_at: string | null; config: string }>;
-  if (stages.length > 0) model.stages = stages;
-  return model;
-}
-
-function isJudge(store: RunStore, name: string): boolean {
-  const cfg = store.getMetaJson<{ judge?: { name?: string } | Array<{ name?: string }> }>('study_config');
-  const j = cfg?.judge;
-  const names = j === undefined ? [] : Array.isArray(j) ? j.map((x) => x.name) : [j.name];
-  return names.includes(name);
+export interface ReportSection {
+  name: string;
+  build(store: RunStore): SectionPart | undefined;
 }

@@ -13,11 +13,11 @@ function mdTable(headers: string[], rows: unknown[][]): string {
 export function renderMarkdown(model: ReportModel): string {
   const out: string[] = [`# ValueLex report: ${cell(model.study)}`, ''];
   if (model.simulated_models?.length) out.push(`> SIMULATED models (synthetic, not real LLMs): ${model.simulated_models.map(cell).join(', ')}`, '');
-  const lexicon = model.lexicon as Array<{ descriptor: string; count: number; models: number }> | undefined;
+  const lexicon = model.lexicon;
   if (lexicon) out.push('## Lexicon', '', mdTable(['descriptor', 'count', 'models'], lexicon.slice(0, 50).map((l) => [l.descriptor, l.count, l.models])), '');
-  const tax = model.taxonomy as { dimensions: Array<{ id: string; label: string; parent: string | null; words: string[] }>; alpha: Record<string, number>; kmo: number } | undefined;
+  const tax = model.taxonomy;
   if (tax) out.push('## Taxonomy', '', `KMO ${cell(tax.kmo)}`, '', mdTable(['id', 'label', 'parent', 'alpha', 'words'], tax.dimensions.map((d) => [d.id, d.label, d.parent ?? '', tax.alpha[d.id] ?? '', d.words.join(', ')])), '');
-  const profiles = model.profiles as Array<{ model: string; dimension: string; mean: number; ci_low: number; ci_high: number; n: number }> | undefined;
+  const profiles = model.profiles;
   if (profiles) out.push('## Profiles', '', mdTable(['model', 'dimension', 'mean', '95% low', '95% high', 'n'], profiles.map((p) => [p.model, p.dimension, p.mean, p.ci_low, p.ci_high, p.n])), '');
   out.push('## Cost', '', mdTable(['model', 'requests', 'cached', 'input tokens', 'output tokens', 'USD'], model.cost.per_model.map((c) => [c.model, c.requests, c.cached, c.input_tokens, c.output_tokens, c.cost_usd])), '');
   return out.join('\n');
@@ -30,10 +30,9 @@ const csvCell = (v: unknown): string => {
 
 export function renderCsv(model: ReportModel): string {
   const rows: unknown[][] = [['section', 'model', 'key', 'value', 'ci_low', 'ci_high', 'n']];
-  for (const l of (model.lexicon as Array<{ descriptor: string; count: number; models: number }> | undefined) ?? []) rows.push(['lexicon', '', l.descriptor, l.count, '', '', l.models]);
-  for (const p of (model.profiles as Array<{ model: string; dimension: string; mean: number; ci_low: number; ci_high: number; n: number }> | undefined) ?? []) rows.push(['profile', p.model, p.dimension, p.mean, p.ci_low, p.ci_high, p.n]);
-  const tax = model.taxonomy as { dimensions: Array<{ id: string; loadings: Record<string, number> }> } | undefined;
-  for (const d of tax?.dimensions ?? []) for (const [w, l] of Object.entries(d.loadings)) rows.push(['loading', '', `${d.id}:${w}`, l, '', '', '']);
+  for (const l of model.lexicon ?? []) rows.push(['lexicon', '', l.descriptor, l.count, '', '', l.models]);
+  for (const p of model.profiles ?? []) rows.push(['profile', p.model, p.dimension, p.mean, p.ci_low, p.ci_high, p.n]);
+  for (const d of model.taxonomy?.dimensions ?? []) for (const [w, l] of Object.entries(d.loadings)) rows.push(['loading', '', `${d.id}:${w}`, l, '', '', '']);
   for (const c of model.cost.per_model) rows.push(['cost', c.model, 'requests', c.requests, '', '', '']);
   return rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }

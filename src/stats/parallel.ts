@@ -1,25 +1,54 @@
 /**
  * Horn's parallel analysis as psych::fa.parallel does it: observed eigenvalues of R (components)
  * and of the reduced matrix of a one-factor minres solution (factors), against eigenvalues of
- * correlation matrices of simulated normal data of the same size. A factor/component is retained
- * while its observed eigenvalue exceeds the `quantile` (psych: 0.95) of the simulated ones.
+ * correlation matrices of null data of the same size. A factor/component is retained while its
+ * observed eigenvalue exceeds the `quantile` (psych: 0.95) of the null ones.
  *
- * One psych quirk is kept on purpose: with a correlation matrix and fa = 'fa' only, psych compares
- * the factor eigenvalues with the simulated *means* rather than the quantile.
+ * Three null models:
+ * - 'normal' (default, psych's sim = TRUE): Pearson correlations of independent normal data. This
+ *   is psych's simulated null and what `valuelex stats parallel` reports. One psych quirk is kept
+ *   on purpose: with a correlation matrix and fa = 'fa' only, psych compares the factor
+ *   eigenvalues with the simulated *means* rather than the quantile.
+ * - 'permutation' (Buja & Eyuboglu 1992): each column's observed values are shuffled
+ *   independently among that column's observed rows, so every marginal distribution and the
+ *   missing-data pattern are kept exactly while all association is destroyed; the null
+ *   correlations are computed with the caller's `correlation` function, the one used for the
+ *   observed matrix. With polychoric or tetrachoric correlations this is the fair null: their
+ *   sampling spread under independence is much larger than that of Pearson correlations of normal
+ *   data, so a normal null keeps too many factors on ordinal or binary items (issue 19).
+ * - 'resample' (psych's sim = FALSE): each column is resampled with replacement (missing cells
+ *   included, as psych's `sample(y, nsub, replace = TRUE)`), correlations by the same function;
+ *   a draw whose correlations are undefined (a column turned constant) is redrawn, as psych does.
  *
- * Our random numbers are not R's, so the simulated means match psych only to Monte Carlo error;
- * the observed eigenvalues match exactly, and seeded runs are reproducible.
+ * Our random numbers are not R's, so null means match psych only to Monte Carlo error; the
+ * observed eigenvalues match exactly, and seeded runs are reproducible.
  */
 import { eigenSymmetric, eigenvaluesSymmetric, squaredMultipleCorrelations } from './correlation-linalg.js';
 import { DegenerateDataError, pearsonPairwise } from './correlation.js';
 import { quantileSorted } from './descriptive.js';
-import { createRng } from './rng.js';
+import { createRng, shuffleInPlace, type Rng } from './rng.js';
 import { topEigenpair } from './eigen.js';
 
 export type ParallelKind = 'fa' | 'pc' | 'both';
 
+/** Null distribution of the eigenvalues; see the module comment. */
+export type ParallelNull = 'normal' | 'permutation' | 'resample';
+
+/** Which summary of the null eigenvalues an observed eigenvalue must exceed. */
+export type ParallelCriterion = 'quantile' | 'mean';
+
+/**
+ * A correlation matrix of respondent data (rows respondents, null missing), e.g.
+ * `pearsonPairwise`, `(d) => polychoric(d).rho` or `(d) => tetrachoric(d).rho`. It should throw
+ * (any Error) when the correlations are undefined; data-based nulls then redraw.
+ */
+export type CorrelationFunction = (data: (number | null)[][]) => number[][];
+
 export interface ParallelOptions {
-  /** Number of simulated data sets (psych's n.iter, default 20). */
+  /**
+   * Number of null data sets: default 20 for the normal null (psych's n.iter) and 100 for the
+   * data-based nulls, whose quantile needs the larger sample (issue 19).
+   */
   iter?: number;
   fa?: ParallelKind;
   /** Factoring method for the factor eigenvalues; minres (= uls) as psych's default. */
@@ -27,9 +56,28 @@ export interface ParallelOptions {
   seed?: number;
   /** Quantile of the simulated eigenvalues an observed one must exceed (psych's quant, 0.95). */
   quantile?: number;
+  /** Null model (default 'normal'). 'permutation' and 'resample' need raw data. */
+  null?: ParallelNull;
+  /**
+   * Correlations of raw data, for the observed matrix and for the data-based nulls (default
+   * Pearson with pairwise deletion). The normal null always uses Pearson correlations of
+   * normal data, as psych does, whatever this is.
+   */
+  correlation?: CorrelationFunction;
+  /**
+   * Retention rule. Default: the quantile, except psych's fa-only-on-a-matrix quirk under the
+   * normal null (means). The 95th percentile is what Buja & Eyuboglu recommend for the
+   * permutation null; 'mean' is Horn's original rule and retains more.
+   */
+  criterion?: ParallelCriterion;
 }
 
-export type ParallelInput = { data: (number | null)[][] } | { r: number[][]; n: number };
+/**
+ * Raw data (rows respondents, null missing), optionally with their correlation matrix already
+ * computed by `options.correlation` (saves recomputing it), or a correlation matrix and its n
+ * (normal null only).
+ */
+export type ParallelInput = { data: (number | null)[][]; r?: number[][] } | { r: number[][]; n: number };
 
 export interface ParallelResult {
   /** Eigenvalues of R: the scree data. */
@@ -51,6 +99,12 @@ export interface ParallelResult {
   n: number;
   iter: number;
   seed: number;
+  nullModel: ParallelNull;
+  /** The rule nfact and ncomp were read with. */
+  criterion: ParallelCriterion;
+  quantile: number;
+  /** Data-based nulls: draws whose correlations were undefined and were drawn again. */
+  redraws: number;
 }
 
 /**
@@ -136,22 +190,59 @@ function leadingAbove(observed: number[], threshold: number[]): number {
   return k === -1 ? observed.length : k;
 }
 
+/**
+ * Null data for the data-based nulls, column by column: the observed values of each column and
+ * the rows they sit in. A permutation shuffles the values among those rows; a resample draws n
+ * cells (missing ones included) with replacement.
+ */
+function dataNullSampler(data: readonly (readonly (number | null)[])[], kind: 'permutation' | 'resample', rng: Rng): () => (number | null)[][] {
+  const n = data.length, p = data[0]!.length;
+  const rows: number[][] = [], values: number[][] = [];
+  for (let j = 0; j < p; j++) {
+    const r: number[] = [], v: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const x = data[i]![j];
+      if (x !== null && x !== undefined) { r.push(i); v.push(x); }
+    }
+    rows.push(r);
+    values.push(v);
+  }
+  return () => {
+    const out: (number | null)[][] = Array.from({ length: n }, () => new Array<number | null>(p).fill(null));
+    for (let j = 0; j < p; j++) {
+      if (kind === 'permutation') {
+        const v = shuffleInPlace(rng, [...values[j]!]);
+        rows[j]!.forEach((i, k) => { out[i]![j] = v[k]!; });
+      } else {
+        for (let i = 0; i < n; i++) out[i]![j] = data[rng.int(n)]![j] ?? null;
+      }
+    }
+    return out;
+  };
+}
+
+/** Draws allowed per null data set before a data-based null gives up (psych loops forever). */
+const MAX_REDRAWS = 50;
+
 export function parallelAnalysis(input: ParallelInput, options: ParallelOptions = {}): ParallelResult {
-  const iter = options.iter ?? 20;
+  const nullModel = options.null ?? 'normal';
+  const iter = options.iter ?? (nullModel === 'normal' ? 20 : 100);
   const kind = options.fa ?? 'both';
   const seed = options.seed ?? 1;
   const q = options.quantile ?? 0.95;
   if (!(Number.isInteger(iter) && iter >= 1)) throw new DegenerateDataError(`parallel analysis needs iter >= 1, got ${iter}`);
   if (!(q > 0 && q < 1)) throw new DegenerateDataError(`quantile must be in (0, 1), got ${q}`);
+  if (nullModel !== 'normal' && !('data' in input)) throw new DegenerateDataError(`the ${nullModel} null needs the raw data, not a correlation matrix`);
+  const correlation = options.correlation ?? pearsonPairwise;
   let r: number[][], n: number;
   if ('data' in input) {
-    r = pearsonPairwise(input.data);
+    r = input.r ?? correlation(input.data);
     n = input.data.length;
   } else {
     r = input.r;
     n = input.n;
-    if (r.some((row) => row.length !== r.length || row.some((v) => !Number.isFinite(v)))) throw new DegenerateDataError('parallel analysis needs a square, finite correlation matrix');
   }
+  if (r.some((row) => row.length !== r.length || row.some((v) => !Number.isFinite(v)))) throw new DegenerateDataError('parallel analysis needs a square, finite correlation matrix');
   const p = r.length;
   if (p < 2) throw new DegenerateDataError('parallel analysis needs at least 2 variables');
   if (!(Number.isInteger(n) && n > p)) throw new DegenerateDataError(`parallel analysis needs more observations (${n}) than variables (${p})`);
@@ -160,14 +251,37 @@ export function parallelAnalysis(input: ParallelInput, options: ParallelOptions 
   const doPc = kind !== 'fa', doFa = kind !== 'pc';
   const rng = createRng(seed);
   const simPc: number[][] = [], simFa: number[][] = [];
-  const columns = Array.from({ length: p }, () => new Float64Array(n));
-  for (let it = 0; it < iter; it++) {
-    for (const c of columns) for (let i = 0; i < n; i++) c[i] = rng.normal();
-    const sr = completeCorrelation(columns, n);
+  let redraws = 0;
+  const push = (sr: number[][]): void => {
     if (doPc) simPc.push(eigenvaluesSymmetric(sr));
-    // Simulated spectra only feed Monte Carlo means and quantiles: 1e-8 on the communalities is
-    // far below their sampling noise, and saves most of the eigen-decompositions.
+    // Null spectra only feed Monte Carlo means and quantiles: 1e-8 on the communalities is far
+    // below their sampling noise, and saves most of the eigen-decompositions.
     if (doFa) simFa.push(minresReducedEigenvalues(sr, 1, 1e-8).values);
+  };
+  if (nullModel === 'normal') {
+    const columns = Array.from({ length: p }, () => new Float64Array(n));
+    for (let it = 0; it < iter; it++) {
+      for (const c of columns) for (let i = 0; i < n; i++) c[i] = rng.normal();
+      push(completeCorrelation(columns, n));
+    }
+  } else {
+    const draw = dataNullSampler((input as { data: (number | null)[][] }).data, nullModel, rng);
+    for (let it = 0; it < iter; it++) {
+      let sr: number[][] | undefined;
+      let lastError: unknown;
+      for (let attempt = 0; attempt < MAX_REDRAWS && !sr; attempt++) {
+        try {
+          const c = correlation(draw());
+          if (c.length !== p || c.some((row) => row.length !== p || row.some((v) => !Number.isFinite(v)))) throw new DegenerateDataError('the correlation function returned a matrix of the wrong size or with non-finite entries');
+          sr = c;
+        } catch (e) {
+          lastError = e;
+          redraws++;
+        }
+      }
+      if (!sr) throw new DegenerateDataError(`parallel analysis: ${MAX_REDRAWS} ${nullModel} draws in a row had undefined correlations (${(lastError as Error).message})`);
+      push(sr);
+    }
   }
   const summarize = (sims: number[][]): { mean: number[]; sd: number[]; quantile: number[] } => {
     const mean = Array.from({ length: p }, (_, k) => sims.reduce((s, v) => s + v[k]!, 0) / sims.length);
@@ -177,6 +291,9 @@ export function parallelAnalysis(input: ParallelInput, options: ParallelOptions 
   };
   const pcSim = doPc ? summarize(simPc) : null;
   const faSim = doFa ? summarize(simFa) : null;
+  const psychMeanQuirk = nullModel === 'normal' && kind === 'fa' && !('data' in input);
+  const criterion: ParallelCriterion = options.criterion ?? (psychMeanQuirk ? 'mean' : 'quantile');
+  const threshold = (sim: { mean: number[]; quantile: number[] }): number[] => (criterion === 'mean' ? sim.mean : sim.quantile);
   return {
     pcValues,
     faValues,
@@ -186,11 +303,15 @@ export function parallelAnalysis(input: ParallelInput, options: ParallelOptions 
     faSimQuantile: faSim?.quantile ?? null,
     pcSimSd: pcSim?.sd ?? null,
     faSimSd: faSim?.sd ?? null,
-    nfact: faSim ? leadingAbove(faValues, kind === 'fa' && !('data' in input) ? faSim.mean : faSim.quantile) : null,
-    ncomp: pcSim ? leadingAbove(pcValues, pcSim.quantile) : null,
+    nfact: faSim ? leadingAbove(faValues, threshold(faSim)) : null,
+    ncomp: pcSim ? leadingAbove(pcValues, threshold(pcSim)) : null,
     kaiser: pcValues.filter((v) => v > 1).length,
     n,
     iter,
     seed,
+    nullModel,
+    criterion,
+    quantile: q,
+    redraws,
   };
 }

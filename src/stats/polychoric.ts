@@ -5,7 +5,7 @@
  * R's optimize() on [-1, 1] (ported exactly, so the answer matches psych to its 1e-4 resolution).
  * A non-positive-definite result is smoothed like psych::cor.smooth.
  */
-import { bivariateNormalCdf } from './bivariate-normal.js';
+import { bivariateNormalCdf, bivariateNormalCdfGrid } from './bivariate-normal.js';
 import { brentMinimize } from './brent-minimize.js';
 import { constantColumnIndices, corSmooth, DegenerateDataError, MIN_JOINT_OBSERVATIONS, validateRespondentData } from './correlation.js';
 import { normalCdf, normalQuantile } from './probability.js';
@@ -39,20 +39,35 @@ export interface TetrachoricResult {
   warnings: string[];
 }
 
-/** Minus log-likelihood of a contingency table under cut points rc (rows) and cc (columns), as psych's polyF. */
-function polychoricObjective(rho: number, rc: readonly number[], cc: readonly number[], tab: readonly (readonly number[])[]): number {
+/**
+ * Minus log-likelihood of a contingency table under cut points rc (rows) and cc (columns), as
+ * psych's polyF, as a function of rho. Everything that does not depend on rho (the grid's
+ * edges, where a cut is infinite, and the marginal CDFs) is computed once per table, and the
+ * inner grid comes from bivariateNormalCdfGrid: the values are bit-identical to pointwise
+ * bivariateNormalCdf calls, several times faster (the permutation null of parallel analysis
+ * recomputes hundreds of polychoric matrices).
+ */
+function polychoricObjective(rc: readonly number[], cc: readonly number[], tab: readonly (readonly number[])[]): (rho: number) => number {
   const rcuts = [-Infinity, ...rc, Infinity], ccuts = [-Infinity, ...cc, Infinity];
-  const grid = rcuts.map((x) => ccuts.map((y) => bivariateNormalCdf(x, y, rho)));
-  let ll = 0;
-  for (let i = 0; i < rcuts.length - 1; i++) {
-    for (let j = 0; j < ccuts.length - 1; j++) {
-      const p = grid[i + 1]![j + 1]! - grid[i]![j + 1]! - grid[i + 1]![j]! + grid[i]![j]!;
-      if (!(p > 0)) continue; // psych sets P <= 0 to NA and drops it from the sum
-      const lp = Math.log(p);
-      if (Number.isFinite(lp)) ll += tab[i]![j]! * lp;
+  const ri = rcuts.flatMap((v, i) => (Number.isFinite(v) ? [i] : [])), ci = ccuts.flatMap((v, j) => (Number.isFinite(v) ? [j] : []));
+  const xs = ri.map((i) => rcuts[i]!), ys = ci.map((j) => ccuts[j]!);
+  const xCdf = xs.map((x) => normalCdf(x)), yCdf = ys.map((y) => normalCdf(y));
+  // An infinite cut makes the CDF free of rho (0, a marginal, or 1); 0.5 is a placeholder for rho.
+  const grid = rcuts.map((x) => ccuts.map((y) => (Number.isFinite(x) && Number.isFinite(y) ? 0 : bivariateNormalCdf(x, y, 0.5))));
+  return (rho) => {
+    const inner = bivariateNormalCdfGrid(xs, ys, rho, xCdf, yCdf);
+    ri.forEach((i, a) => ci.forEach((j, b) => { grid[i]![j] = inner[a]![b]!; }));
+    let ll = 0;
+    for (let i = 0; i < rcuts.length - 1; i++) {
+      for (let j = 0; j < ccuts.length - 1; j++) {
+        const p = grid[i + 1]![j + 1]! - grid[i]![j + 1]! - grid[i + 1]![j]! + grid[i]![j]!;
+        if (!(p > 0)) continue; // psych sets P <= 0 to NA and drops it from the sum
+        const lp = Math.log(p);
+        if (Number.isFinite(lp)) ll += tab[i]![j]! * lp;
+      }
     }
-  }
-  return -ll;
+    return -ll;
+  };
 }
 
 function requireIntegerCodes(data: readonly (readonly (number | null)[])[]): void {
@@ -100,7 +115,7 @@ export function polychoric(data: (number | null)[][], options: PolychoricOptions
     return out;
   });
   const rho: number[][] = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => (i === j ? 1 : 0)));
-  let fixedCells = 0;
+  let fixedCells = 0, renormalizedPairs = 0;
   for (let i = 1; i < p; i++) {
     for (let j = 0; j < i; j++) {
       const tab = Array.from({ length: nvalues }, () => new Array<number>(nvalues).fill(0));
@@ -115,18 +130,20 @@ export function polychoric(data: (number | null)[][], options: PolychoricOptions
       const prop = tab.map((r) => r.map((v) => v / tot));
       let value: number;
       if (global) {
-        value = brentMinimize((r) => polychoricObjective(r, tau[i]!, tau[j]!, prop), -1, 1).minimum;
+        value = brentMinimize(polychoricObjective(tau[i]!, tau[j]!, prop), -1, 1).minimum;
       } else {
         const local = pairThresholds(prop, correct, tot);
         if (local.fixed) fixedCells++;
+        if (local.renormalized) renormalizedPairs++;
         if (local.rc.length === 0 || local.cc.length === 0) throw new DegenerateDataError(`columns ${j + 1} and ${i + 1}: one has a single observed category on their common rows`);
-        value = brentMinimize((r) => polychoricObjective(r, local.rc, local.cc, local.tab), -1, 1).minimum;
+        value = brentMinimize(polychoricObjective(local.rc, local.cc, local.tab), -1, 1).minimum;
       }
       rho[i]![j] = value;
       rho[j]![i] = value;
     }
   }
   if (fixedCells > 0 && correct > 0) warnings.push(`${fixedCells} cells were adjusted for 0 values using the correction for continuity. Examine your data carefully.`);
+  if (renormalizedPairs > 0) warnings.push(`${renormalizedPairs} pair(s) had a rare last category whose corrected cumulative proportion reached 1; their corrected tables were renormalized (psych leaves those thresholds undefined).`);
   const smooth = options.smooth ?? true;
   let smoothed = false;
   let result = rho;
@@ -139,8 +156,20 @@ export function polychoric(data: (number | null)[][], options: PolychoricOptions
   return { rho: result, tau, global, smoothed, warnings };
 }
 
-/** psych's local (global = FALSE) thresholds: drop empty rows/columns, fill empty cells with correct/tot. */
-function pairThresholds(prop: number[][], correct: number, tot: number): { rc: number[]; cc: number[]; tab: number[][]; fixed: boolean } {
+/**
+ * psych's local (global = FALSE) thresholds: drop empty rows/columns, fill empty cells with
+ * correct/tot, and cut at the cumulative sums of the filled table.
+ *
+ * One departure, a bug fix: psych does not renormalize the filled table, so its cumulative sums
+ * can reach 1 before the last category when that category is rare and earlier rows have many
+ * empty cells (ragged category sets in a few hundred rows are enough). qnorm then gives NaN or
+ * Inf, every cell of the last category gets probability 0 and silently drops out of the
+ * likelihood, and the estimate ignores those respondents (psych::polychoric returns such values
+ * without a warning). For those pairs only, the filled table is renormalized to proportions (as
+ * psych's own tetrachoric does after its correction) and `renormalized` is set; every other pair
+ * keeps psych's thresholds, so results still equal psych wherever psych's are defined.
+ */
+function pairThresholds(prop: number[][], correct: number, tot: number): { rc: number[]; cc: number[]; tab: number[][]; fixed: boolean; renormalized: boolean } {
   const rowsKept = prop.filter((r) => r.some((v) => v !== 0));
   const colKeep = prop[0]!.map((_, c) => prop.some((r) => r[c] !== 0));
   let tab = rowsKept.map((r) => r.filter((_, c) => colKeep[c]));
@@ -151,22 +180,35 @@ function pairThresholds(prop: number[][], correct: number, tot: number): { rc: n
   }
   const rsum = tab.map((r) => r.reduce((a, b) => a + b, 0));
   const csum = tab[0]!.map((_, c) => tab.reduce((a, r) => a + r[c]!, 0));
+  const reachesOne = (sums: number[]): boolean => {
+    let cum = 0;
+    for (let k = 0; k < sums.length - 1; k++) cum += sums[k]!;
+    return cum >= 1;
+  };
+  const renormalized = reachesOne(rsum) || reachesOne(csum);
+  const total = renormalized ? rsum.reduce((a, b) => a + b, 0) : 1;
   const cutsOf = (sums: number[]): number[] => {
     const out: number[] = [];
     let cum = 0;
-    for (let k = 0; k < sums.length - 1; k++) { cum += sums[k]!; out.push(normalQuantile(Math.min(1, cum))); }
+    for (let k = 0; k < sums.length - 1; k++) { cum += sums[k]!; out.push(normalQuantile(Math.min(1, cum / total))); }
     return out;
   };
-  return { rc: cutsOf(rsum), cc: cutsOf(csum), tab, fixed };
+  return { rc: cutsOf(rsum), cc: cutsOf(csum), tab, fixed, renormalized };
 }
 
-/** Minus log-likelihood of a 2x2 table (tab[x][y], x and y coded 0/1) as psych's tetraF. */
-function tetrachoricObjective(rho: number, taux: number, tauy: number, tab: readonly (readonly number[])[]): number {
-  const p00 = bivariateNormalCdf(tauy, taux, rho);
-  const p10 = normalCdf(tauy) - p00;
-  const p01 = normalCdf(taux) - p00;
-  const p11 = 1 - normalCdf(tauy) - p01;
-  return -(tab[0]![0]! * Math.log(p00) + tab[1]![0]! * Math.log(p10) + tab[0]![1]! * Math.log(p01) + tab[1]![1]! * Math.log(p11));
+/**
+ * Minus log-likelihood of a 2x2 table (tab[x][y], x and y coded 0/1) as psych's tetraF, as a
+ * function of rho; the marginal CDFs, which do not depend on rho, are computed once.
+ */
+function tetrachoricObjective(taux: number, tauy: number, tab: readonly (readonly number[])[]): (rho: number) => number {
+  const fx = normalCdf(taux), fy = normalCdf(tauy);
+  return (rho) => {
+    const p00 = bivariateNormalCdf(tauy, taux, rho);
+    const p10 = fy - p00;
+    const p01 = fx - p00;
+    const p11 = 1 - fy - p01;
+    return -(tab[0]![0]! * Math.log(p00) + tab[1]![0]! * Math.log(p10) + tab[0]![1]! * Math.log(p01) + tab[1]![1]! * Math.log(p11));
+  };
 }
 
 /**
@@ -183,7 +225,7 @@ export function tetrachoricTable(tab: readonly (readonly number[])[], correct = 
   t = t.map((r) => r.map((v) => v / tot));
   const tauy = normalQuantile(t[0]![0]! + t[1]![0]!);
   const taux = normalQuantile(t[0]![0]! + t[0]![1]!);
-  return brentMinimize((r) => tetrachoricObjective(r, taux, tauy, t), -1, 1).minimum;
+  return brentMinimize(tetrachoricObjective(taux, tauy, t), -1, 1).minimum;
 }
 
 /** psych::tetrachoric for 0/1 data (any two values per column; rows respondents, null missing). */
@@ -227,7 +269,7 @@ export function tetrachoric(data: (number | null)[][], options: Omit<PolychoricO
           corrected++;
           t = tab.map((r) => r.map((v) => (v === 0 ? correct : v)));
         }
-        value = brentMinimize((r) => tetrachoricObjective(r, tau[i]!, tau[j]!, t), -1, 1).minimum;
+        value = brentMinimize(tetrachoricObjective(tau[i]!, tau[j]!, t), -1, 1).minimum;
       } else {
         value = tetrachoricTable(tab, correct);
       }

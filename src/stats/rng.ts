@@ -3,6 +3,8 @@
  * bootstrap, k-means++ restarts, permutation tests), so a result is reproducible from its seed.
  * xoshiro128** (32-bit state words, fast in JS), seeded through splitmix32.
  */
+import { createHash } from 'node:crypto';
+
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -84,4 +86,13 @@ export function shuffleInPlace<T>(rng: Rng, items: T[]): T[] {
     items[j] = t;
   }
   return items;
+}
+
+/**
+ * A generator seeded by a string key (the SHA-256 of its parts): the same key gives the same draws,
+ * so a stage can randomise per model, respondent or request and still be reproducible.
+ */
+export function rngFor(...parts: string[]): Rng {
+  const h = createHash('sha256').update(parts.join('\u0000')).digest();
+  return createRng(h.readUInt32LE(0) ^ h.readUInt32LE(4));
 }

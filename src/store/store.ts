@@ -1,17 +1,22 @@
 /**
- * The run database: one SQLite file per run (`runs/<name>/run.db`) that every stage reads from and
- * writes to, so any stage can be re-run alone, a killed run resumes, and a finished run is portable.
+ * The run database: one SQLite file per run (`runs/<name>/run.db`), or a PostgreSQL database shared
+ * by a team, that every stage reads from and writes to, so any stage can be re-run alone, a killed
+ * run resumes, and a finished run is portable.
  *
- * The store owns the core tables (meta, models, requests, stage runs). Stages own their tables and
- * declare them through `ensureSchema(name, version, sql)`, which records versions in `schema_versions`.
+ * The store owns its connection (private) and the core tables (./tables.ts: meta, models, the
+ * request cache, stage runs). Modules that own tables declare them in their `tables.ts` files and
+ * reach them through `tables()`, a typed query builder in the store's dialect (./sql.ts).
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../config/load.js';
-import { redactSecrets, registerSecret } from '../engine/secrets.js';
-import { PgDatabase } from './pg-database.js';
+import { InputError } from '../core/errors.js';
+import { redactSecrets, registerSecret } from '../core/secrets.js';
+import { SqliteConnection, type Connection } from './connection.js';
+import { PgConnection } from './postgres.js';
+import { sql, SQL_TYPES, TableDb, type Ddl, type Prepared } from './sql.js';
+import { CORE_SCHEMA, type CoreTables } from './tables.js';
 
 export function isPostgresUrl(path: string): boolean {
   return /^postgres(ql)?:\/\//i.test(path);
@@ -22,8 +27,6 @@ export function redactUrl(url: string): string {
   return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
 }
 
-export type SqliteDatabase = Database.Database;
-
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -32,65 +35,6 @@ function processAlive(pid: number): boolean {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
-
-const CORE_SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (
-  key TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS schema_versions (
-  name TEXT PRIMARY KEY,
-  version INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS models (
-  name TEXT PRIMARY KEY,
-  provider TEXT NOT NULL,
-  model TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  base_url TEXT,
-  tags TEXT NOT NULL DEFAULT '{}',
-  simulated INTEGER NOT NULL DEFAULT 0,
-  config TEXT NOT NULL DEFAULT '{}'
-);
--- One row per distinct request (the cache). A row with status 'ok' is never sent again.
-CREATE TABLE IF NOT EXISTS requests (
-  key TEXT PRIMARY KEY,
-  stage TEXT NOT NULL,
-  model_name TEXT NOT NULL,
-  provider TEXT NOT NULL,
-  model TEXT NOT NULL,
-  request TEXT NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('ok', 'error')),
-  text TEXT,
-  finish_reason TEXT,
-  model_version TEXT,
-  input_tokens INTEGER NOT NULL DEFAULT 0,
-  output_tokens INTEGER NOT NULL DEFAULT 0,
-  cost_usd REAL NOT NULL DEFAULT 0,
-  latency_ms REAL,
-  attempts INTEGER NOT NULL DEFAULT 1,
-  error TEXT,
-  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-);
-CREATE INDEX IF NOT EXISTS requests_stage_model ON requests(stage, model_name);
--- Counts of requests answered from the cache, per stage and model (for cost reports).
-CREATE TABLE IF NOT EXISTS cache_hits (
-  stage TEXT NOT NULL,
-  model_name TEXT NOT NULL,
-  hits INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (stage, model_name)
-);
-CREATE TABLE IF NOT EXISTS stage_runs (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  stage TEXT NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed')),
-  config TEXT NOT NULL DEFAULT '{}',
-  started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-  finished_at TEXT,
-  summary TEXT,
-  error TEXT
-);
-`;
 
 export interface StoredResponse {
   key: string;
@@ -140,75 +84,149 @@ export interface CostSummary {
   cost_usd: number;
 }
 
+/** One run of a stage, as recorded (provenance for reports). */
+export interface StageRunRow {
+  stage: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  config: string;
+}
+
 export interface OpenStoreOptions {
   readonly?: boolean;
   /** Milliseconds to wait for another process's write lock before giving up. */
   busyTimeoutMs?: number;
 }
 
+interface PutRecord {
+  key: string;
+  stage: string;
+  model_name: string;
+  provider: string;
+  model: string;
+  request: string;
+  text: string;
+  finish_reason: string | null;
+  model_version: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  latency_ms: number;
+  attempts: number;
+}
+
+type ErrorRecord = Pick<PutRecord, 'key' | 'stage' | 'model_name' | 'provider' | 'model' | 'request' | 'attempts'> & { error: string };
+
+/** Advisory lock keys (PostgreSQL): schema creation, the run lock. */
+const SCHEMA_LOCK = 7236150;
+const RUN_LOCK = 7236151;
+
 export class RunStore {
-  private readonly sqlite: SqliteDatabase;
+  readonly #conn: Connection;
+  readonly #core: TableDb<CoreTables>;
   /** The database file, or its PostgreSQL URL with any password masked. */
   readonly path: string;
   /** The folder where stages write files beside the database (lexicon.csv, taxonomy.yaml). */
   readonly dir: string;
 
-  private readonly stmtGet: Database.Statement<[string], StoredResponse>;
-  private readonly stmtPut: Database.Statement;
-  private readonly stmtErr: Database.Statement;
-  private readonly stmtHit: Database.Statement;
+  readonly #getResponse: Prepared<{ key: string }, StoredResponse>;
+  readonly #putResponse: Prepared<PutRecord, unknown>;
+  readonly #putError: Prepared<ErrorRecord, unknown>;
+  readonly #countHit: Prepared<{ stage: string; model_name: string }, unknown>;
   /** Answers received in this event-loop turn, written together in one transaction. */
-  private pending: Array<Record<string, unknown>> = [];
-  private pendingKeys = new Map<string, StoredResponse>();
-  private flushScheduled = false;
-  private readonly flushPending: () => void;
+  #pending: PutRecord[] = [];
+  readonly #pendingKeys = new Map<string, StoredResponse>();
+  #flushScheduled = false;
+  readonly #flushPending: () => void;
 
-  private constructor(db: SqliteDatabase, path: string, dir: string) {
-    this.sqlite = db;
+  private constructor(conn: Connection, path: string, dir: string) {
+    this.#conn = conn;
     this.path = path;
     this.dir = dir;
-    this.stmtGet = db.prepare(
-      `SELECT key, text, finish_reason, model_version, input_tokens, output_tokens
-       FROM requests WHERE key = ? AND status = 'ok'`,
+    // The store's own statements do not flush (they are what flushing runs).
+    this.#core = new TableDb<CoreTables>(conn, () => {}, (name, version, ddl) => this.ensureSchema(name, version, ddl));
+    const core = this.#core;
+    const q = core.q;
+    this.#getResponse = core.prepare<{ key: string }, StoredResponse>((p) =>
+      q
+        .selectFrom('requests')
+        .select(['key', 'text', 'finish_reason', 'model_version', 'input_tokens', 'output_tokens'])
+        .where('key', '=', p('key'))
+        .where('status', '=', 'ok') as never,
     );
-    this.stmtPut = db.prepare(
-      `INSERT INTO requests (key, stage, model_name, provider, model, request, status, text, finish_reason,
-         model_version, input_tokens, output_tokens, cost_usd, latency_ms, attempts, error)
-       VALUES (@key, @stage, @model_name, @provider, @model, @request, 'ok', @text, @finish_reason,
-         @model_version, @input_tokens, @output_tokens, @cost_usd, @latency_ms, @attempts, NULL)
-       ON CONFLICT(key) DO UPDATE SET status='ok', text=excluded.text, finish_reason=excluded.finish_reason,
-         model_version=excluded.model_version, input_tokens=excluded.input_tokens,
-         output_tokens=excluded.output_tokens, cost_usd=excluded.cost_usd, latency_ms=excluded.latency_ms,
-         attempts=requests.attempts + excluded.attempts, error=NULL
-       WHERE requests.status <> 'ok'`,
+    this.#putResponse = core.prepare<PutRecord>((p) =>
+      q
+        .insertInto('requests')
+        .values({
+          key: p('key'),
+          stage: p('stage'),
+          model_name: p('model_name'),
+          provider: p('provider'),
+          model: p('model'),
+          request: p('request'),
+          status: 'ok',
+          text: p('text'),
+          finish_reason: p('finish_reason'),
+          model_version: p('model_version'),
+          input_tokens: p('input_tokens'),
+          output_tokens: p('output_tokens'),
+          cost_usd: p('cost_usd'),
+          latency_ms: p('latency_ms'),
+          attempts: p('attempts'),
+          error: null,
+        })
+        .onConflict((oc) =>
+          oc
+            .column('key')
+            .doUpdateSet((eb) => ({
+              status: 'ok',
+              text: eb.ref('excluded.text'),
+              finish_reason: eb.ref('excluded.finish_reason'),
+              model_version: eb.ref('excluded.model_version'),
+              input_tokens: eb.ref('excluded.input_tokens'),
+              output_tokens: eb.ref('excluded.output_tokens'),
+              cost_usd: eb.ref('excluded.cost_usd'),
+              latency_ms: eb.ref('excluded.latency_ms'),
+              attempts: sql<number>`requests.attempts + excluded.attempts`,
+              error: null,
+            }))
+            .where('requests.status', '<>', 'ok'),
+        ),
     );
-    this.stmtErr = db.prepare(
-      `INSERT INTO requests (key, stage, model_name, provider, model, request, status, attempts, error)
-       VALUES (@key, @stage, @model_name, @provider, @model, @request, 'error', @attempts, @error)
-       ON CONFLICT(key) DO UPDATE SET attempts = requests.attempts + excluded.attempts, error = excluded.error
-       WHERE requests.status <> 'ok'`,
+    this.#putError = core.prepare<ErrorRecord>((p) =>
+      q
+        .insertInto('requests')
+        .values({ key: p('key'), stage: p('stage'), model_name: p('model_name'), provider: p('provider'), model: p('model'), request: p('request'), status: 'error', attempts: p('attempts'), error: p('error') })
+        .onConflict((oc) =>
+          oc
+            .column('key')
+            .doUpdateSet((eb) => ({ attempts: sql<number>`requests.attempts + excluded.attempts`, error: eb.ref('excluded.error') }))
+            .where('requests.status', '<>', 'ok'),
+        ),
     );
-    const writeBatch = db.transaction((rows: Array<Record<string, unknown>>) => {
-      for (const r of rows) this.stmtPut.run(r);
-    });
-    this.flushPending = () => {
-      this.flushScheduled = false;
-      if (this.pending.length === 0 || !this.sqlite.open) return;
-      const rows = this.pending;
-      this.pending = [];
-      writeBatch(rows);
-      this.pendingKeys.clear();
+    this.#countHit = core.prepare<{ stage: string; model_name: string }>((p) =>
+      q
+        .insertInto('cache_hits')
+        .values({ stage: p('stage'), model_name: p('model_name'), hits: 1 })
+        .onConflict((oc) => oc.columns(['stage', 'model_name']).doUpdateSet({ hits: sql<number>`cache_hits.hits + 1` })),
+    );
+    this.#flushPending = () => {
+      this.#flushScheduled = false;
+      if (this.#pending.length === 0 || !this.#conn.open) return;
+      const rows = this.#pending;
+      this.#pending = [];
+      this.#conn.transaction(() => {
+        for (const r of rows) this.#putResponse.run(r);
+      });
+      this.#pendingKeys.clear();
     };
-    this.stmtHit = db.prepare(
-      `INSERT INTO cache_hits (stage, model_name, hits) VALUES (?, ?, 1)
-       ON CONFLICT(stage, model_name) DO UPDATE SET hits = cache_hits.hits + 1`,
-    );
   }
 
   /**
    * A run database on PostgreSQL (`postgres://user@host:port/db`), shared by a team: the same
-   * tables, written through the same statements (translated in pg-database.ts). Files a stage
-   * writes beside the database go to `runs/<database name>/` under the working directory.
+   * tables, written through the same statements compiled for PostgreSQL. Files a stage writes
+   * beside the database go to `runs/<database name>/` under the working directory.
    */
   private static openPostgres(url: string, options: OpenStoreOptions): RunStore {
     // A password in the URL is a secret like an API key: masked wherever text is redacted.
@@ -221,108 +239,115 @@ export class RunStore {
         // not percent-encoded
       }
     }
-    let db: PgDatabase;
+    let conn: PgConnection;
     try {
-      db = new PgDatabase(url);
+      conn = new PgConnection(url);
     } catch (e) {
       throw new InputError(`${redactUrl(url)}: cannot connect to PostgreSQL (${redactSecrets((e as Error).message)})`);
     }
     try {
       if (!options.readonly) {
         // One schema creation at a time when several team members open the database together.
-        db.transaction(() => {
-          db.query('SELECT pg_advisory_xact_lock(7236150)');
-          db.exec(CORE_SCHEMA);
-        })();
-      } else if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='requests'`).get()) {
+        conn.transaction(() => {
+          conn.advisoryLock(SCHEMA_LOCK);
+          conn.exec(CORE_SCHEMA(SQL_TYPES.postgres));
+        });
+      } else if (!conn.hasTable('requests')) {
         throw new InputError(`${redactUrl(url)}: not a ValueLex run database (no requests table)`);
       }
     } catch (e) {
-      db.close();
+      conn.close();
       if (e instanceof InputError) throw e;
       throw new InputError(`${redactUrl(url)}: ${redactSecrets((e as Error).message)}`);
     }
     const name = new URL(url).pathname.replace(/^\//, '') || 'postgres';
-    return new RunStore(db as unknown as SqliteDatabase, redactUrl(url), resolve('runs', name));
+    return new RunStore(conn, redactUrl(url), resolve('runs', name));
   }
 
-  /** Open (creating if needed) a run database. */
+  /** Open (creating if needed) a run database: a SQLite file, `:memory:`, or a `postgres://` URL. */
   static open(path: string, options: OpenStoreOptions = {}): RunStore {
     if (isPostgresUrl(path)) return RunStore.openPostgres(path, options);
     const full = path === ':memory:' ? path : resolve(path);
     if (full !== ':memory:' && !options.readonly) mkdirSync(dirname(full), { recursive: true });
-    let db: SqliteDatabase;
+    let db: Database.Database;
     try {
       db = new Database(full, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     } catch (e) {
       throw new InputError(`${path}: cannot open run database (${(e as Error).message})`);
     }
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    const conn = new SqliteConnection(db);
     if (!options.readonly) {
       // WAL lets readers (the viewer, a report) work while a run writes, and makes each committed
       // row durable against a killed process.
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
-      db.exec(CORE_SCHEMA);
-    } else {
-      const ok = db.prepare(`SELECT name FROM sqlite_master WHERE type='table' AND name='requests'`).get();
-      if (!ok) {
-        db.close();
-        throw new InputError(`${path}: not a ValueLex run database (no requests table)`);
-      }
+      conn.exec(CORE_SCHEMA(SQL_TYPES.sqlite));
+    } else if (!conn.hasTable('requests')) {
+      conn.close();
+      throw new InputError(`${path}: not a ValueLex run database (no requests table)`);
     }
-    return new RunStore(db, full, full === ':memory:' ? resolve('.') : dirname(full));
+    return new RunStore(conn, full, full === ':memory:' ? resolve('.') : dirname(full));
   }
 
   /**
-   * The SQLite handle for stage tables. Reading through it first commits answers still buffered
-   * from this event-loop turn, so what a caller reads is never behind what it was told.
+   * Typed access for a module's own tables (its `tables.ts`): a query builder in this store's
+   * dialect and the executor. Reading through it first commits answers still buffered from this
+   * event-loop turn.
    */
-  get db(): SqliteDatabase {
-    this.flushPending();
-    return this.sqlite;
+  tables<DB>(): TableDb<DB> {
+    return new TableDb<DB>(this.#conn, () => this.flush(), (name, version, ddl) => this.ensureSchema(name, version, ddl));
   }
 
   close(): void {
     this.flush();
-    if (this.sqlite.open) this.sqlite.close();
+    if (this.#conn.open) this.#conn.close();
   }
 
   /** Write answers received so far (normally done automatically at the end of the event-loop turn). */
   flush(): void {
-    this.flushPending();
+    this.#flushPending();
   }
 
   /**
-   * Create a stage's tables. `sql` must be idempotent (CREATE ... IF NOT EXISTS); the version is
+   * Create a table set. `ddl` must be idempotent (CREATE ... IF NOT EXISTS); the version is
    * recorded so a later build can migrate.
    */
-  ensureSchema(name: string, version: number, sql: string): void {
-    const row = this.db.prepare('SELECT version FROM schema_versions WHERE name = ?').get(name) as
-      | { version: number }
-      | undefined;
+  ensureSchema(name: string, version: number, ddl: Ddl): void {
+    this.flush();
+    const q = this.#core.q;
+    const row = this.#core.get(q.selectFrom('schema_versions').select('version').where('name', '=', name));
     if (row && row.version > version) {
       throw new InputError(
         `${this.path}: table set "${name}" has schema version ${row.version}, newer than this build's ${version}; upgrade valuelex`,
       );
     }
     if (row && row.version === version) return;
-    this.db.transaction(() => {
-      this.db.exec(sql);
-      this.db
-        .prepare('INSERT INTO schema_versions (name, version) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET version = excluded.version')
-        .run(name, version);
-    })();
+    this.#conn.transaction(() => {
+      this.#conn.exec(ddl(SQL_TYPES[this.#conn.dialect]));
+      this.#core.run(
+        q
+          .insertInto('schema_versions')
+          .values({ name, version })
+          .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ version: eb.ref('excluded.version') }))),
+      );
+    });
   }
 
   getMeta(key: string): string | undefined {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
-    return row?.value;
+    this.flush();
+    return this.#core.get(this.#core.q.selectFrom('meta').select('value').where('key', '=', key))?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, redactSecrets(value));
+    this.flush();
+    this.#core.run(
+      this.#core.q
+        .insertInto('meta')
+        .values({ key, value: redactSecrets(value) })
+        .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value') }))),
+    );
   }
 
   getMetaJson<T>(key: string): T | undefined {
@@ -335,29 +360,39 @@ export class RunStore {
   }
 
   upsertModel(m: ModelRow): void {
-    this.db
-      .prepare(
-        `INSERT INTO models (name, provider, model, kind, base_url, tags, simulated, config)
-         VALUES (@name, @provider, @model, @kind, @base_url, @tags, @simulated, @config)
-         ON CONFLICT(name) DO UPDATE SET provider=excluded.provider, model=excluded.model, kind=excluded.kind,
-           base_url=excluded.base_url, tags=excluded.tags, simulated=excluded.simulated, config=excluded.config`,
-      )
-      .run({
-        name: m.name,
-        provider: m.provider,
-        model: m.model,
-        kind: m.kind,
-        base_url: m.base_url ?? null,
-        tags: JSON.stringify(m.tags),
-        simulated: m.simulated ? 1 : 0,
-        config: redactSecrets(JSON.stringify(m.config)),
-      });
+    this.flush();
+    this.#core.run(
+      this.#core.q
+        .insertInto('models')
+        .values({
+          name: m.name,
+          provider: m.provider,
+          model: m.model,
+          kind: m.kind,
+          base_url: m.base_url ?? null,
+          tags: JSON.stringify(m.tags),
+          simulated: m.simulated ? 1 : 0,
+          config: redactSecrets(JSON.stringify(m.config)),
+        })
+        .onConflict((oc) =>
+          oc.column('name').doUpdateSet((eb) => ({
+            provider: eb.ref('excluded.provider'),
+            model: eb.ref('excluded.model'),
+            kind: eb.ref('excluded.kind'),
+            base_url: eb.ref('excluded.base_url'),
+            tags: eb.ref('excluded.tags'),
+            simulated: eb.ref('excluded.simulated'),
+            config: eb.ref('excluded.config'),
+          })),
+        ),
+    );
   }
 
+  /** The models of the run, in the order they were first registered. */
   listModels(): ModelRow[] {
-    const rows = this.db.prepare('SELECT * FROM models ORDER BY rowid').all() as Array<{
-      name: string; provider: string; model: string; kind: string; base_url: string | null; tags: string; simulated: number; config: string;
-    }>;
+    this.flush();
+    const order = SQL_TYPES[this.#conn.dialect].insertionOrder;
+    const rows = this.#core.all(this.#core.q.selectFrom('models').selectAll().orderBy(sql.raw(order)));
     return rows.map((r) => ({
       name: r.name,
       provider: r.provider,
@@ -372,7 +407,7 @@ export class RunStore {
 
   /** A stored successful response, if this exact request was answered before. */
   getResponse(key: string): StoredResponse | undefined {
-    return this.pendingKeys.get(key) ?? this.stmtGet.get(key);
+    return this.#pendingKeys.get(key) ?? this.#getResponse.get({ key });
   }
 
   /**
@@ -381,7 +416,7 @@ export class RunStore {
    * answers, which were never reported as stored and are simply asked again on resume.
    */
   putResponse(row: ResponseRow): void {
-    const record = {
+    this.#pending.push({
       key: row.key,
       stage: row.stage,
       model_name: row.model_name,
@@ -396,9 +431,8 @@ export class RunStore {
       cost_usd: row.cost_usd,
       latency_ms: row.latency_ms,
       attempts: row.attempts,
-    };
-    this.pending.push(record);
-    this.pendingKeys.set(row.key, {
+    });
+    this.#pendingKeys.set(row.key, {
       key: row.key,
       text: row.text,
       finish_reason: row.finish_reason ?? null,
@@ -406,16 +440,16 @@ export class RunStore {
       input_tokens: row.input_tokens,
       output_tokens: row.output_tokens,
     });
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(this.flushPending);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(this.#flushPending);
     }
   }
 
   /** Record a request that failed after all retries; it will be tried again on resume. */
   putError(row: Omit<ResponseRow, 'text' | 'input_tokens' | 'output_tokens' | 'cost_usd' | 'latency_ms'> & { error: string }): void {
     this.flush();
-    this.stmtErr.run({
+    this.#putError.run({
       key: row.key,
       stage: row.stage,
       model_name: row.model_name,
@@ -428,14 +462,14 @@ export class RunStore {
   }
 
   countCacheHit(stage: string, modelName: string): void {
-    this.stmtHit.run(stage, modelName);
+    this.#countHit.run({ stage, model_name: modelName });
   }
 
+  /** Requests (sent and from the cache), errors, tokens and cost per model. */
   costSummary(): CostSummary[] {
     this.flush();
-    return this.db
-      .prepare(
-        `SELECT m.name AS model,
+    return this.#core.all(
+      sql<CostSummary>`SELECT m.name AS model,
            COALESCE(SUM(CASE WHEN r.status='ok' THEN 1 ELSE 0 END), 0) AS requests,
            COALESCE((SELECT SUM(hits) FROM cache_hits h WHERE h.model_name = m.name), 0) AS cached,
            COALESCE(SUM(CASE WHEN r.status='error' THEN 1 ELSE 0 END), 0) AS errors,
@@ -445,35 +479,53 @@ export class RunStore {
          FROM (SELECT name FROM models UNION SELECT DISTINCT model_name FROM requests) m
          LEFT JOIN requests r ON r.model_name = m.name
          GROUP BY m.name ORDER BY m.name`,
-      )
-      .all() as CostSummary[];
+    );
   }
 
   startStage(stage: string, config: unknown): number {
-    const info = this.db
-      .prepare(`INSERT INTO stage_runs (stage, status, config) VALUES (?, 'running', ?)`)
-      .run(stage, redactSecrets(JSON.stringify(config ?? {})));
-    return Number(info.lastInsertRowid);
+    this.flush();
+    const row = this.#core.get(
+      this.#core.q
+        .insertInto('stage_runs')
+        .values({ stage, status: 'running', config: redactSecrets(JSON.stringify(config ?? {})) })
+        .returning('id'),
+    );
+    return Number(row!.id);
   }
 
   finishStage(id: number, summary: unknown): void {
-    this.db
-      .prepare(`UPDATE stage_runs SET status='done', finished_at=strftime('%Y-%m-%dT%H:%M:%fZ','now'), summary=? WHERE id=?`)
-      .run(redactSecrets(JSON.stringify(summary ?? {})), id);
+    this.flush();
+    this.#core.run(
+      this.#core.q
+        .updateTable('stage_runs')
+        .set({ status: 'done', finished_at: sql.raw<string>(SQL_TYPES[this.#conn.dialect].now), summary: redactSecrets(JSON.stringify(summary ?? {})) })
+        .where('id', '=', id),
+    );
   }
 
   failStage(id: number, error: string): void {
-    this.db
-      .prepare(`UPDATE stage_runs SET status='failed', finished_at=strftime('%Y-%m-%dT%H:%M:%fZ','now'), error=? WHERE id=?`)
-      .run(redactSecrets(error), id);
+    this.flush();
+    this.#core.run(
+      this.#core.q
+        .updateTable('stage_runs')
+        .set({ status: 'failed', finished_at: sql.raw<string>(SQL_TYPES[this.#conn.dialect].now), error: redactSecrets(error) })
+        .where('id', '=', id),
+    );
   }
 
   /** The last finished run of a stage, if any. */
   lastStage(stage: string): { id: number; status: string; summary: unknown; finished_at: string | null } | undefined {
-    const row = this.db
-      .prepare(`SELECT id, status, summary, finished_at FROM stage_runs WHERE stage = ? ORDER BY id DESC LIMIT 1`)
-      .get(stage) as { id: number; status: string; summary: string | null; finished_at: string | null } | undefined;
-    return row ? { ...row, summary: row.summary ? (JSON.parse(row.summary) as unknown) : undefined } : undefined;
+    this.flush();
+    const row = this.#core.get(
+      this.#core.q.selectFrom('stage_runs').select(['id', 'status', 'summary', 'finished_at']).where('stage', '=', stage).orderBy('id', 'desc').limit(1),
+    );
+    return row ? { ...row, id: Number(row.id), summary: row.summary ? (JSON.parse(row.summary) as unknown) : undefined } : undefined;
+  }
+
+  /** Every stage run, in order, with the configuration it ran with. */
+  stageRuns(): StageRunRow[] {
+    this.flush();
+    return this.#core.all(this.#core.q.selectFrom('stage_runs').select(['stage', 'status', 'started_at', 'finished_at', 'config']).orderBy('id'));
   }
 
   /**
@@ -483,10 +535,12 @@ export class RunStore {
    */
   acquireRunLock(purpose: string): () => void {
     const me = { pid: process.pid, host: hostname(), purpose, since: new Date().toISOString() };
-    const take = this.sqlite.transaction(() => {
+    const conn = this.#conn;
+    const q = this.#core.q;
+    conn.transaction(() => {
       // PostgreSQL: serialise lock takers across processes and machines for this transaction.
-      if (this.sqlite instanceof PgDatabase) this.sqlite.query('SELECT pg_advisory_xact_lock(7236151)');
-      const row = this.sqlite.prepare(`SELECT value FROM meta WHERE key = 'run_lock'`).get() as { value: string } | undefined;
+      if (conn instanceof PgConnection) conn.advisoryLock(RUN_LOCK);
+      const row = this.#core.get(q.selectFrom('meta').select('value').where('key', '=', 'run_lock'));
       if (row) {
         const holder = JSON.parse(row.value) as typeof me;
         const sameHost = holder.host === me.host;
@@ -496,17 +550,18 @@ export class RunStore {
           );
         }
       }
-      this.sqlite.prepare(`INSERT INTO meta (key, value) VALUES ('run_lock', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(JSON.stringify(me));
-    });
-    take.immediate();
+      this.#core.run(q.insertInto('meta').values({ key: 'run_lock', value: JSON.stringify(me) }).onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value') }))));
+    }, true);
     return () => {
-      if (!this.sqlite.open) return;
+      if (!conn.open) return;
       this.flush();
-      this.sqlite.prepare(`DELETE FROM meta WHERE key = 'run_lock' AND value = ?`).run(JSON.stringify(me));
+      this.#core.run(q.deleteFrom('meta').where('key', '=', 'run_lock').where('value', '=', JSON.stringify(me)));
     };
   }
 
   hasTable(name: string): boolean {
-    return this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name=?`).get(name) !== undefined;
+    this.flush();
+    return this.#conn.hasTable(name);
   }
 }
+

@@ -4,7 +4,7 @@
  * kept only when it is a known English noun (data/text/known-nouns.txt), so rules never invent words.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { dataFile } from '../core/data.js';
 
 /** adjective / variant -> value noun. Checked and curated: these are the merges the lexicon relies on. */
 export const ADJ_TO_NOUN: Readonly<Record<string, string>> = {
@@ -80,7 +80,7 @@ let knownNouns: Set<string> | undefined;
 /** The dictionary of real nouns that suffix-rule candidates are checked against. */
 export function knownNounSet(): ReadonlySet<string> {
   if (!knownNouns) {
-    const file = fileURLToPath(new URL('../../data/text/known-nouns.txt', import.meta.url));
+    const file = dataFile('text/known-nouns.txt');
     const words = readFileSync(file, 'utf8')
       .split('\n')
       .map((w) => w.trim())

@@ -7,21 +7,20 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { groupBy } from '../core/group-by.js';
+import { exportLabelsJsonl, labelAgreement, LABEL_VALUES, listLabels, listPairs, saveLabel } from '../evaluation/labels.js';
 import { RunStore } from '../store/store.js';
-import { groupBy } from '../util/group.js';
-import { listLexicon, termSources } from '../valuelex/lexicon.js';
+import { listLexicon, termSources } from '../study/stages/elicit/lexicon.js';
+import { completionsWithScores } from '../study/stages/projective/tables.js';
 import { VIEWER_CSS, VIEWER_HTML, VIEWER_JS } from './page.js';
 
 /** Projective completions with every judge score, for browsing. */
 export function listCompletions(store: RunStore, limit = 5000): Array<{ id: string; model: string; item: string; stem: string; completion: string; scores: Array<{ judge: string; dimension: string; score: number | null }> }> {
   if (!store.hasTable('projective_completions')) return [];
-  const rows = store.db.prepare('SELECT id, model, item, stem, completion FROM projective_completions ORDER BY model, item, sample LIMIT ?').all(limit) as Array<{ id: string; model: string; item: string; stem: string; completion: string | null }>;
-  const scores = store.db.prepare('SELECT completion_id, judge, dimension, score FROM projective_scores ORDER BY judge, dimension').all() as Array<{ completion_id: string; judge: string; dimension: string; score: number | null }>;
+  const { completions: rows, scores } = completionsWithScores(store, limit);
   const by = groupBy(scores, (s) => s.completion_id);
   return rows.map((r) => ({ ...r, completion: r.completion ?? '', scores: (by.get(r.id) ?? []).map(({ judge, dimension, score }) => ({ judge, dimension, score })) }));
 }
-import { exportLabelsJsonl, labelAgreement, LABEL_VALUES, listLabels, listPairs, saveLabel } from './labels.js';
-
 export interface Viewer {
   url: string;
   port: number;

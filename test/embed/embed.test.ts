@@ -10,6 +10,7 @@ import { OpenAIEmbedder } from '../../src/embed/openai.js';
 import { CachedEmbedder } from '../../src/embed/cache.js';
 import { EmbeddingError } from '../../src/embed/types.js';
 import { RunStore } from '../../src/store/store.js';
+import { peek, tempStore } from '../helpers/sql.js';
 
 // A tiny file in the wink-embeddings layout: per word d values, L2 norm, word index.
 function winkJson(): string {
@@ -200,7 +201,7 @@ describe('HTTP backends against a real local server', () => {
   });
 
   it('CachedEmbedder sends only uncached texts and returns stored vectors', async () => {
-    const store = RunStore.open(':memory:');
+    const store = tempStore();
     const inner = new OllamaEmbedder({ model: 'm', baseURL: base });
     const cached = new CachedEmbedder(inner, store);
     seen.length = 0;
@@ -211,7 +212,7 @@ describe('HTTP backends against a real local server', () => {
     expect(seen.map((s) => (s as { input: string[] }).input)).toEqual([['a', 'bb'], ['ccc']]);
     expect(second.map((v) => Array.from(v))).toEqual([[2, 1], [3, 1], [1, 1]]);
     expect(Array.from(first[2]!)).toEqual([1, 1]);
-    const rows = store.db.prepare('SELECT COUNT(*) AS n FROM embeddings').get() as { n: number };
+    const rows = peek(store).prepare('SELECT COUNT(*) AS n FROM embeddings').get() as { n: number };
     expect(rows.n).toBe(3);
     store.close();
   });

@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { PLANTED_DIMENSIONS } from '../../src/engine/simulated/population.js';
-import { startSimServer, type SimServer } from '../../src/engine/simulated/server.js';
-import { calibratedMean, confusionRates, correctedDistribution } from '../../src/judge/calibration.js';
+import { PLANTED_DIMENSIONS } from '../../src/sim/population.js';
+import { startSimServer, type SimServer } from '../../src/sim/server.js';
+import { calibratedMean, confusionRates, correctedDistribution } from '../../src/judge/calibrate-judge.js';
 import { combineJudges, flipRates, pairedShift } from '../../src/judge/checks.js';
 import { majorityScores } from '../../src/judge/judge.js';
 import { createRng } from '../../src/stats/rng.js';
-import type { JudgeQuality } from '../../src/valuelex/projective.js';
+import type { JudgeQuality } from '../../src/study/stages/projective/stage.js';
 import { runCliAsync } from '../helpers/cli.js';
 
 describe('calibration and checks (pure)', () => {

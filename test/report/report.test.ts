@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderHtml, escapeHtml } from '../../src/report/html.js';
-import { buildReportModel } from '../../src/report/model.js';
+import { buildReportModel } from '../../src/report/build.js';
 import { renderCsv, renderMarkdown } from '../../src/report/text.js';
 import { RunStore } from '../../src/store/store.js';
-import { writeRunReport } from '../../src/valuelex/reporting.js';
+import { writeRunReport } from '../../src/report/write.js';
 import { elicitedRun, PAYLOADS, poisoned } from './run-fixture.js';
 
 describe('report', async () => {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { InputError, parseConfigText } from '../../src/config/load.js';
+import { InputError } from '../../src/core/errors.js';
+import { parseConfigText } from '../../src/config/load.js';
 import { studyConfigSchema } from '../../src/config/schema.js';
 
 const FILE = 'study.yaml';

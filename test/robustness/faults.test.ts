@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimServer, type AnsweredRequest, type FaultPlan, type SimServer } from '../../src/engine/simulated/server.js';
-import { canonicalJson } from '../../src/engine/key.js';
+import { startSimServer, type AnsweredRequest, type FaultPlan, type SimServer } from '../../src/sim/server.js';
+import { canonicalJson } from '../../src/core/hash.js';
 import { createRng } from '../../src/stats/rng.js';
 import { runCliAsync } from '../helpers/cli.js';
 

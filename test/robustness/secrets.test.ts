@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync, mkdtempSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimServer, type SimServer } from '../../src/engine/simulated/server.js';
+import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { runCliAsync } from '../helpers/cli.js';
 
 const KEY = 'sk-planted-9f8e7d6c5b4a39281706f5e4d3c2b1a0';

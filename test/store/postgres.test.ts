@@ -7,8 +7,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimServer, type SimServer } from '../../src/engine/simulated/server.js';
+import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { RunStore } from '../../src/store/store.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
@@ -68,9 +69,10 @@ describe.skipIf(typeof server === 'string')('run database on PostgreSQL', () => 
     expect(fs.existsSync(join(dir, 'runs', 'vlx_study', 'taxonomy.yaml'))).toBe(true);
 
     const artifacts = [join(dir, 'report.html'), join(dir, 'runs', 'vlx_study', 'taxonomy.yaml'), join(dir, 'runs', 'vlx_study', 'lexicon.csv')].map((f) => fs.readFileSync(f, 'utf8'));
-    const probe = RunStore.open(url, { readonly: true });
-    const metaDump = JSON.stringify(probe.db.prepare('SELECT * FROM meta').all()) + JSON.stringify(probe.db.prepare('SELECT * FROM stage_runs').all());
-    probe.close();
+    const probe = new pg.Client({ connectionString: url });
+    await probe.connect();
+    const metaDump = JSON.stringify((await probe.query('SELECT * FROM meta')).rows) + JSON.stringify((await probe.query('SELECT * FROM stage_runs')).rows);
+    await probe.end();
     for (const text of [...artifacts, metaDump, JSON.stringify(a), onPg.stdout, onPg.stderr]) expect(text).not.toContain(planted);
     expect(metaDump).toContain('postgres:***@');
 

@@ -9,11 +9,11 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
-import { buildReportModel } from '../../src/report/model.js';
+import { buildReportModel } from '../../src/report/build.js';
 import { RunStore } from '../../src/store/store.js';
-import { listLabels } from '../../src/web/labels.js';
+import { listLabels } from '../../src/evaluation/labels.js';
 import { startViewer, type Viewer } from '../../src/web/server.js';
-import '../../src/valuelex/stages.js';
+import { ensureProjectiveSchema, projectiveWriter } from '../../src/study/stages/projective/tables.js';
 import { elicitedRun, PAYLOADS, poisoned, poisonRun } from '../report/run-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -33,10 +33,10 @@ describe.skipIf(!haveChromium)('report and viewer in Chromium', () => {
     poisonedPair = poisonRun(db);
     // A projective completion carrying the payloads, with a judge score, for the Completions tab.
     const rw = RunStore.open(db);
-    rw.db.exec(`CREATE TABLE IF NOT EXISTS projective_completions (id TEXT PRIMARY KEY, model TEXT NOT NULL, item TEXT NOT NULL, sample INTEGER NOT NULL, stem TEXT NOT NULL, completion TEXT, request_key TEXT);
-      CREATE TABLE IF NOT EXISTS projective_scores (completion_id TEXT NOT NULL, judge TEXT NOT NULL, dimension TEXT NOT NULL, score INTEGER, judge_config TEXT NOT NULL, PRIMARY KEY (completion_id, judge, dimension));`);
-    rw.db.prepare('INSERT INTO projective_completions VALUES (?, ?, ?, ?, ?, ?, NULL)').run('m/likes-01/s0', 'poisoned-model', 'likes-01', 0, 'What I enjoy most is', PAYLOADS.join(' '));
-    rw.db.prepare('INSERT INTO projective_scores VALUES (?, ?, ?, ?, ?)').run('m/likes-01/s0', 'judge-x', 'benevolence', 1, '{}');
+    ensureProjectiveSchema(rw);
+    const write = projectiveWriter(rw);
+    write.completion({ id: 'm/likes-01/s0', model: 'poisoned-model', item: 'likes-01', sample: 0, stem: 'What I enjoy most is', completion: PAYLOADS.join(' '), request_key: null });
+    write.scores([{ completion_id: 'm/likes-01/s0', judge: 'judge-x', dimension: 'benevolence', score: 1, judge_config: '{}' }], [], []);
     rw.close();
     const store = RunStore.open(db, { readonly: true });
     const model = poisoned(buildReportModel(store));

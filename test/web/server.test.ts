@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RunStore } from '../../src/store/store.js';
-import { exportLabelsJsonl, labelAgreement, LABEL_VALUES, listPairs, saveLabel } from '../../src/web/labels.js';
+import { exportLabelsJsonl, labelAgreement, LABEL_VALUES, listPairs, saveLabel } from '../../src/evaluation/labels.js';
 import { startViewer } from '../../src/web/server.js';
 import { elicitedRun } from '../report/run-fixture.js';
 

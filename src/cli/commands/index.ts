@@ -1,5 +1,6 @@
 /**
- * The registry of CLI commands. Each module exports `register(program)`; add one line per command.
+ * The CLI's commands. Each module exports `register(program)`, which declares the command and
+ * points its action at a lazily imported implementation; add one line per command.
  */
 import type { Command } from 'commander';
 import { register as study } from './study.js';

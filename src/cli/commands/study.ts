@@ -1,44 +1,13 @@
 /**
  * `valuelex init`, `valuelex run` and the per-stage commands (`elicit`, `rate`, `taxonomy`,
- * `projective`), all thin over src/valuelex/runner.ts.
+ * `projective`), all thin over src/study/run.ts (implementations in ../actions/study.ts).
  */
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { InputError } from '../../config/load.js';
-import { studyTemplate } from '../../config/template.js';
-import type { Engine } from '../../engine/engine.js';
-import { runStudyFile, type RunResult } from '../../valuelex/runner.js';
-import { STAGE_ORDER } from '../../valuelex/pipeline.js';
-import { action, log, output, type GlobalOptions } from '../util.js';
+import { InputError } from '../../core/errors.js';
+import { STAGE_ORDER } from '../../study/stage-names.js';
+import { lazy } from '../util.js';
 
-/** First Ctrl-C stops dispatching and lets stored work settle; a second one exits at once. */
-export function interruptible(): (engine: Engine) => void {
-  return (engine) => {
-    let count = 0;
-    process.on('SIGINT', () => {
-      count++;
-      if (count === 1) {
-        log('interrupted: stopping; finished requests are stored (re-run with --resume). Ctrl-C again to quit now.');
-        engine.abort('interrupted by SIGINT');
-        process.exitCode = 130;
-      } else process.exit(130);
-    });
-  };
-}
-
-export function summarizeRun(r: RunResult): string {
-  const lines = [`study ${r.study}: run database ${r.store}`];
-  if (r.simulated.length > 0) lines.push(`SIMULATED models (synthetic answers, not real LLMs): ${r.simulated.join(', ')}`);
-  for (const s of r.stages) lines.push(`  ${s.stage}: ${s.skipped ? 'already done (skipped)' : 'done'} ${JSON.stringify(s.summary).slice(0, 300)}`);
-  const totals = r.cost.reduce(
-    (a, c) => ({ requests: a.requests + c.requests, cached: a.cached + c.cached, input: a.input + c.input_tokens, output: a.output + c.output_tokens, usd: a.usd + c.cost_usd }),
-    { requests: 0, cached: 0, input: 0, output: 0, usd: 0 },
-  );
-  if (r.local) lines.push(`  local models: peak memory ${r.local.peak_rss_mb} MB, ${r.local.model_switches} model switches`);
-  lines.push(`  requests ${totals.requests} (cached answers used ${totals.cached}), tokens in ${totals.input} out ${totals.output}, est. cost $${totals.usd.toFixed(4)}`);
-  return lines.join('\n');
-}
+const impl = () => import('../actions/study.js');
 
 function parseStages(value: string): string[] {
   const stages = value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -55,16 +24,7 @@ export function register(program: Command): void {
     .argument('<dir>', 'folder for the study')
     .option('--force', 'overwrite an existing study.yaml')
     .option('--json', 'machine-readable output')
-    .action(
-      action(async (dir: string, opts: GlobalOptions & { force?: boolean }) => {
-        const file = join(dir, 'study.yaml');
-        if (existsSync(file) && !opts.force) throw new InputError(`${file}: already exists (use --force to overwrite)`);
-        mkdirSync(dir, { recursive: true });
-        const name = dir.replace(/\/+$/, '').split('/').pop()!.replace(/[^A-Za-z0-9._-]/g, '-') || 'study';
-        writeFileSync(file, studyTemplate(name));
-        output(opts, { file }, () => `wrote ${file}\nedit the models, then: valuelex run ${file}`);
-      }),
-    );
+    .action(lazy(() => impl().then((m) => m.init)));
 
   program
     .command('run')
@@ -73,18 +33,7 @@ export function register(program: Command): void {
     .option('--stages <list>', 'comma-separated stages to run', parseStages)
     .option('--resume', 'skip stages already finished with the same configuration')
     .option('--json', 'machine-readable output')
-    .action(
-      action(async (file: string, opts: GlobalOptions & { stages?: string[]; resume?: boolean }) => {
-        const result = await runStudyFile(file, {
-          ...(opts.stages ? { stages: opts.stages } : {}),
-          resume: opts.resume ?? false,
-          progress: !opts.json,
-          log,
-          onEngine: interruptible(),
-        });
-        output(opts, { study: result.study, store: result.store, stages: result.stages, cost: result.cost, simulated: result.simulated, ...(result.local ? { local: result.local } : {}) }, () => summarizeRun(result));
-      }),
-    );
+    .action(lazy(() => impl().then((m) => m.run)));
 
   for (const stage of STAGE_ORDER) {
     program
@@ -92,11 +41,6 @@ export function register(program: Command): void {
       .description(`run the ${stage} stage of a study`)
       .argument('<study>', 'study.yaml')
       .option('--json', 'machine-readable output')
-      .action(
-        action(async (file: string, opts: GlobalOptions) => {
-          const result = await runStudyFile(file, { stages: [stage], progress: !opts.json, log, onEngine: interruptible() });
-          output(opts, { study: result.study, store: result.store, stages: result.stages, cost: result.cost, simulated: result.simulated }, () => summarizeRun(result));
-        }),
-      );
+      .action(lazy(() => impl().then((m) => (file: string, opts: { json?: boolean }) => m.runOneStage(stage, file, opts))));
   }
 }

@@ -5,7 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { InputError } from '../../config/load.js';
+import { InputError } from '../../core/errors.js';
 
 export type ModelRef =
   | { kind: 'path'; path: string }

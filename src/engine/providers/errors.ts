@@ -5,7 +5,7 @@
  */
 import { parseRetryAfter } from '../backoff.js';
 import { ProviderError } from '../types.js';
-import { redactSecrets } from '../secrets.js';
+import { redactSecrets } from '../../core/secrets.js';
 
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;

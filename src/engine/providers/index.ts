@@ -1,26 +1,21 @@
 /**
- * Provider construction from a model config. Keys are read from the environment variable the
- * config names (and registered for redaction); a missing variable is a clear error, not a silent
- * anonymous request.
+ * Provider construction from a model config, through factories by provider name: the engine's
+ * defaults are the real providers (openai, anthropic, ollama, local); a composition root adds
+ * others (the simulated population) by passing its own factories. Keys are read from the
+ * environment variable the config names (and registered for redaction); a missing variable is a
+ * clear error, not a silent anonymous request.
  */
 import type { ModelConfig } from '../../config/schema.js';
-import { InputError } from '../../config/load.js';
-import { readApiKey } from '../secrets.js';
+import { InputError } from '../../core/errors.js';
+import { readApiKey } from '../../core/secrets.js';
 import type { Provider } from '../types.js';
 import { AnthropicProvider } from './anthropic.js';
 import { LocalProvider } from './local.js';
 import { OllamaProvider } from './ollama.js';
 import { OpenAIProvider } from './openai.js';
-import { SimulatedProvider } from './simulated.js';
 
 export type ProviderFactory = (model: ModelConfig) => Provider;
-
-const extraFactories = new Map<string, ProviderFactory>();
-
-/** Let optional providers (e.g. in-process local models) plug in without a hard dependency. */
-export function registerProviderFactory(name: string, factory: ProviderFactory): void {
-  extraFactories.set(name, factory);
-}
+export type ProviderFactories = Partial<Record<ModelConfig['provider'], ProviderFactory>>;
 
 function apiKeyFor(model: ModelConfig, defaultEnv: string | undefined, required: boolean): string | undefined {
   const envName = model.api_key_env ?? defaultEnv;
@@ -34,31 +29,26 @@ function apiKeyFor(model: ModelConfig, defaultEnv: string | undefined, required:
   return key;
 }
 
-export function createProvider(model: ModelConfig): Provider {
-  const timeoutMs = model.timeout_ms;
-  switch (model.provider) {
-    case 'openai': {
-      const hosted = !model.base_url || /api\.openai\.com/.test(model.base_url);
-      const apiKey = apiKeyFor(model, hosted ? 'OPENAI_API_KEY' : undefined, hosted);
-      return new OpenAIProvider({ baseURL: model.base_url, apiKey, timeoutMs });
-    }
-    case 'anthropic': {
-      const hosted = !model.base_url || /anthropic\.com/.test(model.base_url);
-      const apiKey = apiKeyFor(model, hosted ? 'ANTHROPIC_API_KEY' : undefined, hosted);
-      return new AnthropicProvider({ baseURL: model.base_url, apiKey, timeoutMs });
-    }
-    case 'ollama':
-      return new OllamaProvider({ baseURL: model.base_url, timeoutMs, apiKey: apiKeyFor(model, undefined, false) });
-    case 'simulated':
-      return new SimulatedProvider();
-    case 'local':
-      return new LocalProvider(model);
-    default: {
-      const factory = extraFactories.get(model.provider);
-      if (!factory) {
-        throw new InputError(`model "${model.name}": provider "${model.provider}" is not available in this build`);
-      }
-      return factory(model);
-    }
+/** The real providers. */
+export const DEFAULT_PROVIDERS: Readonly<ProviderFactories> = {
+  openai: (model) => {
+    const hosted = !model.base_url || /api\.openai\.com/.test(model.base_url);
+    const apiKey = apiKeyFor(model, hosted ? 'OPENAI_API_KEY' : undefined, hosted);
+    return new OpenAIProvider({ baseURL: model.base_url, apiKey, timeoutMs: model.timeout_ms });
+  },
+  anthropic: (model) => {
+    const hosted = !model.base_url || /anthropic\.com/.test(model.base_url);
+    const apiKey = apiKeyFor(model, hosted ? 'ANTHROPIC_API_KEY' : undefined, hosted);
+    return new AnthropicProvider({ baseURL: model.base_url, apiKey, timeoutMs: model.timeout_ms });
+  },
+  ollama: (model) => new OllamaProvider({ baseURL: model.base_url, timeoutMs: model.timeout_ms, apiKey: apiKeyFor(model, undefined, false) }),
+  local: (model) => new LocalProvider(model),
+};
+
+export function createProvider(model: ModelConfig, factories: Readonly<ProviderFactories> = DEFAULT_PROVIDERS): Provider {
+  const factory = factories[model.provider];
+  if (!factory) {
+    throw new InputError(`model "${model.name}": provider "${model.provider}" is not available here (available: ${Object.keys(factories).join(', ')})`);
   }
+  return factory(model);
 }

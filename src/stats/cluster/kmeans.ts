@@ -1,7 +1,14 @@
 /**
- * k-means: k-means++ seeding (seeded), several restarts, Lloyd iterations; the restart with the
- * lowest inertia (within-cluster sum of squares) wins. `initialCenters` skips seeding, to reproduce
- * R's `kmeans(x, centers, algorithm = "Lloyd")` exactly.
+ * k-means: k-means++ seeding (seeded), several restarts, Lloyd iterations, then Hartigan's
+ * single-point transfers; the restart with the lowest inertia (within-cluster sum of squares)
+ * wins. `initialCenters` skips seeding and refinement, to reproduce R's
+ * `kmeans(x, centers, algorithm = "Lloyd")` exactly.
+ *
+ * Why the transfers: a Lloyd fixed point only guarantees each point is nearest its own centre,
+ * but moving a point also moves both centres; Hartigan's criterion counts that, so its local
+ * optima are a subset of Lloyd's (Telgarsky & Vattani 2010). On small or high-dimensional sets
+ * (a dimension's 30 word embeddings in 100-D) plain Lloyd with 200 restarts stayed above the
+ * inertia R's default Hartigan-Wong finds, which biased the gap statistic's log W_k.
  */
 import { StatsInputError } from '../input-error.js';
 import { createRng, type Rng } from '../rng.js';
@@ -12,6 +19,8 @@ export interface KMeansOptions {
   restarts?: number;
   maxIterations?: number;
   initialCenters?: readonly ArrayLike<number>[];
+  /** Hartigan transfers after Lloyd (default) or none (default with initialCenters: R's Lloyd). */
+  refine?: 'hartigan' | 'none';
 }
 
 export interface KMeansResult {
@@ -175,6 +184,54 @@ function lloyd(x: Points, start: Float64Array[], maxIterations: number): KMeansR
   return { labels, centers, inertia, iterations, converged };
 }
 
+/**
+ * Hartigan's single-point transfers until none lowers the inertia: moving x from cluster a (size
+ * na) to b changes the inertia by nb/(nb+1)·|x−cb|² − na/(na−1)·|x−ca|²; each point goes to the
+ * best b when that is negative. Clusters are never emptied. Centres are updated in place.
+ */
+function hartiganRefine(x: Points, res: KMeansResult, maxPasses = 100): KMeansResult {
+  const n = x.length, k = res.centers.length, d = x[0]!.length;
+  const labels = Int32Array.from(res.labels);
+  const centers = res.centers.map((c) => Float64Array.from(c));
+  const size = new Int32Array(k);
+  for (let i = 0; i < n; i++) size[labels[i]!]!++;
+  // Centres from the final labels (Lloyd's last move may have left them a step behind).
+  for (const c of centers) c.fill(0);
+  for (let i = 0; i < n; i++) { const c = centers[labels[i]!]!, p = x[i]!; for (let j = 0; j < d; j++) c[j]! += p[j]!; }
+  for (let c = 0; c < k; c++) if (size[c]! > 0) for (let j = 0; j < d; j++) centers[c]![j]! /= size[c]!;
+  let moved = true;
+  for (let pass = 0; pass < maxPasses && moved; pass++) {
+    moved = false;
+    for (let i = 0; i < n; i++) {
+      const a = labels[i]!;
+      if (size[a]! <= 1) continue;
+      const p = x[i]!;
+      const removeGain = (size[a]! / (size[a]! - 1)) * squaredEuclidean(p, centers[a]!);
+      let best = -1, bestCost = removeGain;
+      for (let b = 0; b < k; b++) {
+        if (b === a) continue;
+        const cost = (size[b]! / (size[b]! + 1)) * squaredEuclidean(p, centers[b]!);
+        if (cost < bestCost) { bestCost = cost; best = b; }
+      }
+      // A relative margin keeps rounding from moving a point back and forth forever.
+      if (best < 0 || !(bestCost < removeGain * (1 - 1e-12))) continue;
+      const ca = centers[a]!, cb = centers[best]!;
+      const na = size[a]!, nb = size[best]!;
+      for (let j = 0; j < d; j++) {
+        ca[j] = (ca[j]! * na - p[j]!) / (na - 1);
+        cb[j] = (cb[j]! * nb + p[j]!) / (nb + 1);
+      }
+      size[a] = na - 1;
+      size[best] = nb + 1;
+      labels[i] = best;
+      moved = true;
+    }
+  }
+  let inertia = 0;
+  for (let i = 0; i < n; i++) inertia += squaredEuclidean(x[i]!, centers[labels[i]!]!);
+  return { ...res, labels, centers, inertia };
+}
+
 export function kmeans(x: Points, k: number, options: KMeansOptions = {}): KMeansResult {
   const d = checkPoints(x);
   if (!Number.isInteger(k) || k < 1 || k > x.length) throw new StatsInputError(`kmeans: k must be an integer in 1..${x.length}, got ${k}`);
@@ -183,12 +240,14 @@ export function kmeans(x: Points, k: number, options: KMeansOptions = {}): KMean
     if (options.initialCenters.length !== k || options.initialCenters.some((c) => c.length !== d)) {
       throw new StatsInputError(`kmeans: initialCenters must be ${k} vectors of dimension ${d}`);
     }
-    return lloyd(x, options.initialCenters.map((c) => Float64Array.from(c)), maxIterations);
+    const res = lloyd(x, options.initialCenters.map((c) => Float64Array.from(c)), maxIterations);
+    return options.refine === 'hartigan' ? hartiganRefine(x, res) : res;
   }
   const rng = createRng(options.seed ?? 1);
   let best: KMeansResult | undefined;
   for (let r = 0; r < Math.max(1, options.restarts ?? 10); r++) {
-    const res = lloyd(x, kmeansPlusPlus(x, k, rng), maxIterations);
+    const lloydResult = lloyd(x, kmeansPlusPlus(x, k, rng), maxIterations);
+    const res = options.refine === 'none' ? lloydResult : hartiganRefine(x, lloydResult);
     if (!best || res.inertia < best.inertia) best = res;
   }
   return best!;

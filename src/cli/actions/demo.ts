@@ -1,0 +1,54 @@
+/**
+ * `valuelex demo` and `valuelex sim-server`. The command line is a composition root: it hands the
+ * simulated population to the demo (as its last-resort population and as the `simulated`
+ * provider).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { writeRunReport } from '../../report/write.js';
+import { DEFAULT_POPULATION } from '../../sim/population.js';
+import { SIMULATED_PROVIDERS } from '../../sim/provider.js';
+import { startSimServer } from '../../sim/server.js';
+import { demoStudy, detectPopulation, simulatedPopulation } from '../../study/demo.js';
+import { runConfig } from '../../study/run.js';
+import { log, output, type GlobalOptions } from '../util.js';
+import { interruptible, summarizeRun } from './study.js';
+
+export async function demo(opts: GlobalOptions & { dir: string; resume?: boolean }): Promise<void> {
+  const dir = resolve(opts.dir);
+  mkdirSync(dir, { recursive: true });
+  const population = await detectPopulation(simulatedPopulation(DEFAULT_POPULATION), process.env, log);
+  if (population.kind === 'simulated') {
+    log('');
+    log('  ┌──────────────────────────────────────────────────────────────────────────┐');
+    log('  │ SIMULATED POPULATION: no model server or local model was found, so this │');
+    log('  │ demo runs on synthetic models. Their answers are NOT real LLM outputs.  │');
+    log('  │ Point it at real models: VALUELEX_BASE_URL=http://host:8000/v1 or       │');
+    log('  │ OLLAMA_HOST=127.0.0.1:11434, then run `valuelex demo` again.            │');
+    log('  └──────────────────────────────────────────────────────────────────────────┘');
+    log('');
+  }
+  log(`demo population: ${population.description}`);
+  const config = demoStudy(population, join(dir, 'run.db'));
+  writeFileSync(join(dir, 'study.yaml'), `# The study the demo ran (population: ${population.kind}).\n${stringify(config)}`);
+  const result = await runConfig(config, join(dir, 'run.db'), { resume: opts.resume ?? false, progress: !opts.json, log, onEngine: interruptible(), factories: SIMULATED_PROVIDERS });
+  const report = await writeRunReport(join(dir, 'run.db'), dir, { population: population.kind, populationDescription: population.description });
+  output(
+    opts,
+    { population: population.kind, description: population.description, store: result.store, stages: result.stages, cost: result.cost, report },
+    () => `${summarizeRun(result)}\nreport: ${report.html ?? '(none)'}${report.json ? `\njson:   ${report.json}` : ''}${population.kind === 'simulated' ? '\n(simulated population: synthetic answers, labelled as such in the report)' : ''}`,
+  );
+}
+
+export async function simServer(opts: GlobalOptions & { port: number; latency: number }): Promise<void> {
+  const server = await startSimServer({ port: opts.port, faults: { latencyMs: opts.latency } });
+  output(opts, { url: server.url, openai_base_url: `${server.url}/v1` }, () => `simulated models served at ${server.url} (OpenAI base URL ${server.url}/v1); Ctrl-C to stop`);
+  await new Promise<void>((resolveStop) => {
+    const stop = (): void => {
+      void server.close().then(resolveStop);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,13 @@
+/**
+ * Every simulated responder, in the order they are tried: specific prompts first, so a responder
+ * that claims broad patterns cannot shadow them. Anything none claims gets the generic answer
+ * (./generic.ts), applied by the simulator itself.
+ */
+import type { SimResponder } from '../responder.js';
+import { alignResponder } from './align.js';
+import { elicitResponder } from './elicit.js';
+import { namingResponder } from './naming.js';
+import { projectiveJudgeResponder, projectiveResponder } from './projective.js';
+import { rateResponder } from './rate.js';
+
+export const RESPONDERS: readonly SimResponder[] = [namingResponder, projectiveJudgeResponder, alignResponder, projectiveResponder, elicitResponder, rateResponder];

@@ -1,0 +1,20 @@
+/**
+ * The value system a study scores on, by name: this run's taxonomy, Schwartz's ten values, or a
+ * value-system file. Used by projective tests, evaluation and alignment.
+ */
+import { InputError } from '../core/errors.js';
+import type { RunStore } from '../store/store.js';
+import { schwartzValues } from '../values/schwartz.js';
+import { leafSystem, loadValueSystem, type ValueSystem } from '../values/value-system.js';
+import { loadTaxonomy } from './stages/taxonomy/stage.js';
+
+/** `taxonomy` (this run's), `schwartz`, or a value-system file; scored on the leaf dimensions. */
+export function resolveValueSystem(store: RunStore, spec: string): ValueSystem {
+  if (spec === 'taxonomy') {
+    const t = loadTaxonomy(store);
+    if (!t) throw new InputError('projective.system: taxonomy, but this run has no taxonomy yet; run the taxonomy stage first or use schwartz');
+    return { name: t.system.name, dimensions: t.system.dimensions.filter((d) => d.parent === null) };
+  }
+  // Score on the leaf values (Schwartz's ten), not on their higher-order groups.
+  return spec === 'schwartz' ? schwartzValues() : leafSystem(loadValueSystem(spec));
+}

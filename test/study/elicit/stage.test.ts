@@ -1,0 +1,210 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { studyConfigSchema } from '../../../src/config/schema.js';
+import { DEFAULT_POPULATION, PLANTED_DIMENSIONS } from '../../../src/sim/population.js';
+import type { Embedder } from '../../../src/embed/types.js';
+import { SIMULATED_PROVIDERS } from '../../../src/sim/provider.js';
+import { runElicitation } from '../../../src/study/stages/elicit/stage.js';
+import { runStage, studyEngine } from '../../../src/study/run.js';
+import { peek, tempStore } from '../../helpers/sql.js';
+import { exportLexicon, listLexicon, listMerges, mergeSynonyms, respondentTermMatrix, setMergeActive, termSources } from '../../../src/study/stages/elicit/lexicon.js';
+
+function config(samples: number) {
+  return studyConfigSchema.parse({
+    name: 'elicit-test',
+    models: DEFAULT_POPULATION.map((m) => ({ name: m.name, provider: 'simulated', model: `sim/${m.name}` })),
+    elicit: { samples, temperature: 1.0 },
+  });
+}
+
+function pearson(x: number[], y: number[]): number {
+  const n = x.length;
+  const mx = x.reduce((a, b) => a + b, 0) / n;
+  const my = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+    syy += (y[i]! - my) ** 2;
+  }
+  return sxy / Math.sqrt(sxx * syy);
+}
+
+describe('elicit stage through the engine (in-process simulated population)', async () => {
+  const store = tempStore();
+  const cfg = config(4);
+  const engine = studyEngine(cfg, store, { factories: SIMULATED_PROVIDERS });
+  const summary = await runElicitation(engine, cfg);
+
+  it('records one respondent per model x prompt x sample with its raw answer', () => {
+    expect(summary.models).toBe(6);
+    expect(summary.prompts).toBe(18);
+    expect(summary.respondents).toBe(6 * 18 * 4);
+    expect(summary.statuses.ok).toBeGreaterThan(0.85 * summary.respondents);
+    expect(summary.statuses.refusal ?? 0).toBeGreaterThan(0);
+    const missing = peek(store).prepare(`SELECT COUNT(*) AS n FROM elicit_respondents WHERE response_text IS NULL OR request_key IS NULL`).get() as { n: number };
+    expect(missing.n).toBe(0);
+    const refusals = peek(store).prepare(`SELECT COUNT(*) AS n FROM elicit_respondents r WHERE status = 'refusal' AND EXISTS (SELECT 1 FROM elicit_descriptors d WHERE d.respondent_id = r.id AND d.reject IS NULL)`).get() as { n: number };
+    expect(refusals.n).toBe(0);
+  });
+
+  it('builds a lexicon of the planted values with per-model counts and traceable first responses', () => {
+    const lex = listLexicon(store);
+    const terms = new Set(lex.map((e) => e.descriptor));
+    for (const d of PLANTED_DIMENSIONS) for (const w of d.words) expect(terms.has(w), w).toBe(true);
+    // Adjective answers ("honest", "helpful") were merged into the value nouns, not listed apart.
+    for (const adj of ['honest', 'helpful', 'transparent', 'kind', 'responsible']) expect(terms.has(adj), adj).toBe(false);
+    const honesty = lex.find((e) => e.descriptor === 'honesty')!;
+    expect(Object.values(honesty.per_model).reduce((a, b) => a + b, 0)).toBe(honesty.count);
+    expect(honesty.n_models).toBe(Object.keys(honesty.per_model).length);
+    expect(honesty.variants).toEqual(expect.arrayContaining(['honesty', 'honest']));
+    const getText = peek(store).prepare('SELECT response_text FROM elicit_respondents WHERE id = ?');
+    for (const e of lex.slice(0, 20)) {
+      expect(e.first_seen.length).toBeGreaterThan(0);
+      for (const id of e.first_seen) {
+        const text = ((getText.get(id) as { response_text: string }).response_text ?? '').toLowerCase();
+        expect(e.variants.some((v) => text.includes(v)), `${e.descriptor} in ${id}`).toBe(true);
+      }
+    }
+    const filtered = listLexicon(store, { minCount: 5, minModels: 3 });
+    expect(filtered.length).toBeGreaterThan(0);
+    expect(filtered.every((e) => e.count >= 5 && e.n_models >= 3)).toBe(true);
+    expect(filtered.length).toBeLessThanOrEqual(lex.length);
+  });
+
+  it('traces a term to every answer that produced it', () => {
+    const honesty = listLexicon(store).find((e) => e.descriptor === 'honesty')!;
+    const sources = termSources(store, 'honesty');
+    expect(sources).toHaveLength(honesty.count);
+    expect(sources.slice(0, honesty.first_seen.length).map((s) => s.respondent_id)).toEqual(honesty.first_seen);
+    for (const s of sources) expect(s.response_text).toContain(s.raw);
+    expect(new Set(sources.map((s) => s.raw.toLowerCase().replace(/[^a-z]/g, '')))).toContain('honest');
+    expect(termSources(store, 'honesty', { limit: 3 })).toHaveLength(3);
+  });
+
+  it('the respondent x term matrix carries the planted factor structure', () => {
+    const words = PLANTED_DIMENSIONS.flatMap((d) => d.words);
+    const m = respondentTermMatrix(store, { terms: words, binary: true });
+    expect(m.terms).toEqual(words);
+    expect(m.respondents.length).toBe(summary.statuses.ok);
+    expect(m.matrix.every((row) => row.length === words.length && row.every((v) => v === 0 || v === 1))).toBe(true);
+    const cols = words.map((_, j) => m.matrix.map((row) => row[j]!));
+    let within = 0;
+    let nWithin = 0;
+    let between = 0;
+    let nBetween = 0;
+    for (let a = 0; a < words.length; a++) {
+      for (let b = a + 1; b < words.length; b++) {
+        const r = pearson(cols[a]!, cols[b]!);
+        if (Math.floor(a / 10) === Math.floor(b / 10)) {
+          within += r;
+          nWithin++;
+        } else {
+          between += r;
+          nBetween++;
+        }
+      }
+    }
+    expect(within / nWithin).toBeGreaterThan(between / nBetween + 0.1);
+  });
+
+  it('a re-run answers from the cache and rebuilds the same tables', async () => {
+    const before = listLexicon(store);
+    const again = await runElicitation(studyEngine(cfg, store, { factories: SIMULATED_PROVIDERS }), cfg);
+    expect(again.respondents).toBe(summary.respondents);
+    expect(listLexicon(store)).toEqual(before);
+    const cached = store.costSummary().reduce((s, c) => s + c.cached, 0);
+    expect(cached).toBeGreaterThanOrEqual(summary.respondents);
+  });
+
+  it('merges near-synonyms by embedding similarity, recorded and reversible', async () => {
+    const before = listLexicon(store);
+    const kindness = before.find((e) => e.descriptor === 'kindness')!;
+    const warmth = before.find((e) => e.descriptor === 'warmth')!;
+    // A tiny embedder: kindness and warmth point the same way, every other term is orthogonal.
+    const embedder: Embedder = {
+      id: 'test:tiny',
+      dimension: 64,
+      embed: async (texts) =>
+        texts.map((t, i) => {
+          const v = new Float32Array(texts.length + 1);
+          if (t === 'kindness' || t === 'warmth') v[texts.length] = 1;
+          else v[i] = 1;
+          return v;
+        }),
+    };
+    const merges = await mergeSynonyms(store, embedder, { threshold: 0.9 });
+    expect(merges).toHaveLength(1);
+    const [big, small] = kindness.count >= warmth.count ? [kindness, warmth] : [warmth, kindness];
+    expect(merges[0]).toMatchObject({ from: small.descriptor, to: big.descriptor, active: true });
+    const merged = listLexicon(store).find((e) => e.descriptor === big.descriptor)!;
+    expect(merged.count).toBe(big.count + small.count);
+    expect(listLexicon(store).some((e) => e.descriptor === small.descriptor)).toBe(false);
+    // The matrix follows the merge: the absorbed term's mentions count for the target.
+    const m = respondentTermMatrix(store, { terms: [big.descriptor] });
+    expect(m.matrix.reduce((s, r) => s + r[0]!, 0)).toBe(big.count + small.count);
+    expect(setMergeActive(store, small.descriptor, false)).toBe(true);
+    expect(listMerges(store)[0]!.active).toBe(false);
+    expect(listLexicon(store)).toEqual(before);
+  });
+
+  it('exports CSV and JSON', () => {
+    const entries = listLexicon(store, { limit: 3 });
+    const csv = exportLexicon(entries, 'csv').trim().split('\n');
+    expect(csv[0]).toBe('descriptor,count,n_models,per_model,variants,first_seen');
+    expect(csv).toHaveLength(4);
+    expect(csv[1]!.startsWith(`${entries[0]!.descriptor},${entries[0]!.count},${entries[0]!.n_models},`)).toBe(true);
+    expect(JSON.parse(exportLexicon(entries, 'json'))).toEqual(entries);
+  });
+});
+
+describe('elicit stage options', () => {
+  it('merges synonyms when the study asks for it and an embedder is given; a custom bank and prompt subset work', async () => {
+    const store = tempStore();
+    const cfg = studyConfigSchema.parse({
+      name: 'elicit-opts',
+      models: DEFAULT_POPULATION.slice(0, 2).map((m) => ({ name: m.name, provider: 'simulated', model: `sim/${m.name}` })),
+      elicit: { samples: 3, prompts: ['p1'], merge_synonyms: 0.95, system: 'You are a helpful assistant.' },
+    });
+    const bank = { version: 7, name: 'custom', prompts: [{ id: 'p1', framing: 'first-person', format: 'list' as const, text: 'Which values do you hold? List them.' }] };
+    // Everything is one direction: all terms are "synonyms", so all merge into the most frequent.
+    const embedder: Embedder = { id: 'test:one', dimension: 2, embed: async (texts) => texts.map(() => Float32Array.from([1, 0])) };
+    const logs: string[] = [];
+    const summary = await runElicitation(studyEngine(cfg, store, { factories: SIMULATED_PROVIDERS }), cfg, { bank, embedder, log: (m) => logs.push(m) });
+    expect(summary.respondents).toBe(6);
+    const request = JSON.parse(peek(store).prepare(`SELECT request FROM requests WHERE stage = 'elicit' LIMIT 1`).pluck().get() as string) as { messages: Array<{ role: string; content: string }> };
+    expect(request.messages.map((m) => m.role)).toEqual(['system', 'user']);
+    expect(summary.statuses.ok).toBeGreaterThan(0);
+    expect(summary.bank).toBe('custom@7');
+    expect(logs.join('\n')).toMatch(/merged \d+ near-synonyms/);
+    expect(listMerges(store).length).toBeGreaterThan(0);
+    const lex = listLexicon(store);
+    expect(lex).toHaveLength(1);
+    expect(summary.terms).toBe(1);
+    expect(lex[0]!.count).toBe(peek(store).prepare('SELECT COUNT(*) AS n FROM elicit_descriptors WHERE reject IS NULL').pluck().get());
+  });
+});
+
+describe('resume', () => {
+  it('skips a finished elicitation on --resume, but not after the bank wording changed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vlx-elicit-resume-'));
+    const bankFile = join(dir, 'bank.yaml');
+    const bank = (text: string) => `version: 1\nname: b\nprompts:\n  - id: p1\n    framing: first-person\n    format: list\n    text: ${text}\n`;
+    writeFileSync(bankFile, bank('Which values do you hold? List them.'));
+    const store = tempStore();
+    const cfg = studyConfigSchema.parse({
+      name: 'resume',
+      models: [{ name: 'm', provider: 'simulated', model: `sim/${DEFAULT_POPULATION[2]!.name}` }],
+      elicit: { samples: 2, prompts: ['p1'], bank: bankFile },
+    });
+    const ctx = { engine: studyEngine(cfg, store, { factories: SIMULATED_PROVIDERS }), config: cfg, log: () => {} };
+    expect((await runStage('elicit', ctx, { resume: true })).skipped).toBe(false);
+    expect((await runStage('elicit', ctx, { resume: true })).skipped).toBe(true);
+    writeFileSync(bankFile, bank('Which values do you hold most? List them.'));
+    expect((await runStage('elicit', ctx, { resume: true })).skipped).toBe(false);
+  });
+});
