@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { renderTable } from './table.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const all = ['engine', 'elicit-run', 'elicit-memory', 'cold-start', 'efa', 'efa-single', 'elicit', 'embed-cluster', 'fulcra-cv', 'scale'];
+const all = ['engine', 'elicit-run', 'elicit-memory', 'cold-start', 'efa', 'efa-single', 'elicit', 'embed-cluster', 'embed-phrases', 'glove-memory', 'fulcra-cv', 'scale'];
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : all;
 
 if (!existsSync(new URL('../dist/index.js', import.meta.url))) {

@@ -62,8 +62,8 @@ export { Engine, EngineError, MAX_ANSWER_CHARS, renderChatAsPrompt, type EngineO
 export { createProvider, DEFAULT_PROVIDERS, type ProviderFactories, type ProviderFactory } from './engine/providers/index.js';
 
 // embed
-export { EmbeddingError, type Embedder } from './embed/types.js';
-export { convertWinkJson, defaultCacheDir, embedPhrase, ensureGloveCache, GloveEmbedder, loadGlove, lookupWord, parseGloveBinary, tokenize, wordVariants, type GloveLoadOptions, type WordVectors } from './embed/glove.js';
+export { EmbeddingError, type EmbedReport, type Embedder, type TextEmbedding } from './embed/types.js';
+export { convertWinkJson, defaultCacheDir, embedPhrase, ensureGloveCache, GLOVE_MEAN_ID, GLOVE_SIF_ID, GloveEmbedder, loadGlove, lookupWord, parseGloveBinary, tokenize, wordVariants, type GloveEmbedderOptions, type GloveLoadOptions, type PhraseOptions, type WordSource, type WordVectors } from './embed/glove.js';
 export { OpenAIEmbedder, type OpenAIEmbedderOptions } from './embed/openai.js';
 export { OllamaEmbedder, type OllamaEmbedderOptions } from './embed/ollama.js';
 export { TransformersEmbedder, type TransformersEmbedderOptions } from './embed/transformers.js';
@@ -175,18 +175,24 @@ export {
 export { evaluateFile, loadPairsFile, trainEvaluatorFromFile, valueProfilesOfFiles, type EvaluateFileOptions, type EvaluateFileResult, type TrainEvaluatorOptions, type TrainEvaluatorResult } from './evaluation/evaluate-file.js';
 export {
   CLASSIFIER_FORMAT,
+  classifierEmbedderId,
   crossValidate,
   DEFAULT_CLASSIFIER_OPTIONS,
   DEFAULT_MLP_OPTIONS,
+  DEFAULT_TRAIN_OPTIONS,
   parseClassifier,
   predictWithClassifier,
   trainBagOfWords,
   trainClassifier,
+  trainValueClassifier,
   type ClassifierFile,
   type ClassifierLearner,
+  type ClassifierTrainOptions,
   type CvMethod,
   type CvResult,
   type CvValueMetrics,
+  type FeatureKind,
+  type FeatureModel,
   type ValuePrediction,
 } from './evaluation/classifier.js';
 export {

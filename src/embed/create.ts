@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { embeddingConfigSchema } from '../config/schema.js';
 import { readApiKey, registerUrlSecret } from '../core/secrets.js';
-import { GloveEmbedder } from './glove.js';
+import { GLOVE_MEAN_ID, GloveEmbedder } from './glove.js';
 import { OllamaEmbedder } from './ollama.js';
 import { OpenAIEmbedder } from './openai.js';
 import { TransformersEmbedder } from './transformers.js';
@@ -41,6 +41,9 @@ export function createEmbedder(config: EmbeddingConfig): Embedder {
  * recorded embedder id, which for transformers is the model folder's absolute path).
  */
 export function embedderFromSpec(spec: string, baseUrl?: string, apiKeyEnv?: string): Embedder {
+  // Classifier files trained before SIF phrase vectors record the plain-mean id: they get the
+  // plain-mean embedder they were trained on.
+  if (spec === GLOVE_MEAN_ID) return new GloveEmbedder({ method: 'mean' });
   if (spec === 'glove' || spec.startsWith('glove:')) return createEmbedder({ backend: 'glove' });
   if (spec.startsWith('transformers:')) return createEmbedder({ backend: 'transformers', path: spec.slice('transformers:'.length) });
   const m = /^(openai|ollama):(.+)$/.exec(spec);

@@ -19,6 +19,7 @@ import { RunStore } from '../store/store.js';
 import { resolveValueSystem } from '../study/value-systems.js';
 import type { ValueSystem } from '../values/value-system.js';
 import { alignStages, runAlign, type AlignObjective, type AlignPrompt, type AlignStrategy, type AlignSummary } from './align.js';
+import { classifierEmbedderId } from './classifier.js';
 import { preferencePairs, type PairsFormat } from './align-pairs.js';
 import { parseTarget, targetFromVectors, type TargetOrder } from './align-target.js';
 import { judgeKindChecker, type RefusalPolicy } from './answer-kind.js';
@@ -146,7 +147,8 @@ function parseEvaluatorSpec(spec: string, flag: string, bareJudge: boolean): Eva
 
 function classifierFrom(file: string): ValueEvaluator {
   const clf = loadClassifierFile(file);
-  return classifierEvaluator(clf, clf.features.kind === 'embedding' ? embedderFromSpec(clf.features.embedder) : undefined, file);
+  const trainedOn = classifierEmbedderId(clf);
+  return classifierEvaluator(clf, trainedOn ? embedderFromSpec(trainedOn) : undefined, file);
 }
 
 export async function alignFile(opts: AlignFileOptions): Promise<AlignFileResult> {

@@ -6,7 +6,8 @@
  *    database), refuses to append to an output made by another judge configuration unless
  *    allowed, scores against labels over the whole output and saves its value analysis for the
  *    report;
- *  - `trainEvaluatorFromFile` trains (and cross-validates) the classifier;
+ *  - `trainEvaluatorFromFile` trains (and cross-validates, against the baselines and with the paired
+ *    per-fold difference from bag of words) the classifier;
  *  - `valueProfilesOfFiles` analyses the value vectors of several files.
  */
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
@@ -16,12 +17,13 @@ import { readTextFile } from '../core/text-file.js';
 import { embedderFromSpec } from '../embed/create.js';
 import type { ProviderFactories } from '../engine/providers/index.js';
 import { judgeConfigChange, judgeFingerprint, sameJudgeConfig } from '../judge/judge.js';
+import { pairedTTest } from '../stats/effects.js';
 import { RunStore } from '../store/store.js';
 import { resolveValueSystem } from '../study/value-systems.js';
 import { streamPairs, type ImportIssue, type ValuePair } from '../values/pairs.js';
 import { SCHWARTZ_VALUES } from '../values/schwartz.js';
 import { analyseValues, saveValueAnalysis, type ValueAnalysis } from './analysis.js';
-import { crossValidate, trainBagOfWords, trainClassifier, type ClassifierLearner, type CvResult } from './classifier.js';
+import { classifierEmbedderId, crossValidate, trainBagOfWords, trainValueClassifier, type ClassifierLearner, type ClassifierTrainOptions, type CvResult, type FeatureKind } from './classifier.js';
 import {
   classifierEvaluator,
   ensembleEvaluator,
@@ -102,7 +104,8 @@ export async function evaluateFile(opts: EvaluateFileOptions): Promise<EvaluateF
   const classifierPath = kind === 'classifier' ? opts.evaluator.slice('classifier:'.length) || opts.classifier : kind === 'ensemble' ? opts.classifier : undefined;
   if (kind !== 'judge' && !classifierPath) throw new InputError(kind === 'classifier' ? '--evaluator classifier needs the model file: classifier:<model.json> or --classifier <model.json>' : '--evaluator ensemble needs --classifier <model.json>');
   const classifier = classifierPath ? loadClassifierFile(classifierPath) : undefined;
-  const embedder = classifier?.features.kind === 'embedding' ? embedderFromSpec(classifier.features.embedder, opts.embeddingBaseUrl, opts.embeddingApiKeyEnv) : undefined;
+  const trainedOn = classifier ? classifierEmbedderId(classifier) : undefined;
+  const embedder = trainedOn ? embedderFromSpec(trainedOn, opts.embeddingBaseUrl, opts.embeddingApiKeyEnv) : undefined;
   const repeats = opts.repeats ?? 1;
   if (!(Number.isInteger(repeats) && repeats >= 1)) throw new InputError(`--repeats must be a positive integer, got "${opts.repeats}"`);
   const weight = opts.judgeWeight ?? 0.5;
@@ -193,9 +196,14 @@ export interface TrainEvaluatorOptions {
   train: string;
   test?: string;
   out?: string;
-  /** `embedding` (the classifier) or `bow` (the bag-of-words baseline). */
-  features?: 'embedding' | 'bow';
+  /** `combined` (TF-IDF + phrase embeddings, the default), `embedding`, or `bow` (the bag-of-words baseline). */
+  features?: FeatureKind;
+  /** `mlp` needs `features: 'embedding'`. */
   learner?: ClassifierLearner;
+  /** L2 penalty per observation (default 1e-4 combined, 0.01 embedding and bow). */
+  l2?: number;
+  /** false: decide by argmax instead of the decision rules fitted by inner cross-validation. */
+  tune?: boolean;
   /** `glove | openai:<model> | ollama:<model> | transformers:<folder>`. */
   embedding?: string;
   embeddingBaseUrl?: string;
@@ -210,28 +218,50 @@ export interface TrainEvaluatorResult {
   model?: string;
   test?: ReturnType<typeof scoreAgainstLabels> & { pairs: number };
   cv?: CvResult[];
+  /**
+   * The classifier's mean per-fold macro-F1 minus bag of words' with a 95% paired t interval over
+   * the folds (same seed, same folds); the point when every fold differs by the same amount.
+   */
+  cv_difference?: { versus: 'bow'; mean: number; ci: [number, number]; folds: number };
+}
+
+/** Mean of the paired per-fold differences a - b with a 95% t interval over the folds. */
+function pairedFoldDifference(a: readonly number[], b: readonly number[]): { mean: number; ci: [number, number] } {
+  const diffs = a.map((x, i) => x - b[i]!);
+  const mean = diffs.reduce((s, x) => s + x, 0) / diffs.length;
+  // Identical differences in every fold have no spread: the interval is the point.
+  if (diffs.every((d) => d === diffs[0])) return { mean, ci: [mean, mean] };
+  return { mean, ci: pairedTTest(a, b).ci };
 }
 
 export async function trainEvaluatorFromFile(opts: TrainEvaluatorOptions): Promise<TrainEvaluatorResult> {
   const log = opts.log ?? (() => {});
   const learner = opts.learner ?? 'logistic';
+  const features = opts.features ?? 'combined';
+  if (!['combined', 'embedding', 'bow'].includes(features)) throw new InputError(`--features: expected combined, embedding or bow, got "${String(features)}"`);
+  if (learner === 'mlp' && features !== 'embedding') throw new InputError('--learner mlp needs --features embedding');
+  if (opts.l2 !== undefined && !(opts.l2 >= 0)) throw new InputError(`--l2 must be a number >= 0, got "${opts.l2}"`);
   if (!opts.out && opts.cv === undefined) throw new InputError('train-evaluator needs --out <model.json>, --cv <k>, or both');
+  const seed = opts.seed ?? 1;
+  const trainOpts: ClassifierTrainOptions = { features, learner, seed, ...(opts.l2 !== undefined ? { l2: opts.l2 } : {}), ...(opts.tune === false ? { tune: false } : {}) };
   const train = await loadPairsFile(opts.train, log);
   const values = [...SCHWARTZ_VALUES];
-  const embedder = (opts.features ?? 'embedding') === 'embedding' ? embedderFromSpec(opts.embedding ?? 'glove', opts.embeddingBaseUrl, opts.embeddingApiKeyEnv) : undefined;
+  const embedder = features !== 'bow' ? embedderFromSpec(opts.embedding ?? 'glove', opts.embeddingBaseUrl, opts.embeddingApiKeyEnv) : undefined;
   const result: TrainEvaluatorResult = {};
   if (opts.cv !== undefined) {
     const k = opts.cv;
     if (!(Number.isInteger(k) && k >= 2)) throw new InputError(`--cv must be an integer >= 2, got "${opts.cv}"`);
-    const seed = opts.seed ?? 1;
-    result.cv = [];
-    for (const method of ['majority', 'bow', ...(embedder ? (['classifier'] as const) : [])] as const) {
+    const cv: CvResult[] = [];
+    for (const method of ['majority', 'bow', ...(features !== 'bow' ? (['classifier'] as const) : [])] as const) {
       log(`cross-validating ${method} (${k} folds)...`);
-      result.cv.push(await crossValidate(train, values, method, { folds: k, seed, learner, ...(embedder ? { embedder } : {}) }));
+      cv.push(await crossValidate(train, values, method, { folds: k, seed, train: trainOpts, ...(embedder ? { embedder } : {}) }));
     }
+    result.cv = cv;
+    const clf = cv.find((r) => r.method === 'classifier'), bow = cv.find((r) => r.method === 'bow')!;
+    if (clf) result.cv_difference = { versus: 'bow', ...pairedFoldDifference(clf.fold_macro_f1, bow.fold_macro_f1), folds: k };
   }
   if (opts.out) {
-    const model = embedder ? await trainClassifier(train, values, embedder, undefined, learner) : trainBagOfWords(train, values);
+    const model = embedder ? await trainValueClassifier(train, values, embedder, trainOpts) : trainBagOfWords(train, values, opts.l2 !== undefined ? { l2: opts.l2 } : undefined);
     writeFileSync(opts.out, JSON.stringify(model));
     result.model = opts.out;
     if (opts.test) {

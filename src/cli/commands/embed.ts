@@ -1,7 +1,9 @@
 /**
  * `valuelex embed --input words.txt [--backend glove|openai|ollama|transformers] [--model M] [--path dir]
  * [--base-url URL] [--api-key-env NAME] --out vectors.csv [--json]`: one text a line (blank lines
- * are skipped); writes a CSV with the text and one column per dimension.
+ * are skipped); writes a CSV with the text and one column per dimension. With GloVe, texts with
+ * words outside the vocabulary are listed (embedded by backoff), and a text with no embeddable word
+ * is named in a warning and written as a zero vector rather than failing the file.
  */
 import type { Command } from 'commander';
 import { lazy } from '../util.js';

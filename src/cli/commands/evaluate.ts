@@ -2,7 +2,8 @@
  * Value evaluation on the command line (implementations in ../actions/evaluate.ts, on
  * src/evaluation/evaluate-file.ts):
  *  - `valuelex evaluate --input pairs.jsonl --evaluator judge|classifier:model.json|ensemble --out out.jsonl`
- *  - `valuelex train-evaluator --train train.jsonl [--test test.jsonl] --out model.json [--cv 5]`
+ *  - `valuelex train-evaluator --train train.jsonl [--test test.jsonl] --out model.json [--cv 5]
+ *    [--features combined|embedding|bow] [--l2 x] [--no-tune]`
  *  - `valuelex value-profiles --input pairs.jsonl [--store run.db]`
  */
 import type { Command } from 'commander';
@@ -34,15 +35,17 @@ export function register(program: Command): void {
 
   program
     .command('train-evaluator')
-    .description('train the value classifier (softmax regression per value or a small MLP, on text embeddings); --cv compares it with the baselines')
+    .description('train the value classifier (TF-IDF + phrase embeddings, logistic regression per value with decision thresholds tuned by inner CV); --cv compares it with the baselines')
     .requiredOption('--train <file>', 'labeled JSONL pairs (value-pairs contract or FULCRA native)')
     .option('--test <file>', 'held-out labeled pairs to report metrics on')
     .option('--out <model.json>', 'where to save the trained model')
-    .option('--features <kind>', 'embedding (the classifier) | bow (the bag-of-words baseline)', 'embedding')
-    .option('--learner <kind>', 'logistic (softmax regression per value) | mlp (shared hidden layer, a head per value)', 'logistic')
+    .option('--features <kind>', 'combined (TF-IDF + embeddings, the default) | embedding | bow (the bag-of-words baseline)', 'combined')
+    .option('--learner <kind>', 'logistic (softmax regression per value) | mlp (shared hidden layer, a head per value; embedding features)', 'logistic')
     .option('--embedding <backend>', 'glove | openai:<model> | ollama:<model> | transformers:<model folder>', 'glove')
     .option('--embedding-base-url <url>', 'base URL of the embedding server')
     .option('--embedding-api-key-env <name>', "environment variable with the embedding server's key")
+    .option('--l2 <x>', 'L2 penalty per observation (default 0.0001 combined, 0.01 embedding and bow)')
+    .option('--no-tune', 'decide by argmax instead of thresholds and calibration fitted by inner cross-validation')
     .option('--cv <k>', 'k-fold cross-validation of the classifier against the majority and bag-of-words baselines')
     .option('--seed <n>', 'seed of the folds', '1')
     .option('--json', 'print the result as JSON')

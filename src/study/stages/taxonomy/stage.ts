@@ -406,6 +406,9 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
               const sUsed = sFactors.flatMap((f) => f.items).sort((a, b) => a - b);
               const sRemap = new Map(sUsed.map((i, j) => [i, j]));
               const sr = sUsed.map((i) => sUsed.map((j) => r2full[i]![j]!));
+              // A Schwartz structure the data cannot support often does not converge at all; cfa
+              // stops such a fit early (a stalled objective with a growing gradient) and names the
+              // factors the data do not tell apart.
               const sFit = cfa(sr, h2.length, { factors: sFactors.map((f) => ({ name: f.name, items: f.items.map((i) => sRemap.get(i)!) })), itemNames: sUsed.map((i) => terms[i]!) }).fit;
               validation.schwartz = { factors: factorsByValue, fit: fitRecord(sFit) };
             } catch (e) {
