@@ -5,7 +5,7 @@
  */
 import type OpenAI from 'openai';
 import type { EmbeddingResponse, Provider, ProviderRequest, ProviderResponse } from '../types.js';
-import { ProviderError } from '../types.js';
+import { declaresSimulation, ProviderError } from '../types.js';
 import { toProviderError } from './errors.js';
 
 export interface OpenAIProviderOptions {
@@ -40,7 +40,7 @@ export class OpenAIProvider implements Provider {
     try {
       const client = await this.client();
       if (req.kind === 'completion') {
-        const res = await client.completions.create(
+        const { data: res, response } = await client.completions.create(
           {
             model: req.model,
             prompt: req.prompt ?? '',
@@ -51,7 +51,7 @@ export class OpenAIProvider implements Provider {
             ...(p.stop ? { stop: p.stop } : {}),
           },
           signal ? { signal } : undefined,
-        );
+        ).withResponse();
         const choice = res.choices?.[0];
         if (!choice || typeof choice.text !== 'string') {
           throw new ProviderError('openai: completion response has no choices[0].text', { retryable: true });
@@ -61,9 +61,10 @@ export class OpenAIProvider implements Provider {
           ...(choice.finish_reason ? { finish_reason: choice.finish_reason } : {}),
           usage: { input_tokens: res.usage?.prompt_tokens ?? 0, output_tokens: res.usage?.completion_tokens ?? 0 },
           ...(res.model ? { model_version: res.model } : {}),
+          ...(declaresSimulation(response.headers) ? { simulated: true } : {}),
         };
       }
-      const res = await client.chat.completions.create(
+      const { data: res, response } = await client.chat.completions.create(
         {
           model: req.model,
           messages: (req.messages ?? []).map((m) => ({ role: m.role, content: m.content })),
@@ -77,7 +78,7 @@ export class OpenAIProvider implements Provider {
             : {}),
         },
         signal ? { signal } : undefined,
-      );
+      ).withResponse();
       const choice = res.choices?.[0];
       const content = choice?.message?.content;
       if (!choice || (typeof content !== 'string' && content !== null)) {
@@ -88,6 +89,7 @@ export class OpenAIProvider implements Provider {
         ...(choice.finish_reason ? { finish_reason: choice.finish_reason } : {}),
         usage: { input_tokens: res.usage?.prompt_tokens ?? 0, output_tokens: res.usage?.completion_tokens ?? 0 },
         ...(res.model ? { model_version: res.model } : {}),
+        ...(declaresSimulation(response.headers) ? { simulated: true } : {}),
       };
     } catch (e) {
       throw toProviderError('openai', e);
