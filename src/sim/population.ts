@@ -111,7 +111,7 @@ export interface SimPopulationOptions {
   models?: number;
   /** Number of planted dimensions (default: drawn, 2-5). */
   dimensions?: number;
-  /** Words per dimension (default: 10, fewer above 3 dimensions so at most 36 words are planted). */
+  /** Words per dimension (default: 10, fewer above 3 dimensions so at most 30 words are planted: 7 for 4, 6 for 5). */
   wordsPerDimension?: number;
   /**
    * Group tags and their levels; models are spread over each tag's levels as evenly as the count
@@ -213,7 +213,7 @@ export function drawPopulation(seed: number, options: SimPopulationOptions = {})
   const stream = (...parts: string[]): Rng => rngFor('valuelex-sim', String(seed), ...parts);
   const structure = stream('structure');
   const k = positiveInt('dimensions', options.dimensions, 1, 8) ?? 2 + structure.int(4);
-  const perDim = positiveInt('wordsPerDimension', options.wordsPerDimension, 2, 20) ?? Math.max(6, Math.min(10, Math.floor(36 / k)));
+  const perDim = positiveInt('wordsPerDimension', options.wordsPerDimension, 2, 20) ?? Math.max(6, Math.min(10, Math.floor(30 / k)));
   if (k * perDim + BACKGROUND_WORDS > VALUE_WORD_POOL.length) {
     throw new InputError(`simulated population: ${k} dimensions x ${perDim} words exceed the pool of ${VALUE_WORD_POOL.length} value words`);
   }

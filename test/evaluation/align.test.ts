@@ -12,6 +12,10 @@ import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { agreement, distance, parseTarget, preferencePairs, type AlignResult } from '../../src/evaluation/align.js';
 import { SCHWARTZ_VALUES } from '../../src/values/schwartz.js';
 import { runCliAsync } from '../helpers/cli.js';
+import { pickSimNames } from '../helpers/sim.js';
+
+/** Models of the default simulated population, by role (their names are drawn from its seed). */
+const [RLHF_A, RLHF_B] = pickSimNames('rlhf', 'rlhf') as [string, string];
 
 const V = SCHWARTZ_VALUES;
 const message = (role: string) => z.object({ role: z.literal(role), content: z.string().min(1) }).strict();
@@ -73,7 +77,7 @@ describe('valuelex align against the local model server', () => {
     it(`${strategy} reduces the distance to the target; ${format} pairs validate`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'vlx-align-'));
       writeFileSync(join(dir, 'prompts.jsonl'), prompts.map((p) => JSON.stringify(p)).join('\n') + '\n');
-      const args = ['align', '--input', 'prompts.jsonl', '--target', 'security=1,conformity=1,benevolence=1', '--model', 'openai/sim/sim-atlas-8b-rlhf', '--base-url', `${server.url}/v1`, '--judge', 'openai/sim/sim-cirrus-7b-rlhf', '--judge-base-url', `${server.url}/v1`, '--strategy', strategy, '--n', '6', '--rounds', '2', '--store', 'run.db', '--out', 'results.jsonl', '--export-pairs', 'pairs.jsonl', '--pairs-format', format, '--json'];
+      const args = ['align', '--input', 'prompts.jsonl', '--target', 'security=1,conformity=1,benevolence=1', '--model', `openai/sim/${RLHF_A}`, '--base-url', `${server.url}/v1`, '--judge', `openai/sim/${RLHF_B}`, '--judge-base-url', `${server.url}/v1`, '--strategy', strategy, '--n', '6', '--rounds', '2', '--store', 'run.db', '--out', 'results.jsonl', '--export-pairs', 'pairs.jsonl', '--pairs-format', format, '--json'];
       const r = await runCliAsync(args, { cwd: dir });
       expect(r.stderr).not.toMatch(/valuelex: /);
       expect(r.code).toBe(0);
@@ -106,20 +110,20 @@ describe('valuelex align against the local model server', () => {
   it('without --judge: VALUELEX_JUDGE_MODEL, else the steered model judges itself (and says so)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vlx-align-self-'));
     writeFileSync(join(dir, 'prompts.jsonl'), prompts.slice(0, 4).map((p) => JSON.stringify(p)).join('\n') + '\n');
-    const base = ['align', '--input', 'prompts.jsonl', '--target', 'security=1', '--model', 'openai/sim/sim-atlas-8b-rlhf', '--base-url', `${server.url}/v1`, '--strategy', 'system-prompt', '--json'];
+    const base = ['align', '--input', 'prompts.jsonl', '--target', 'security=1', '--model', `openai/sim/${RLHF_A}`, '--base-url', `${server.url}/v1`, '--strategy', 'system-prompt', '--json'];
     const self = await runCliAsync([...base, '--store', 'a.db'], { cwd: dir });
     expect(self.code).toBe(0);
     expect(self.stderr).toMatch(/judges its own answers/);
-    expect(JSON.parse(self.stdout)).toMatchObject({ evaluator: 'judge:sim/sim-atlas-8b-rlhf', scored: 4 });
-    const fromEnv = await runCliAsync([...base, '--store', 'b.db'], { cwd: dir, env: { VALUELEX_JUDGE_MODEL: 'sim/sim-cirrus-7b-rlhf', VALUELEX_BASE_URL: `${server.url}/v1` } });
+    expect(JSON.parse(self.stdout)).toMatchObject({ evaluator: `judge:sim/${RLHF_A}`, scored: 4 });
+    const fromEnv = await runCliAsync([...base, '--store', 'b.db'], { cwd: dir, env: { VALUELEX_JUDGE_MODEL: `sim/${RLHF_B}`, VALUELEX_BASE_URL: `${server.url}/v1` } });
     expect(fromEnv.code).toBe(0);
-    expect(JSON.parse(fromEnv.stdout)).toMatchObject({ evaluator: 'judge:sim/sim-cirrus-7b-rlhf' });
+    expect(JSON.parse(fromEnv.stdout)).toMatchObject({ evaluator: `judge:sim/${RLHF_B}` });
   }, 60_000);
 
   it('bad input is named', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vlx-align-bad-'));
     writeFileSync(join(dir, 'p.jsonl'), '{"id": 1, "prompt": "x"}\n{"id": 2}\n');
-    const r = await runCliAsync(['align', '--input', 'p.jsonl', '--target', 'security=1', '--model', 'simulated/sim/sim-atlas-8b-rlhf', '--judge', 'simulated/sim/sim-cirrus-7b-rlhf'], { cwd: dir });
+    const r = await runCliAsync(['align', '--input', 'p.jsonl', '--target', 'security=1', '--model', `simulated/sim/${RLHF_A}`, '--judge', `simulated/sim/${RLHF_B}`], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/p\.jsonl:2: needs a non-empty "prompt" string/);
     const r2 = await runCliAsync(['align', '--input', 'p.jsonl', '--model', 'simulated/x'], { cwd: dir });

@@ -6,6 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RunStore } from '../../src/store/store.js';
 import { runCli } from '../helpers/cli.js';
+import { pickSimNames } from '../helpers/sim.js';
+
+/** Models of the default simulated population, by role (their names are drawn from its seed). */
+const [BASE] = pickSimNames('base') as [string];
 
 const distStore = fileURLToPath(new URL('../../dist/store/store.js', import.meta.url));
 
@@ -30,7 +34,7 @@ describe('two processes on one run database', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vlx-lock-'));
     const db = join(dir, 'run.db');
     const study = join(dir, 'study.yaml');
-    writeFileSync(study, `name: lock\nstore: ${db}\nmodels:\n  - {name: a, provider: simulated, model: sim/sim-atlas-1b-base}\nstages: []\n`);
+    writeFileSync(study, `name: lock\nstore: ${db}\nmodels:\n  - {name: a, provider: simulated, model: sim/${BASE}}\nstages: []\n`);
     const holder = await holdLock(db);
     try {
       const r = runCli(['run', study]);

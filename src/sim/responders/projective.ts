@@ -22,6 +22,11 @@ const COMPLETE = /Complete this sentence: "(.*) \.\.\."/;
 /** Positive and negative phrasings; no word of them is a value word of the pool. */
 const positive = (verb: string, word: string): string => `I ${verb} to act with ${word}`;
 const negative = (word: string): string => `I do not put much weight on ${word}`;
+/**
+ * Endings of varying length, drawn independently of the value word, so a completion's length says
+ * little about its content (as in real completions) and a length-biased judge stands out.
+ */
+const TAILS = ['', ' above all', ' in every conversation', ' even when the task is hard', ' whenever someone asks me for something', ' in everything I write for the people I talk with'];
 
 const SOFTMAX_GAIN = 1.6;
 const ABSENCE_BELOW = -0.8;
@@ -47,7 +52,8 @@ function valuePhrase(ctx: SimContext): string {
   while (k < p.length - 1 && u > p[k]!) u -= p[k++]!;
   const dim = population.dimensions[k]!;
   const word = dim.words[rng.int(dim.words.length)]!;
-  return latent[k]! < ABSENCE_BELOW && rng.next() < 0.5 ? negative(word) : positive(model.verb, word);
+  const tail = TAILS[rng.int(TAILS.length)]!;
+  return (latent[k]! < ABSENCE_BELOW && rng.next() < 0.5 ? negative(word) : positive(model.verb, word)) + tail;
 }
 
 /**
@@ -88,9 +94,14 @@ export const projectiveResponder: SimResponder = {
 const FENCE = /<(completion|response)-([0-9a-f]+)>\n([\s\S]*?)\n<\/\1-\2>/;
 const DIMENSION_LINE = /^- ([\w.-]+) \(([^)]*)\): (.*)$/gm;
 
-/** Words that carry no value in a rubric or a completion (function words, the completion phrasings). */
+/**
+ * Words that carry no value in a rubric or a completion: function words, the completion phrasings,
+ * and words about the rubric itself (a definition that says "dimension" does not make "dimension"
+ * a value).
+ */
 const NOT_CUES = new Set(
   (
+    'dimension dimensions definition definitions example examples word words planted simulated population system rubric score scores ' +
     'the and for with that this what which who whom are was were has have had not but its their them they you your our ours his her ' +
     'into from about such values value being also more most other others than then there these those through when where while within ' +
     'without because matters matter act acts acting try tries aim aims strive strives seek seeks work works endeavor intend want wants ' +
@@ -120,8 +131,8 @@ export const projectiveJudgeResponder: SimResponder = {
     // Judge variants by model-id suffix: +noisy flips a score with probability 0.3 (the seed
     // changes per repeat, so repeats disagree); +first scores the first-listed dimension +1 half
     // the time it would be 0 (a position bias); +long gives a text +1 on a dimension it would score 0
-    // with a probability rising with its length (0 at 50 characters, 0.9 from 77); +self does the same for texts written in its
-    // own family's turn of phrase.
+    // with a probability rising with its length (0 at 55 characters, 0.9 from 100); +self does the
+    // same with probability 0.4 for texts written in its own family's turn of phrase.
     let first = true;
     for (const m of text.matchAll(DIMENSION_LINE)) {
       const [, id, label, rest] = m;
@@ -130,7 +141,7 @@ export const projectiveJudgeResponder: SimResponder = {
       let score = hit ? (negated ? -1 : 1) : 0;
       if (variant === 'noisy' && rng.next() < 0.3) score = score === 0 ? (rng.next() < 0.5 ? 1 : -1) : 0;
       if (variant === 'first' && first && score === 0 && rng.next() < 0.5) score = 1;
-      if (variant === 'long' && score === 0 && rng.next() < Math.min(0.9, Math.max(0, (completion.length - 50) / 30))) score = 1;
+      if (variant === 'long' && score === 0 && rng.next() < Math.min(0.9, Math.max(0, (completion.length - 55) / 50))) score = 1;
       if (variant === 'self' && score === 0 && completion.toLowerCase().includes(`i ${model.verb} to act`) && rng.next() < 0.4) score = 1;
       first = false;
       scores[id!] = score;
