@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultPopulation } from '../dist/index.js';
 import { fmt } from './lib.js';
 import { loadAverage, markdownRows, median, writeBenchResults } from './whole-process.js';
 
@@ -18,7 +19,7 @@ const ROUNDS = Number(process.argv[2] ?? process.env.BENCH_ROUNDS ?? 15);
 const work = mkdtempSync(join(tmpdir(), 'vlx-bench-cold-'));
 
 // A small finished run database for the store-opening command (simulated answers, in process).
-writeFileSync(join(work, 'study.yaml'), `name: cold\nstore: ${join(work, 'run.db')}\nmodels:\n  - {name: m, provider: simulated, model: sim/sim-atlas-8b-rlhf}\nelicit: {prompts: [fp-list-core], samples: 2}\n`);
+writeFileSync(join(work, 'study.yaml'), `name: cold\nstore: ${join(work, 'run.db')}\nmodels:\n  - {name: m, provider: simulated, model: sim/${defaultPopulation().models[0].name}}\nelicit: {prompts: [fp-list-core], samples: 2}\n`);
 const made = spawnSync(process.execPath, [bin, 'run', join(work, 'study.yaml'), '--stages', 'elicit', '--json'], { encoding: 'utf8' });
 if (made.status !== 0) throw new Error(`could not make the run database: ${made.stderr}`);
 

@@ -5,15 +5,17 @@ import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  DEFAULT_POPULATION, DescriptorNormalizer, RunStore, SIMULATED_PROVIDERS, analyseResponse, listLexicon, loadPromptBank, runElicitation, studyConfigSchema, studyEngine,
+  defaultPopulation, DescriptorNormalizer, RunStore, SIMULATED_PROVIDERS, analyseResponse, listLexicon, loadPromptBank, runElicitation, studyConfigSchema, studyEngine,
 } from '../dist/index.js';
 import { simulate } from '../dist/sim/simulate.js';
+
+const POPULATION = defaultPopulation().models;
 
 const N = Number(process.env.ELICIT_BENCH_N ?? 50_000);
 const bank = loadPromptBank();
 const texts = [];
 for (let i = 0; i < N; i++) {
-  const m = DEFAULT_POPULATION[i % DEFAULT_POPULATION.length];
+  const m = POPULATION[i % POPULATION.length];
   const p = bank.prompts[i % bank.prompts.length];
   texts.push(simulate({ model: `sim/${m.name}`, kind: 'chat', messages: [{ role: 'user', content: p.text }], params: { temperature: 1, seed: i } }).text);
 }
@@ -24,10 +26,10 @@ for (const t of texts) descriptors += analyseResponse(t, normalizer).rows.length
 const parseSec = (performance.now() - t0) / 1000;
 console.log(`parse+normalize: ${N} answers, ${descriptors} items in ${parseSec.toFixed(2)} s (${Math.round(N / parseSec)} answers/s)`);
 
-const samples = Math.ceil(N / (DEFAULT_POPULATION.length * bank.prompts.length));
+const samples = Math.ceil(N / (POPULATION.length * bank.prompts.length));
 const config = studyConfigSchema.parse({
   name: 'bench-elicit',
-  models: DEFAULT_POPULATION.map((m) => ({ name: m.name, provider: 'simulated', model: `sim/${m.name}` })),
+  models: POPULATION.map((m) => ({ name: m.name, provider: 'simulated', model: `sim/${m.name}` })),
   elicit: { samples },
 });
 const dir = mkdtempSync(join(tmpdir(), 'vlx-bench-elicit-'));

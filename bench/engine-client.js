@@ -1,13 +1,13 @@
 // One ValueLex engine process for the engine benchmark: N distinct chat requests to one model on
 // the local server, through the full engine (cache lookup, scheduler, provider client, SQLite).
 // Usage: node bench/engine-client.js <openai base url> <N> <run.db> <concurrency>
-import { Engine, RunStore, studyConfigSchema } from '../dist/index.js';
+import { defaultPopulation, Engine, RunStore, studyConfigSchema } from '../dist/index.js';
 
 const [baseUrl, nArg, dbPath, concArg] = process.argv.slice(2);
 const n = Number(nArg);
 const config = studyConfigSchema.parse({
   name: 'bench',
-  models: [{ name: 'm', provider: 'openai', model: 'sim/sim-atlas-1b-instruct', base_url: baseUrl, concurrency: Number(concArg ?? 16) }],
+  models: [{ name: 'm', provider: 'openai', model: `sim/${defaultPopulation().models.find((m) => m.training === 'instruct').name}`, base_url: baseUrl, concurrency: Number(concArg ?? 16) }],
 });
 const store = RunStore.open(dbPath);
 const engine = new Engine({ models: config.models, seed: config.seed, store });

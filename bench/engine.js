@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSimServer } from '../dist/index.js';
+import { defaultPopulation, startSimServer } from '../dist/index.js';
 import { fmt, timed } from './lib.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -46,7 +46,7 @@ try {
     const cfg = join(work, 'promptfooconfig.yaml');
     writeFileSync(
       cfg,
-      `prompts: ["{{q}}"]\nproviders:\n  - id: openai:chat:sim/sim-atlas-1b-instruct\n    config: {apiBaseUrl: "${base}", apiKey: "not-needed", temperature: 1}\ntests:\n${tests}\n`,
+      `prompts: ["{{q}}"]\nproviders:\n  - id: openai:chat:sim/${defaultPopulation().models.find((m) => m.training === 'instruct').name}\n    config: {apiBaseUrl: "${base}", apiKey: "not-needed", temperature: 1}\ntests:\n${tests}\n`,
     );
     const env = {
       ...process.env,

@@ -6,10 +6,11 @@
 // of the server is reading the body, one JSON.parse, one lookup and one JSON.stringify.
 // Usage: node bench/mock-openai.js [port]   prints {"base_url": "http://127.0.0.1:PORT/v1"} once listening.
 import { createServer } from 'node:http';
-import { loadPromptBank } from '../dist/index.js';
+import { defaultPopulation, loadPromptBank } from '../dist/index.js';
 import { simulate } from '../dist/sim/simulate.js';
 
-const MODEL = 'sim/sim-atlas-8b-rlhf';
+// The first RLHF model of the default simulated population (its names are drawn from the seed).
+const MODEL = `sim/${defaultPopulation().models.find((m) => m.training === 'rlhf').name}`;
 const VARIANTS = 32;
 const bank = loadPromptBank();
 const pool = new Map();

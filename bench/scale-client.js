@@ -1,12 +1,12 @@
 // The client side of the scale benchmark: M models x N requests through one engine, sampling
 // resident memory as it goes. Usage: node bench/scale-client.js <base url> <models> <per model> <run.db>
 import { statSync } from 'node:fs';
-import { Engine, RunStore, studyConfigSchema } from '../dist/index.js';
+import { defaultPopulation, Engine, RunStore, studyConfigSchema } from '../dist/index.js';
 
 const [baseUrl, mArg, nArg, dbPath] = process.argv.slice(2);
 const M = Number(mArg);
 const N = Number(nArg);
-const population = ['sim-atlas-1b-base', 'sim-atlas-1b-instruct', 'sim-atlas-8b-rlhf', 'sim-boreal-2b-base', 'sim-boreal-2b-instruct', 'sim-cirrus-7b-rlhf'];
+const population = defaultPopulation().models.map((m) => m.name);
 const config = studyConfigSchema.parse({
   name: 'scale',
   models: Array.from({ length: M }, (_, i) => ({ name: `m${i}`, provider: 'openai', model: `sim/${population[i % population.length]}`, base_url: baseUrl, concurrency: 8 })),

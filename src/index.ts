@@ -42,11 +42,13 @@ export { DescriptorNormalizer, normalizeDescriptor, termKey, type NormalizedDesc
 export { declinesRequest, isNonEnglish, isRefusal } from './text/refusal.js';
 
 // store
-export { RunStore, isPostgresUrl, redactUrl, type CostSummary, type ModelRow, type OpenStoreOptions, type RunLockOptions, type StageRunRow } from './store/store.js';
+export { RunStore, isPostgresUrl, redactUrl, type CostSummary, type ModelRow, type OpenStoreOptions, type RunLockOptions, type SimulationEvidence, type StageRunRow } from './store/store.js';
 
 // engine
 export {
+  declaresSimulation,
   ProviderError,
+  SIMULATED_HEADER,
   type ChatMessage,
   type EmbeddingResponse,
   type GenerationParams,
@@ -72,9 +74,37 @@ export { createEmbedder, embedderFromSpec, type EmbeddingConfig } from './embed/
 export { checkVectors } from './embed/validate.js';
 
 // sim: the simulated population, its server and its provider
-export { DEFAULT_POPULATION, PLANTED_DIMENSIONS, type SimModel } from './sim/population.js';
-export { startSimServer, type FaultPlan, type SimServer } from './sim/server.js';
-export { SIMULATED_PROVIDERS, SimulatedProvider } from './sim/provider.js';
+export {
+  DEFAULT_NOISE,
+  DEFAULT_SEED,
+  defaultPopulation,
+  drawPopulation,
+  itemEffects,
+  plantedWord,
+  populationForSeed,
+  resolveSimModel,
+  respondentAcquiescence,
+  respondentTraits,
+  SIM_NOTICE,
+  simModelId,
+  TRAININGS,
+  wordUtility,
+  type GroupEffectSpec,
+  type PlantedDimension,
+  type PlantedGroupEffect,
+  type ResolvedSimModel,
+  type SimModel,
+  type SimNoise,
+  type SimPopulation,
+  type SimPopulationOptions,
+  type SimTruth,
+  type Training,
+} from './sim/population.js';
+export { VALUE_WORD_FAMILIES, VALUE_WORD_POOL } from './sim/value-words.js';
+export { expectedProjectiveScores } from './sim/responders/projective.js';
+export { nameFromWords } from './sim/responders/naming.js';
+export { startSimServer, type FaultPlan, type SimServer, type SimServerOptions } from './sim/server.js';
+export { SIMULATED_PROVIDERS, SimulatedProvider, simulatedProviders } from './sim/provider.js';
 export { noisySimulatedEvaluator, type NoisyEvaluatorOptions } from './sim/noisy-evaluator.js';
 export type { SimContext, SimResponder } from './sim/responder.js';
 
@@ -108,7 +138,7 @@ export { STAGE_ORDER, type StageName } from './study/stage-names.js';
 export { judgesOf, MAX_PLANNED_REQUESTS, type StageContext, type StageDefinition, type StageSummary } from './study/stage.js';
 export { STAGES, type StageEntry } from './study/stages/index.js';
 export { loadStage, runConfig, runStage, runStudy, runStudyFile, studyEngine, type RunOptions, type RunResult, type StageOutcome } from './study/run.js';
-export { demoStudy, detectPopulation, simulatedPopulation, type DemoPopulation } from './study/demo.js';
+export { demoStudy, detectPopulation, simulatedPopulation, type DemoPopulation, type SimulatedModelInfo, type SimulatedPopulationInfo } from './study/demo.js';
 export { exportBatch, importBatch, type ExportResult, type ImportResult } from './study/batch.js';
 export { resolveValueSystem } from './study/value-systems.js';
 export {

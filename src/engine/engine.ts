@@ -203,6 +203,13 @@ export class Engine {
         // The stored config never holds a key: only the NAME of the env var, which is public.
         config: { ...m, options: m.options ?? {} },
       });
+      if (provider.name === 'simulated') this.store.markModelSimulated(m.name, { source: 'provider', detail: `provider "simulated": the in-process simulated population (model ${m.model})` });
+    }
+    // A model the run database already labels simulated (an earlier run saw it declared) stays so,
+    // even when every answer now comes from the cache.
+    for (const row of this.store.listModels()) {
+      const slot = this.slots.get(row.name);
+      if (slot && row.simulated) slot.simulated = true;
     }
   }
 
@@ -232,9 +239,24 @@ export class Engine {
     return slot.config;
   }
 
-  /** True when a model label is answered by the simulated population, not a real model. */
+  /**
+   * True when a model label is answered by a simulated population, not a real model: its provider
+   * is the in-process simulator, or its server declared an answer simulated (the
+   * `x-valuelex-simulated: true` header), in this run or an earlier one on the same database.
+   */
   isSimulated(label: string): boolean {
     return this.slots.get(label)?.simulated ?? false;
+  }
+
+  /** Record wire evidence that a model is simulated (once per model; the label is sticky). */
+  private noteSimulated(slot: ModelSlot): void {
+    if (slot.simulated) return;
+    slot.simulated = true;
+    const where = slot.config.base_url ? ` at ${redactSecrets(slot.config.base_url)}` : '';
+    this.store.markModelSimulated(slot.config.name, {
+      source: 'server',
+      detail: `the ${slot.config.provider} server${where} declared its answers simulated (x-valuelex-simulated: true) for model ${slot.config.model}`,
+    });
   }
 
   /** Stop dispatching new calls and abort calls in flight; stored answers stay stored. */
@@ -353,6 +375,7 @@ export class Engine {
         // Answers are untrusted text: a server echoing the API key back must not get it stored.
         const res = { ...raw, text: redactSecrets(raw.text), ...(raw.model_version !== undefined ? { model_version: redactSecrets(raw.model_version) } : {}) };
         const latency = performance.now() - started;
+        if (res.simulated) this.noteSimulated(slot);
         const cost = estimateCost(slot.config, res.usage);
         this.store.putResponse({
           key,

@@ -47,6 +47,20 @@ export interface ProviderResponse {
   usage: TokenUsage;
   /** The model/version string the server reports (e.g. `gpt-4o-mini-2024-07-18`). */
   model_version?: string;
+  /**
+   * True when the answer declared itself simulated: the server sent `x-valuelex-simulated: true`
+   * (ValueLex's simulated server does on every response), or the provider is the in-process
+   * simulated population. Evidence from the wire, whatever the study's `provider:` says.
+   */
+  simulated?: boolean;
+}
+
+/** The response header by which a server declares its answers simulated (`true`). */
+export const SIMULATED_HEADER = 'x-valuelex-simulated';
+
+/** Whether response headers declare simulation (`x-valuelex-simulated: true`). */
+export function declaresSimulation(headers: { get(name: string): string | null } | undefined): boolean {
+  return headers?.get(SIMULATED_HEADER)?.trim().toLowerCase() === 'true';
 }
 
 export interface EmbeddingResponse {

@@ -10,10 +10,14 @@ export function buildReportModel(store: RunStore, context: ReportContext = {}): 
   const models = store.listModels();
   const perModel = store.costSummary();
   const simulated = models.filter((m) => m.simulated).map((m) => m.name);
+  const evidence = store.simulationEvidence();
   const model: ReportModel = {
     study: store.getMeta('study') ?? 'unnamed',
     models: models.filter((m) => !m.name.startsWith('judge') && !isJudge(store, m.name)).map((m) => m.name),
     ...(simulated.length > 0 ? { simulated_models: simulated } : {}),
+    ...(simulated.length > 0
+      ? { simulation_evidence: Object.fromEntries(simulated.map((n) => [n, evidence[n] ? { source: evidence[n].source, detail: evidence[n].detail } : { source: 'provider' as const, detail: 'labelled simulated in the run database' }])) }
+      : {}),
     ...(context.population ? { population: context.population } : {}),
     cost: {
       requests: perModel.reduce((s, c) => s + c.requests, 0),

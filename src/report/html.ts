@@ -33,14 +33,21 @@ function table(headers: string[], rows: unknown[][]): string {
 
 export async function renderHtml(model: ReportModel): Promise<string> {
   const parts: string[] = [];
-  const simulated = (model.simulated_models ?? []).length > 0;
+  const simulatedModels = model.simulated_models ?? [];
+  const simulated = simulatedModels.length > 0;
+  const isSim = new Set(simulatedModels);
+  // Every place a model is named says when it is simulated.
+  const shown = (m: string): string => (isSim.has(m) ? `${m} (SIMULATED)` : m);
   parts.push(`<h1>ValueLex report: ${escapeHtml(model.study)}</h1>`);
   if (simulated) {
+    const one = simulatedModels.length === 1;
     parts.push(
-      `<p class="banner">SIMULATED: ${escapeHtml((model.simulated_models ?? []).join(', '))} ${(model.simulated_models ?? []).length === 1 ? 'is a' : 'are'} synthetic stand-in model${(model.simulated_models ?? []).length === 1 ? '' : 's'} from the built-in simulated population, not real language models. Their answers illustrate the method only.</p>`,
+      `<p class="banner">SIMULATED: ${escapeHtml(simulatedModels.join(', '))} ${one ? 'is a' : 'are'} synthetic stand-in model${one ? '' : 's'} from ValueLex's simulated population, not real language model${one ? '' : 's'}. Their answers test the method only and are not evidence about any real model.</p>`,
     );
+    const evidence = model.simulation_evidence ?? {};
+    if (Object.keys(evidence).length > 0) parts.push(`<ul class="muted">${simulatedModels.map((m) => `<li><code>${escapeHtml(m)}</code>: ${escapeHtml(evidence[m]?.detail ?? 'labelled simulated in the run database')}</li>`).join('')}</ul>`);
   }
-  parts.push(`<p>Models: ${model.models.map((m) => `<code>${escapeHtml(m)}</code>`).join(', ')}</p>`);
+  parts.push(`<p>Models: ${model.models.map((m) => `<code>${escapeHtml(m)}</code>${isSim.has(m) ? ' <b class="sim">SIMULATED</b>' : ''}`).join(', ')}</p>`);
 
   const lexicon = model.lexicon;
   if (lexicon && lexicon.length > 0) {
@@ -126,7 +133,7 @@ export async function renderHtml(model: ReportModel): Promise<string> {
     parts.push('<h2>Value profiles (projective tests)</h2>');
     const dims = model.profile_dimensions ?? [];
     const labelOf = new Map(dims.map((d) => [d.id, d.label]));
-    const values = profiles.map((p) => ({ ...p, label: labelOf.get(p.dimension) ?? p.dimension }));
+    const values = profiles.map((p) => ({ ...p, model: shown(p.model), label: labelOf.get(p.dimension) ?? p.dimension }));
     parts.push(
       await chart({
         width: 180,
@@ -169,7 +176,7 @@ export async function renderHtml(model: ReportModel): Promise<string> {
   if (align && align.length > 0) parts.push(...(await alignSection(align)));
 
   parts.push('<h2>Provenance and cost</h2>');
-  parts.push(table(['model', 'requests', 'answers reused from the cache', 'errors', 'input tokens', 'output tokens', 'cost (USD)'], model.cost.per_model.map((c) => [c.model, String(c.requests), String(c.cached), String(c.errors), String(c.input_tokens), String(c.output_tokens), c.cost_usd])));
+  parts.push(table(['model', 'requests', 'answers reused from the cache', 'errors', 'input tokens', 'output tokens', 'cost (USD)'], model.cost.per_model.map((c) => [shown(c.model), String(c.requests), String(c.cached), String(c.errors), String(c.input_tokens), String(c.output_tokens), c.cost_usd])));
   const judges = model.judges;
   if (judges && judges.length > 0) parts.push(`<p>Judge configuration: ${judges.map((j) => `<code>${escapeHtml(JSON.stringify(j))}</code>`).join(' ')}</p>`);
   const stages = model.stages;
@@ -183,7 +190,7 @@ export async function renderHtml(model: ReportModel): Promise<string> {
 body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}
 th{background:#f3f3f3}.banner{background:#fff3cd;border:1px solid #e0b400;padding:.8em;font-weight:600}
-.muted{color:#777}code{background:#f5f5f5;padding:0 3px}svg{max-width:100%;height:auto}.radars{display:flex;flex-wrap:wrap;gap:1em}.radar{margin:0;text-align:center}
+.sim{color:#8a5a00}.muted{color:#777}code{background:#f5f5f5;padding:0 3px}svg{max-width:100%;height:auto}.radars{display:flex;flex-wrap:wrap;gap:1em}.radar{margin:0;text-align:center}
 h1,h2,h3,p,li,td,th,code{overflow-wrap:anywhere}td,th,li{unicode-bidi:isolate}table{max-width:100%}
 @media print{.banner{border:2px solid #000}}
 </style></head><body>

@@ -50,7 +50,10 @@ export interface TaxonomySection extends Pick<TaxonomyResult, 'nfactors' | 'kmo'
 export interface ReportModel {
   study: string;
   models: string[];
+  /** Models and judges answered by a simulated population (synthetic, never evidence about real models). */
   simulated_models?: string[];
+  /** Why each simulated model is labelled so: its provider is the simulator, or its server declared it. */
+  simulation_evidence?: Record<string, { source: 'provider' | 'server'; detail: string }>;
   population?: string;
   cost: CostSection;
   lexicon?: LexiconReportRow[];
@@ -70,7 +73,7 @@ export interface ReportModel {
 }
 
 /** The keys a section contributes (in its order), or undefined when the run has no such result. */
-export type SectionPart = Partial<Omit<ReportModel, 'study' | 'models' | 'simulated_models' | 'population' | 'cost'>>;
+export type SectionPart = Partial<Omit<ReportModel, 'study' | 'models' | 'simulated_models' | 'simulation_evidence' | 'population' | 'cost'>>;
 
 export interface ReportSection {
   name: string;

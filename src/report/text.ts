@@ -13,14 +13,21 @@ function mdTable(headers: string[], rows: unknown[][]): string {
 
 export function renderMarkdown(model: ReportModel): string {
   const out: string[] = [`# ValueLex report: ${cell(model.study)}`, ''];
-  if (model.simulated_models?.length) out.push(`> SIMULATED models (synthetic, not real LLMs): ${model.simulated_models.map(cell).join(', ')}`, '');
+  const isSim = new Set(model.simulated_models ?? []);
+  const shown = (m: string): string => (isSim.has(m) ? `${m} (SIMULATED)` : m);
+  if (isSim.size > 0) {
+    out.push(`> SIMULATED models (synthetic, not real LLMs; not evidence about any real model): ${[...isSim].map(cell).join(', ')}`, '');
+    for (const [m, e] of Object.entries(model.simulation_evidence ?? {})) out.push(`> - ${cell(m)}: ${cell(e.detail)}`);
+    if (model.simulation_evidence) out.push('');
+  }
+  out.push(`Models: ${model.models.map((m) => cell(shown(m))).join(', ')}`, '');
   const lexicon = model.lexicon;
   if (lexicon) out.push('## Lexicon', '', mdTable(['descriptor', 'count', 'models'], lexicon.slice(0, 50).map((l) => [l.descriptor, l.count, l.models])), '');
   const tax = model.taxonomy;
   if (tax) out.push('## Taxonomy', '', `KMO ${cell(tax.kmo)}`, '', mdTable(['id', 'label', 'parent', 'alpha', 'words'], tax.dimensions.map((d) => [d.id, d.label, d.parent ?? '', tax.alpha[d.id] ?? '', d.words.join(', ')])), '');
   const profiles = model.profiles;
-  if (profiles) out.push('## Profiles', '', mdTable(['model', 'dimension', 'mean', '95% low', '95% high', 'n'], profiles.map((p) => [p.model, p.dimension, p.mean, p.ci_low, p.ci_high, p.n])), '');
-  out.push('## Cost', '', mdTable(['model', 'requests', 'cached', 'input tokens', 'output tokens', 'USD'], model.cost.per_model.map((c) => [c.model, c.requests, c.cached, c.input_tokens, c.output_tokens, c.cost_usd])), '');
+  if (profiles) out.push('## Profiles', '', mdTable(['model', 'dimension', 'mean', '95% low', '95% high', 'n'], profiles.map((p) => [shown(p.model), p.dimension, p.mean, p.ci_low, p.ci_high, p.n])), '');
+  out.push('## Cost', '', mdTable(['model', 'requests', 'cached', 'input tokens', 'output tokens', 'USD'], model.cost.per_model.map((c) => [shown(c.model), c.requests, c.cached, c.input_tokens, c.output_tokens, c.cost_usd])), '');
   return out.join('\n');
 }
 
@@ -31,6 +38,9 @@ const csvCell = (v: unknown): string => {
 
 export function renderCsv(model: ReportModel): string {
   const rows: unknown[][] = [['section', 'model', 'key', 'value', 'ci_low', 'ci_high', 'n']];
+  // One row per model saying whether it is simulated, so a filtered sheet keeps the label.
+  const isSim = new Set(model.simulated_models ?? []);
+  for (const m of [...new Set([...model.models, ...isSim])]) rows.push(['model', m, 'simulated', isSim.has(m), '', '', '']);
   for (const l of model.lexicon ?? []) rows.push(['lexicon', '', l.descriptor, l.count, '', '', l.models]);
   for (const p of model.profiles ?? []) rows.push(['profile', p.model, p.dimension, p.mean, p.ci_low, p.ci_high, p.n]);
   for (const d of model.taxonomy?.dimensions ?? []) for (const [w, l] of Object.entries(d.loadings)) rows.push(['loading', '', `${d.id}:${w}`, l, '', '', '']);

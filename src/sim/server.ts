@@ -1,17 +1,22 @@
 /**
  * A real HTTP server on loopback that speaks the OpenAI (chat completions, completions,
- * embeddings, models), Anthropic (Messages) and Ollama (chat, generate, embed) protocols,
+ * embeddings, models), Anthropic (Messages) and Ollama (chat, generate, embed, tags) protocols,
  * answering from the simulated population. With a fault plan it misbehaves as real servers do:
  * latency, 429 with Retry-After, 500s, malformed or truncated bodies, dropped connections, hangs,
  * refusals and empty answers. Tests and benchmarks point real provider clients at it.
+ *
+ * It declares itself: every response it sends (answers, model lists, errors, faults) carries the
+ * header `x-valuelex-simulated: true`, and its model lists mark each model simulated. The engine
+ * records that evidence per model, whatever the study's `provider:` says, so a study pointed at
+ * this server is labelled SIMULATED like one using `provider: simulated`.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatMessage, GenerationParams, ProviderRequest } from '../engine/types.js';
-import { ProviderError } from '../engine/types.js';
+import { ProviderError, SIMULATED_HEADER } from '../engine/types.js';
 import { canonicalJson } from '../core/hash.js';
-import { DEFAULT_POPULATION, type SimModel } from './population.js';
+import { defaultPopulation, drawPopulation, type SimPopulation } from './population.js';
 import { simulate } from './simulate.js';
 
 export type FaultKind = '429' | '500' | '503' | 'malformed' | 'truncated' | 'drop' | 'hang' | 'empty' | 'refusal';
@@ -57,15 +62,20 @@ export interface SimServerStats {
 export interface SimServer {
   url: string;
   port: number;
+  /** The population served as `sim/<name>` (any other seed's as `sim/<seed>/<name>`). */
+  population: SimPopulation;
   stats: SimServerStats;
   close(): Promise<void>;
 }
 
-interface StartOptions {
+export interface SimServerOptions {
   faults?: FaultPlan;
   /** Keep a log of answered requests in stats.log (tests). */
   log?: boolean;
-  population?: readonly SimModel[];
+  /** The population to serve (default: `drawPopulation(seed)`, or the default population). */
+  population?: SimPopulation;
+  /** Seed of the population to serve when no `population` is given. */
+  seed?: number;
   port?: number;
 }
 
@@ -82,7 +92,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), [SIMULATED_HEADER]: 'true', ...headers });
   res.end(text);
 }
 
@@ -197,9 +207,9 @@ function formatAnswer(p: Parsed, text: string, usage: { input_tokens: number; ou
   }
 }
 
-export async function startSimServer(options: StartOptions = {}): Promise<SimServer> {
+export async function startSimServer(options: SimServerOptions = {}): Promise<SimServer> {
   const faults = options.faults ?? {};
-  const population = options.population ?? DEFAULT_POPULATION;
+  const population = options.population ?? (options.seed === undefined ? defaultPopulation() : drawPopulation(options.seed));
   const stats: SimServerStats = { received: 0, answered: 0, answeredByContent: new Map(), faults: {}, keysSeen: new Set(), log: [] };
   const deliveries = new Map<string, number>();
   const sockets = new Set<import('node:net').Socket>();
@@ -222,9 +232,11 @@ export async function startSimServer(options: StartOptions = {}): Promise<SimSer
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname.replace(/\/+$/, '');
     if (req.method === 'GET' && (path.endsWith('/models') || path === '/api/tags')) {
+      // Each listed model says it is simulated (and which seed's population it comes from).
+      const details = (m: SimPopulation['models'][number]) => ({ simulated: true, seed: population.seed, family: m.family, size: m.size, training: m.training });
       return sendJson(res, 200, path === '/api/tags'
-        ? { models: population.map((m) => ({ name: `sim/${m.name}`, model: `sim/${m.name}` })) }
-        : { object: 'list', data: population.map((m) => ({ id: `sim/${m.name}`, object: 'model', owned_by: 'valuelex-sim' })) });
+        ? { simulated: true, models: population.models.map((m) => ({ name: `sim/${m.name}`, model: `sim/${m.name}`, details: { family: m.family, parameter_size: m.size }, ...details(m) })) }
+        : { object: 'list', simulated: true, data: population.models.map((m) => ({ id: `sim/${m.name}`, object: 'model', created: 0, owned_by: 'valuelex-simulated', ...details(m) })) });
     }
     if (req.method !== 'POST') return sendJson(res, 405, { error: { message: 'method not allowed' } });
     if (faults.requireKey) {
@@ -256,10 +268,10 @@ export async function startSimServer(options: StartOptions = {}): Promise<SimSer
       case '503':
         return sendJson(res, 503, { error: { message: 'overloaded' } });
       case 'malformed':
-        res.writeHead(200, { 'content-type': 'application/json' });
+        res.writeHead(200, { 'content-type': 'application/json', [SIMULATED_HEADER]: 'true' });
         return void res.end('{"id": "x", "choices": [ {"message": ');
       case 'truncated': {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '400' });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '400', [SIMULATED_HEADER]: 'true' });
         res.write('{"id":"chatcmpl-1","object":"chat.completion","choices":[{"index":0,');
         return void res.socket?.destroy();
       }
@@ -317,6 +329,7 @@ export async function startSimServer(options: StartOptions = {}): Promise<SimSer
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    population,
     stats,
     close: () =>
       new Promise<void>((resolve) => {

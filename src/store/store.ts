@@ -89,6 +89,17 @@ export interface ModelRow {
   config: Record<string, unknown>;
 }
 
+/** Why a model is labelled simulated (provenance shown in reports). */
+export interface SimulationEvidence {
+  /** `provider`: the in-process simulator; `server`: its server sent `x-valuelex-simulated: true`. */
+  source: 'provider' | 'server';
+  detail: string;
+  /** When this run database first saw it (ISO 8601). */
+  first_seen: string;
+}
+
+const SIMULATION_EVIDENCE = 'simulation_evidence';
+
 export interface CostSummary {
   model: string;
   requests: number;
@@ -414,11 +425,30 @@ export class RunStore {
             kind: eb.ref('excluded.kind'),
             base_url: eb.ref('excluded.base_url'),
             tags: eb.ref('excluded.tags'),
-            simulated: eb.ref('excluded.simulated'),
+            // Sticky: a model once seen simulated stays labelled (its stored answers are synthetic).
+            simulated: eb.case().when('models.simulated', '=', 1).then(1).else(eb.ref('excluded.simulated')).end(),
             config: eb.ref('excluded.config'),
           })),
         ),
     );
+  }
+
+  /**
+   * Label a model simulated, with the evidence (kept from the first time it was seen): its
+   * provider is the simulator, or its server declared an answer simulated. Never undone.
+   */
+  markModelSimulated(name: string, evidence: { source: 'provider' | 'server'; detail: string }): void {
+    this.flush();
+    this.#core.run(this.#core.q.updateTable('models').set({ simulated: 1 }).where('name', '=', name));
+    const all = this.simulationEvidence();
+    if (all[name]) return;
+    all[name] = { source: evidence.source, detail: redactSecrets(evidence.detail), first_seen: new Date().toISOString() };
+    this.setMetaJson(SIMULATION_EVIDENCE, all);
+  }
+
+  /** Why each simulated model is labelled so: model name -> evidence (see markModelSimulated). */
+  simulationEvidence(): Record<string, SimulationEvidence> {
+    return this.getMetaJson<Record<string, SimulationEvidence>>(SIMULATION_EVIDENCE) ?? {};
   }
 
   /** The models of the run, in the order they were first registered. */

@@ -6,7 +6,7 @@
  *   2. a local Ollama (OLLAMA_HOST, models discovered via GET /api/tags),
  *   3. the embedded local models (./local-population.ts), downloaded once,
  *   4. the simulated population, labelled as simulated in the terminal and the report; the caller
- *      hands it in (`simulatedPopulation(DEFAULT_POPULATION)` from src/sim), since only the command
+ *      hands it in (`simulatedPopulation(defaultPopulation())` from src/sim), since only the command
  *      line, the library's index and tests may load the simulator.
  * It never presents simulated answers as real ones.
  */
@@ -91,19 +91,32 @@ export interface SimulatedModelInfo {
   training: string;
 }
 
-/** The demo population made of simulated models (the last resort of `detectPopulation`). */
-export function simulatedPopulation(population: readonly SimulatedModelInfo[]): DemoPopulation {
+/** What the demo needs to know of a simulated population (src/sim's `SimPopulation` has it). */
+export interface SimulatedPopulationInfo {
+  seed: number;
+  models: readonly SimulatedModelInfo[];
+}
+
+/**
+ * The demo population made of simulated models (the last resort of `detectPopulation`). Model ids
+ * name the seed (`sim/<seed>/<name>`), so the run database records which planted population
+ * answered; the judge is one of the population's chat-trained models.
+ */
+export function simulatedPopulation(population: SimulatedPopulationInfo): DemoPopulation {
+  const id = (m: SimulatedModelInfo): string => `sim/${population.seed}/${m.name}`;
+  const judge = population.models.find((m) => m.training === 'rlhf') ?? population.models.find((m) => m.training !== 'base') ?? population.models[0];
+  if (!judge) throw new Error('simulated population has no models');
   return {
     kind: 'simulated',
-    description: `SIMULATED population of ${population.length} synthetic models (no real LLM answered)`,
-    models: population.map((m) => ({
+    description: `SIMULATED population of ${population.models.length} synthetic models drawn from seed ${population.seed} (no real LLM answered)`,
+    models: population.models.map((m) => ({
       name: m.name,
       provider: 'simulated',
-      model: `sim/${m.name}`,
+      model: id(m),
       kind: m.training === 'base' ? 'completion' : 'chat',
       tags: { family: m.family, size: m.size, training: m.training, simulated: true },
     })),
-    judge: { name: 'sim-judge', provider: 'simulated', model: 'sim/sim-atlas-8b-rlhf', tags: { simulated: true } },
+    judge: { name: 'sim-judge', provider: 'simulated', model: id(judge), tags: { simulated: true } },
   };
 }
 

@@ -100,6 +100,7 @@ export interface RunResult {
   store: string;
   stages: StageOutcome[];
   cost: CostSummary[];
+  /** Models and judges labelled simulated (by their provider, or by their server's declaration). */
   simulated: string[];
   /** Peak resident memory and model switches of in-process local models, when any ran. */
   local?: { peak_rss_mb: number; model_switches: number };
@@ -120,9 +121,11 @@ export async function runConfig(config: StudyConfig, storePath: string, opts: Ru
   try {
     store.setMeta('study', config.name);
     store.setMetaJson('study_config', config.store ? { ...config, store: redactUrl(config.store) } : config);
-    const simulated = config.models.filter((m) => engine.isSimulated(m.name)).map((m) => m.name);
-    if (simulated.length > 0) store.setMetaJson('simulated_models', simulated);
     const stages = await runStudy({ engine, config, log }, { ...(opts.stages ? { stages: opts.stages } : {}), resume: opts.resume ?? false });
+    // After the stages: a server declares simulation on its answers, so the engine knows only now
+    // (models and judges alike; a label from an earlier run on this database stays).
+    const simulated = engine.models().filter((m) => engine.isSimulated(m.name)).map((m) => m.name);
+    if (simulated.length > 0) store.setMetaJson('simulated_models', simulated);
     const local = localRuntimeStats();
     if (local) store.setMetaJson('local_runtime', local);
     return { study: config.name, store: store.path, stages, cost: store.costSummary(), simulated, ...(local ? { local } : {}) };

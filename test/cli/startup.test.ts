@@ -16,6 +16,10 @@ import { COMMAND_MODULES } from '../../src/cli/commands/index.js';
 import { Command } from 'commander';
 import { startSimServer } from '../../src/sim/server.js';
 import { CLI } from '../helpers/cli.js';
+import { pickSimNames } from '../helpers/sim.js';
+
+/** Models of the default simulated population by role (names are drawn from its seed). */
+const [SIM_INSTRUCT_B] = pickSimNames('instruct') as string[] as [string];
 
 const recorder = fileURLToPath(new URL('../helpers/import-recorder.mjs', import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -76,7 +80,7 @@ describe('command-line start-up', () => {
       const dir = mkdtempSync(join(tmpdir(), 'vlx-run-imports-'));
       writeFileSync(
         join(dir, 'study.yaml'),
-        `name: imports\nstore: run.db\nmodels:\n  - {name: m, provider: openai, model: sim/sim-atlas-1b-instruct, base_url: "${server.url}/v1"}\nelicit: {prompts: [fp-list-core], samples: 2}\n`,
+        `name: imports\nstore: run.db\nmodels:\n  - {name: m, provider: openai, model: sim/${SIM_INSTRUCT_B}, base_url: "${server.url}/v1"}\nelicit: {prompts: [fp-list-core], samples: 2}\n`,
       );
       const r = await loadedAsync(['run', 'study.yaml', '--stages', 'elicit', '--json'], dir);
       expect(r.code, r.stderr).toBe(0);

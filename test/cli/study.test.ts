@@ -5,6 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { studyConfigSchema } from '../../src/config/schema.js';
 import { runCli } from '../helpers/cli.js';
+import { pickSimNames } from '../helpers/sim.js';
+
+/** Models of the default simulated population, by role (their names are drawn from its seed). */
+const [BASE] = pickSimNames('base') as [string];
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'vlx-cli-'));
 
@@ -67,7 +71,7 @@ describe('valuelex init / run config validation', () => {
   it('unknown stage in --stages is rejected', () => {
     const dir = tmp();
     const file = join(dir, 'study.yaml');
-    writeFileSync(file, 'name: s\nmodels:\n  - name: a\n    provider: simulated\n    model: sim/sim-atlas-1b-base\n');
+    writeFileSync(file, `name: s\nmodels:\n  - name: a\n    provider: simulated\n    model: sim/${BASE}\n`);
     const r = runCli(['run', file, '--stages', 'elicit,bogus']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/unknown stage "bogus"/);

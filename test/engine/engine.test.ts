@@ -3,14 +3,18 @@ import { studyEngine } from '../../src/study/run.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { studyConfigSchema, type StudyConfigInput } from '../../src/config/schema.js';
 import { peek, tempStore } from '../helpers/sql.js';
+import { pickSimNames } from '../helpers/sim.js';
+
+/** Models of the default simulated population, by role (their names are drawn from its seed). */
+const [INSTRUCT, BASE] = pickSimNames('instruct', 'base') as [string, string];
 
 function config(server: SimServer, extra: Partial<StudyConfigInput> = {}, provider: 'openai' | 'anthropic' | 'ollama' = 'openai') {
   const base_url = provider === 'openai' ? `${server.url}/v1` : server.url;
   return studyConfigSchema.parse({
     name: 't',
     models: [
-      { name: 'a', provider, model: 'sim/sim-atlas-1b-instruct', base_url, concurrency: 4, ...(provider === 'openai' ? {} : {}) },
-      { name: 'b', provider, model: 'sim/sim-boreal-2b-base', base_url, kind: 'completion', concurrency: 2 },
+      { name: 'a', provider, model: `sim/${INSTRUCT}`, base_url, concurrency: 4, ...(provider === 'openai' ? {} : {}) },
+      { name: 'b', provider, model: `sim/${BASE}`, base_url, kind: 'completion', concurrency: 2 },
     ],
     ...extra,
   });

@@ -9,9 +9,13 @@ import { studyConfigSchema } from '../../src/config/schema.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { studyEngine } from '../../src/study/run.js';
 import { peek, tempStore } from '../helpers/sql.js';
+import { pickSimNames } from '../helpers/sim.js';
+
+/** Models of the default simulated population by role (names are drawn from its seed). */
+const [SIM_INSTRUCT_B] = pickSimNames('instruct') as string[] as [string];
 
 function config(server: SimServer) {
-  return studyConfigSchema.parse({ name: 't', models: [{ name: 'a', provider: 'openai', model: 'sim/sim-atlas-1b-instruct', base_url: `${server.url}/v1`, concurrency: 4 }] });
+  return studyConfigSchema.parse({ name: 't', models: [{ name: 'a', provider: 'openai', model: `sim/${SIM_INSTRUCT_B}`, base_url: `${server.url}/v1`, concurrency: 4 }] });
 }
 
 describe('identical requests in flight', () => {

@@ -19,6 +19,10 @@ import { SIMULATED_PROVIDERS } from '../../src/sim/provider.js';
 import { alignAnswerValues } from '../../src/sim/responders/align.js';
 import { RunStore } from '../../src/store/store.js';
 import { schwartzValues } from '../../src/values/schwartz.js';
+import { pickSimNames } from '../helpers/sim.js';
+
+/** Models of the default simulated population by role (names are drawn from its seed). */
+const [SIM_RLHF_A] = pickSimNames('rlhf') as string[] as [string];
 
 const system = schwartzValues();
 const target = { self_direction: 0, stimulation: 0, hedonism: 0, achievement: 0, power: 0, security: 1, conformity: 1, tradition: 0, benevolence: 1, universalism: 0 };
@@ -53,7 +57,7 @@ const covers = (g: { ci_low: number; ci_high: number }): boolean => g.ci_low <= 
 
 describe('the winner\'s curse under a planted null (candidates truly alike, noisy evaluator)', () => {
   it('the +alike policy really is a null: every candidate of a prompt has the same true values', async () => {
-    const { results } = await replicate('sim/sim-atlas-8b-rlhf+alike', 'best-of-n', 1, 10, 0.5);
+    const { results } = await replicate(`sim/${SIM_RLHF_A}+alike`, 'best-of-n', 1, 10, 0.5);
     for (const r of results) {
       const truths = new Set(r.candidates.map((c) => JSON.stringify(alignAnswerValues(c.text))));
       expect(truths.size).toBe(1);
@@ -62,7 +66,7 @@ describe('the winner\'s curse under a planted null (candidates truly alike, nois
 
   it('best-of-n: selection-time gain positive in nearly every replication; held-out interval covers 0 in about 95%', async () => {
     const reps = 200;
-    const { perRep } = await replicate('sim/sim-atlas-8b-rlhf+alike', 'best-of-n', reps, 16, 0.5);
+    const { perRep } = await replicate(`sim/${SIM_RLHF_A}+alike`, 'best-of-n', reps, 16, 0.5);
     const selectionExcludesZero = perRep.filter((s) => s.gain_selection.ci_low > 0).length / reps;
     const heldOutCovers = perRep.filter((s) => covers(s.gain_held_out)).length / reps;
     const meanHeldOut = perRep.reduce((a, s) => a + s.gain_held_out.mean, 0) / reps;
@@ -80,7 +84,7 @@ describe('the winner\'s curse under a planted null (candidates truly alike, nois
   it('revise and system-prompt on the +alike policy: held-out interval covers 0 in about 95%', async () => {
     for (const strategy of ['revise', 'system-prompt'] as const) {
       const reps = 100;
-      const { perRep } = await replicate('sim/sim-atlas-8b-rlhf+alike', strategy, reps, 16, 0.5);
+      const { perRep } = await replicate(`sim/${SIM_RLHF_A}+alike`, strategy, reps, 16, 0.5);
       const heldOutCovers = perRep.filter((s) => covers(s.gain_held_out)).length / reps;
       // 100 replications: a true 95% coverage falls below 0.89 with probability < 0.01.
       expect(heldOutCovers).toBeGreaterThanOrEqual(0.89);
@@ -92,7 +96,7 @@ describe('the winner\'s curse under a planted null (candidates truly alike, nois
 describe('a planted effect is still found held out', () => {
   it('system-prompt on a policy that follows it: held-out gain found in nearly every replication', async () => {
     const reps = 30;
-    const { perRep } = await replicate('sim/sim-atlas-8b-rlhf', 'system-prompt', reps, 32, 0.5);
+    const { perRep } = await replicate(`sim/${SIM_RLHF_A}`, 'system-prompt', reps, 32, 0.5);
     const found = perRep.filter((s) => s.gain_held_out.ci_low > 0).length / reps;
     const mean = perRep.reduce((a, s) => a + s.gain_held_out.mean, 0) / reps;
     console.log(`effect system-prompt: held-out CI excludes 0 in ${(100 * found).toFixed(0)}% of ${reps}; mean held-out gain ${mean.toFixed(3)}`);
@@ -104,7 +108,7 @@ describe('a planted effect is still found held out', () => {
     // The true gain of best-of-4 is small beside the noise of ten values: a less noisy evaluator
     // and more prompts give the power to find it.
     const reps = 20;
-    const { perRep } = await replicate('sim/sim-atlas-8b-rlhf', 'best-of-n', reps, 64, 0.3);
+    const { perRep } = await replicate(`sim/${SIM_RLHF_A}`, 'best-of-n', reps, 64, 0.3);
     const found = perRep.filter((s) => s.gain_held_out.ci_low > 0).length / reps;
     const held = perRep.reduce((a, s) => a + s.gain_held_out.mean, 0) / reps;
     const sel = perRep.reduce((a, s) => a + s.gain_selection.mean, 0) / reps;

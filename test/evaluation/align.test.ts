@@ -21,6 +21,10 @@ import { renderHtml } from '../../src/report/html.js';
 import type { ReportModel } from '../../src/report/model.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { PAYLOADS } from '../report/run-fixture.js';
+import { pickSimNames } from '../helpers/sim.js';
+
+/** Models of the default simulated population by role (names are drawn from its seed). */
+const [SIM_RLHF_A, SIM_RLHF_B, SIM_INSTRUCT_A] = pickSimNames('rlhf', 'rlhf', 'instruct') as string[] as [string, string, string];
 
 const V = SCHWARTZ_VALUES;
 const message = (role: string) => z.object({ role: z.literal(role), content: z.string().min(1) }).strict();
@@ -158,7 +162,7 @@ describe('valuelex align against the local model server', () => {
   ] as const) {
     it(`${strategy} with a real effect: held-out gain found; ${format} pairs carry positive held-out margins; resumes`, async () => {
       const dir = workdir();
-      const args = ['align', '--input', 'prompts.jsonl', '--target', 'security=1,conformity=1,benevolence=1', ...model('sim-atlas-8b-rlhf'), ...judge('sim-cirrus-7b-rlhf'), '--strategy', strategy, '--n', '6', '--rounds', '2', '--store', 'run.db', '--out', 'results.jsonl', '--export-pairs', 'pairs.jsonl', '--pairs-format', format, '--json'];
+      const args = ['align', '--input', 'prompts.jsonl', '--target', 'security=1,conformity=1,benevolence=1', ...model(`${SIM_RLHF_A}`), ...judge(`${SIM_RLHF_B}`), '--strategy', strategy, '--n', '6', '--rounds', '2', '--store', 'run.db', '--out', 'results.jsonl', '--export-pairs', 'pairs.jsonl', '--pairs-format', format, '--json'];
       const r = await runCliAsync(args, { cwd: dir });
       expect(r.stderr).not.toMatch(/valuelex: /);
       expect(r.code).toBe(0);
@@ -171,7 +175,7 @@ describe('valuelex align against the local model server', () => {
       expect(s.agreement_after).toBeGreaterThan(s.agreement_before);
       // Earlier versions' names now carry the held-out numbers.
       expect([s.mean_improvement, s.ci_low, s.ci_high]).toEqual([s.gain_held_out.mean, s.gain_held_out.ci_low, s.gain_held_out.ci_high]);
-      expect(s.measurement).toEqual({ evaluator: 'judge:sim/sim-cirrus-7b-rlhf', independent: false });
+      expect(s.measurement).toEqual({ evaluator: `judge:sim/${SIM_RLHF_B}`, independent: false });
       expect(s).toMatchObject({ self_judged: false, objective: 'l2', refusals: 'avoid', refusal_share_before: 0, refusal_share_after: 0 });
       expect(s.cost.requests).toBeGreaterThan(0);
       // The held-out measurement and the answer-kind judge are paid for, and counted.
@@ -209,19 +213,19 @@ describe('valuelex align against the local model server', () => {
   it('candidates truly alike, noisy judge: selection-time gain "significant", held-out gain not (independent measurement)', async () => {
     const dir = workdir();
     const r = await runCliAsync(
-      ['align', '--input', 'prompts.jsonl', '--target', 'security=1,conformity=1,benevolence=1', ...model('sim-atlas-8b-rlhf+alike'), ...judge('sim-cirrus-7b-rlhf+noisy'), '--measure-with', 'judge:openai/sim/sim-boreal-2b-instruct+noisy', '--measure-base-url', `${server.url}/v1`, '--strategy', 'best-of-n', '--n', '6', '--store', 'run.db', '--json'],
+      ['align', '--input', 'prompts.jsonl', '--target', 'security=1,conformity=1,benevolence=1', ...model(`${SIM_RLHF_A}+alike`), ...judge(`${SIM_RLHF_B}+noisy`), '--measure-with', `judge:openai/sim/${SIM_INSTRUCT_A}+noisy`, '--measure-base-url', `${server.url}/v1`, '--strategy', 'best-of-n', '--n', '6', '--store', 'run.db', '--json'],
       { cwd: dir },
     );
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout) as Summary;
-    expect(s.measurement).toEqual({ evaluator: 'judge:sim/sim-boreal-2b-instruct+noisy', independent: true });
+    expect(s.measurement).toEqual({ evaluator: `judge:sim/${SIM_INSTRUCT_A}+noisy`, independent: true });
     // The defect of the issue, still visible where it belongs: choosing on noise looks like a gain.
     expect(s.gain_selection.ci_low).toBeGreaterThan(0);
     expect(s.gain_held_out.ci_low).toBeLessThanOrEqual(0);
     expect(s.gain_held_out.ci_high).toBeGreaterThanOrEqual(0);
     expect(s.gain_held_out.mean).toBeLessThan(s.gain_selection.mean / 2);
     // The human summary headlines the held-out gain.
-    const human = await runCliAsync(['align', '--input', 'prompts.jsonl', '--target', 'security=1,conformity=1,benevolence=1', ...model('sim-atlas-8b-rlhf+alike'), ...judge('sim-cirrus-7b-rlhf+noisy'), '--measure-with', 'judge:openai/sim/sim-boreal-2b-instruct+noisy', '--measure-base-url', `${server.url}/v1`, '--strategy', 'best-of-n', '--n', '6', '--store', 'run.db'], { cwd: dir });
+    const human = await runCliAsync(['align', '--input', 'prompts.jsonl', '--target', 'security=1,conformity=1,benevolence=1', ...model(`${SIM_RLHF_A}+alike`), ...judge(`${SIM_RLHF_B}+noisy`), '--measure-with', `judge:openai/sim/${SIM_INSTRUCT_A}+noisy`, '--measure-base-url', `${server.url}/v1`, '--strategy', 'best-of-n', '--n', '6', '--store', 'run.db'], { cwd: dir });
     const lines = human.stdout.split('\n');
     expect(lines.findIndex((l) => l.startsWith('held-out gain'))).toBeLessThan(lines.findIndex((l) => l.startsWith('selection-time gain')));
   }, 180_000);
@@ -230,7 +234,7 @@ describe('valuelex align against the local model server', () => {
     const faulty = await startSimServer({ faults: { seed: 5, contentRates: { refusal: 0.3, empty: 0.15 } } });
     try {
       const dir = workdir();
-      const base = ['align', '--input', 'prompts.jsonl', '--target', 'security=1,conformity=1,benevolence=1', '--model', 'openai/sim/sim-atlas-8b-rlhf', '--base-url', `${faulty.url}/v1`, '--judge', 'openai/sim/sim-cirrus-7b-rlhf', '--judge-base-url', `${faulty.url}/v1`, '--strategy', 'best-of-n', '--n', '4', '--store', 'run.db', '--json'];
+      const base = ['align', '--input', 'prompts.jsonl', '--target', 'security=1,conformity=1,benevolence=1', '--model', `openai/sim/${SIM_RLHF_A}`, '--base-url', `${faulty.url}/v1`, '--judge', `openai/sim/${SIM_RLHF_B}`, '--judge-base-url', `${faulty.url}/v1`, '--strategy', 'best-of-n', '--n', '4', '--store', 'run.db', '--json'];
       for (const objective of ['cosine', 'l2']) {
         const r = await runCliAsync([...base, '--objective', objective, '--out', `${objective}.jsonl`], { cwd: dir });
         expect(r.stderr).not.toMatch(/valuelex: /);
@@ -265,42 +269,42 @@ describe('valuelex align against the local model server', () => {
 
   it('self-judging is refused unless allowed, and then labelled in every output', async () => {
     const dir = workdir(4);
-    const base = ['align', '--input', 'prompts.jsonl', '--target', 'security=1', ...model('sim-atlas-8b-rlhf'), '--strategy', 'system-prompt'];
+    const base = ['align', '--input', 'prompts.jsonl', '--target', 'security=1', ...model(`${SIM_RLHF_A}`), '--strategy', 'system-prompt'];
     const none = await runCliAsync([...base, '--store', 'a.db'], { cwd: dir });
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/no judge given .* sim\/sim-atlas-8b-rlhf would judge its own answers: give a judge, or --allow-self-judge/);
-    const same = await runCliAsync([...base, ...judge('sim-atlas-8b-rlhf'), '--store', 'a.db'], { cwd: dir });
+    expect(none.stderr).toMatch(new RegExp(`no judge given .* sim/${SIM_RLHF_A} would judge its own answers: give a judge, or --allow-self-judge`));
+    const same = await runCliAsync([...base, ...judge(`${SIM_RLHF_A}`), '--store', 'a.db'], { cwd: dir });
     expect(same.code).toBe(2);
     expect(same.stderr).toMatch(/would judge its own answers \(--judge\)/);
-    const measuredBySelf = await runCliAsync([...base, ...judge('sim-cirrus-7b-rlhf'), '--measure-with', 'judge:openai/sim/sim-atlas-8b-rlhf', '--store', 'a.db'], { cwd: dir });
+    const measuredBySelf = await runCliAsync([...base, ...judge(`${SIM_RLHF_B}`), '--measure-with', `judge:openai/sim/${SIM_RLHF_A}`, '--store', 'a.db'], { cwd: dir });
     expect(measuredBySelf.code).toBe(2);
     expect(measuredBySelf.stderr).toMatch(/\(--measure-with\)/);
 
     const allowed = await runCliAsync([...base, '--allow-self-judge', '--store', 'b.db', '--out', 'results.jsonl', '--json'], { cwd: dir });
     expect(allowed.code).toBe(0);
     expect(allowed.stderr).toMatch(/SELF-JUDGED/);
-    expect(JSON.parse(allowed.stdout)).toMatchObject({ evaluator: 'judge:sim/sim-atlas-8b-rlhf', self_judged: true, measured: 4 });
+    expect(JSON.parse(allowed.stdout)).toMatchObject({ evaluator: `judge:sim/${SIM_RLHF_A}`, self_judged: true, measured: 4 });
     expect(jsonl<AlignResult>(join(dir, 'results.jsonl')).every((x) => x.self_judged === true)).toBe(true);
     const human = await runCliAsync([...base, '--allow-self-judge', '--store', 'b.db'], { cwd: dir });
     expect(human.stdout.split('\n')[0]).toMatch(/^SELF-JUDGED: /);
     await runCliAsync(['report', 'b.db', '--out', 'report.html'], { cwd: dir });
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/SELF-JUDGED/);
-    const pairs = await runCliAsync(['align', '--input', 'prompts.jsonl', '--target', 'security=1', ...model('sim-atlas-8b-rlhf'), '--strategy', 'best-of-n', '--allow-self-judge', '--store', 'c.db', '--export-pairs', 'pairs.jsonl', '--margin', '0', '--json'], { cwd: dir });
+    const pairs = await runCliAsync(['align', '--input', 'prompts.jsonl', '--target', 'security=1', ...model(`${SIM_RLHF_A}`), '--strategy', 'best-of-n', '--allow-self-judge', '--store', 'c.db', '--export-pairs', 'pairs.jsonl', '--margin', '0', '--json'], { cwd: dir });
     expect(pairs.code).toBe(0);
     const records = jsonl<Record<string, unknown>>(join(dir, 'pairs.jsonl'));
     expect(records.length).toBeGreaterThan(0);
     expect(records.every((p) => p.self_judged === true)).toBe(true);
 
-    const fromEnv = await runCliAsync([...base, '--store', 'd.db', '--json'], { cwd: dir, env: { VALUELEX_JUDGE_MODEL: 'sim/sim-cirrus-7b-rlhf', VALUELEX_BASE_URL: `${server.url}/v1` } });
+    const fromEnv = await runCliAsync([...base, '--store', 'd.db', '--json'], { cwd: dir, env: { VALUELEX_JUDGE_MODEL: `sim/${SIM_RLHF_B}`, VALUELEX_BASE_URL: `${server.url}/v1` } });
     expect(fromEnv.code).toBe(0);
-    expect(JSON.parse(fromEnv.stdout)).toMatchObject({ evaluator: 'judge:sim/sim-cirrus-7b-rlhf', self_judged: false });
+    expect(JSON.parse(fromEnv.stdout)).toMatchObject({ evaluator: `judge:sim/${SIM_RLHF_B}`, self_judged: false });
   }, 180_000);
 
   it('bad input is named', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vlx-align-bad-'));
     writeFileSync(join(dir, 'p.jsonl'), '{"id": 1, "prompt": "x"}\n{"id": 2}\n');
     writeFileSync(join(dir, 'ok.jsonl'), '{"id": 1, "prompt": "x"}\n');
-    const sim = ['--model', 'simulated/sim/sim-atlas-8b-rlhf', '--judge', 'simulated/sim/sim-cirrus-7b-rlhf'];
+    const sim = ['--model', `simulated/sim/${SIM_RLHF_A}`, '--judge', `simulated/sim/${SIM_RLHF_B}`];
     const cases: Array<[string[], RegExp]> = [
       [['--input', 'p.jsonl', '--target', 'security=1', ...sim], /p\.jsonl:2: needs a non-empty "prompt" string/],
       [['--input', 'p.jsonl', '--model', 'simulated/x'], /exactly one of --target and --target-from/],
@@ -308,7 +312,7 @@ describe('valuelex align against the local model server', () => {
       [['--input', 'ok.jsonl', '--target', 'security=1', '--order', 'fulcra', ...sim], /--order fulcra: only a bare list of numbers has an order/],
       [['--input', 'ok.jsonl', '--target', '0,0,0,1,0,1,1,0,1,1', '--order', 'alphabetical', ...sim], /--order: expected schwartz, fulcra, got "alphabetical"/],
       [['--input', 'ok.jsonl', '--target', 'security=1', '--objective', 'reward', ...sim], /--objective: expected l2, l1, cosine, fulcra/],
-      [['--input', 'ok.jsonl', '--target', 'security=1', '--model', 'simulated/sim/sim-atlas-8b-rlhf', '--evaluator', 'classifier:clf.json'], /a classifier scores a text the same way every time.*--measure-with/],
+      [['--input', 'ok.jsonl', '--target', 'security=1', '--model', `simulated/sim/${SIM_RLHF_A}`, '--evaluator', 'classifier:clf.json'], /a classifier scores a text the same way every time.*--measure-with/],
       [['--input', 'ok.jsonl', '--target', 'security=1', ...sim, '--measure-with', 'judge'], /--measure-with: expected judge:<provider\/model> or classifier:<model\.json>, got "judge"/],
       [['--input', 'ok.jsonl', '--target', 'security=1', ...sim, '--refusals', 'sometimes'], /--refusals: expected avoid, allow/],
     ];

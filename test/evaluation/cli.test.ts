@@ -9,6 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { runCli, runCliAsync } from '../helpers/cli.js';
+import { pickSimNames } from '../helpers/sim.js';
+
+/** Models of the default simulated population, by role (their names are drawn from its seed). */
+const [RLHF_A, RLHF_B] = pickSimNames('rlhf', 'rlhf') as [string, string];
 
 const FIX = new URL('../fixtures/fulcra/', import.meta.url).pathname;
 const lines = (f: string): Array<Record<string, unknown>> => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -30,7 +34,7 @@ describe('valuelex evaluate with a judge on a local OpenAI-protocol server', () 
       { id: 'd', prompt: 'Hmm', response: 'Pleasure and fun are what life is for.' },
     ];
     writeFileSync(join(dir, 'pairs.jsonl'), pairs.map((p) => JSON.stringify(p)).join('\n') + '\n');
-    const args = ['evaluate', '--input', 'pairs.jsonl', '--evaluator', 'judge', '--model', 'openai/sim/sim-cirrus-7b-rlhf', '--base-url', `${server.url}/v1`, '--out', 'out.jsonl', '--store', 'run.db', '--json'];
+    const args = ['evaluate', '--input', 'pairs.jsonl', '--evaluator', 'judge', '--model', `openai/sim/${RLHF_B}`, '--base-url', `${server.url}/v1`, '--out', 'out.jsonl', '--store', 'run.db', '--json'];
     const r = await runCliAsync(args, { cwd: dir });
     expect(r.stderr).not.toMatch(/valuelex: /);
     expect(r.code).toBe(0);
@@ -44,7 +48,7 @@ describe('valuelex evaluate with a judge on a local OpenAI-protocol server', () 
     // The injection changed nothing: same scores as the clean text.
     expect(byId.get('c')!.values).toEqual(byId.get('a')!.values);
     const cfg = byId.get('a')!.judge_config;
-    expect(cfg).toMatchObject({ provider: 'openai', model: 'sim/sim-cirrus-7b-rlhf', temperature: 0, seed: 1, template: 'value-judge@1' });
+    expect(cfg).toMatchObject({ provider: 'openai', model: `sim/${RLHF_B}`, temperature: 0, seed: 1, template: 'value-judge@1' });
     expect(String(cfg.rubric_hash)).toMatch(/^[0-9a-f]{16}$/);
     const summary = JSON.parse(r.stdout) as { per_value: Record<string, { accuracy: number }>; exact_match: number };
     expect(summary.per_value.benevolence!.accuracy).toBe(1);
@@ -59,10 +63,10 @@ describe('valuelex evaluate with a judge on a local OpenAI-protocol server', () 
 
     // Another judge on the same output: refused unless allowed, so old and new scores do not mix.
     writeFileSync(join(dir, 'pairs.jsonl'), readFileSync(join(dir, 'pairs.jsonl'), 'utf8') + JSON.stringify({ id: 'e', prompt: 'x', response: 'Safety first.' }) + '\n');
-    const other = args.map((a) => (a === 'openai/sim/sim-cirrus-7b-rlhf' ? 'openai/sim/sim-atlas-8b-rlhf' : a));
+    const other = args.map((a) => (a === `openai/sim/${RLHF_B}` ? `openai/sim/${RLHF_A}` : a));
     const refused = await runCliAsync(other, { cwd: dir });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/another judge configuration \(model "sim\/sim-cirrus-7b-rlhf" -> "sim\/sim-atlas-8b-rlhf"\)/);
+    expect(refused.stderr).toContain(`another judge configuration (model "sim/${RLHF_B}" -> "sim/${RLHF_A}")`);
     expect(lines(join(dir, 'out.jsonl'))).toHaveLength(4);
     const allowed = await runCliAsync([...other, '--allow-judge-change'], { cwd: dir });
     expect(allowed.code).toBe(0);
@@ -106,7 +110,7 @@ describe('classifier, ensemble and value profiles on the command line', () => {
     const evs = JSON.parse(ev.stdout) as { pairs: number; per_value: Record<string, unknown>; exact_match: number };
     expect(evs.pairs).toBe(60);
     expect(Object.keys(evs.per_value)).toHaveLength(10);
-    const ens = runCli(['evaluate', '--input', join(dir, 'test.jsonl'), '--evaluator', 'ensemble', '--classifier', join(dir, 'model.json'), '--model', 'simulated/sim/sim-cirrus-7b-rlhf', '--out', join(dir, 'e.jsonl'), '--store', join(dir, 'run-e.db'), '--json']);
+    const ens = runCli(['evaluate', '--input', join(dir, 'test.jsonl'), '--evaluator', 'ensemble', '--classifier', join(dir, 'model.json'), '--model', `simulated/sim/${RLHF_B}`, '--out', join(dir, 'e.jsonl'), '--store', join(dir, 'run-e.db'), '--json']);
     expect(ens.stderr).not.toMatch(/valuelex: /);
     expect(ens.code).toBe(0);
     for (const o of lines(join(dir, 'e.jsonl')) as Array<{ values: Record<string, number>; evaluator: string }>) {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { PLANTED_DIMENSIONS } from '../../src/sim/population.js';
+import { DEFAULT_SEED, drawPopulation } from '../../src/sim/population.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { calibratedMean, confusionRates, correctedDistribution } from '../../src/judge/calibrate-judge.js';
 import { combineJudges, flipRates, pairedShift } from '../../src/judge/checks.js';
@@ -60,19 +60,28 @@ describe('calibration and checks (pure)', () => {
 });
 
 describe('judge checks end to end', () => {
+  // A population with three families, so each studied model has its own turn of phrase (what a
+  // self-preferring judge recognises); its structure is drawn from the default seed.
+  const POPULATION = drawPopulation(DEFAULT_SEED, { models: 6, groups: { family: ['atlas', 'boreal', 'cirrus'], training: ['instruct', 'rlhf'] } });
+  const PLANTED = POPULATION.dimensions;
+  const byFamily = (f: string): string => POPULATION.models.find((m) => m.family === f)!.name;
+  const [A, B, C] = [byFamily('atlas'), byFamily('boreal'), byFamily('cirrus')];
+  const D = POPULATION.models.find((m) => ![A, B, C].includes(m.name))!.name;
   let server: SimServer;
   beforeAll(async () => {
-    server = await startSimServer();
+    server = await startSimServer({ population: POPULATION });
   });
   afterAll(async () => server.close());
 
-  const SYSTEM = { name: 'planted', dimensions: PLANTED_DIMENSIONS.map((d) => ({ id: d.id, label: d.label, definition: `Values of ${d.label.toLowerCase()}.`, examples: d.words })) };
+  const SYSTEM = { name: 'planted', dimensions: PLANTED.map((d) => ({ id: d.id, label: d.id, definition: `Values such as ${d.words.slice(0, 2).join(' and ')}.`, examples: d.words })) };
 
   function study(dir: string, judges: string[], projective: Record<string, unknown>): string {
     writeFileSync(join(dir, 'planted.yaml'), stringify(SYSTEM));
-    const models = ['sim-atlas-8b-rlhf', 'sim-boreal-2b-instruct', 'sim-cirrus-7b-rlhf'].map((m) => `  - {name: ${m}, provider: openai, base_url: "${server.url}/v1", model: sim/${m}, concurrency: 8}`).join('\n');
+    const models = [A, B, C].map((m) => `  - {name: ${m}, provider: openai, base_url: "${server.url}/v1", model: sim/${m}, concurrency: 8}`).join('
+');
     // Judges are named apart from the studied models (names are unique across both).
-    const js = judges.map((j) => `  - {name: judge-${j.replace(/[^a-z0-9]+/gi, '-')}, provider: openai, base_url: "${server.url}/v1", model: sim/${j}}`).join('\n');
+    const js = judges.map((j) => `  - {name: judge-${j.replace(/[^a-z0-9]+/gi, '-')}, provider: openai, base_url: "${server.url}/v1", model: sim/${j}}`).join('
+');
     writeFileSync(join(dir, 'study.yaml'), `name: judge\nstore: run.db\nseed: 3\nmodels:\n${models}\njudge:\n${js}\nprojective: ${JSON.stringify({ samples: 3, system: join(dir, 'planted.yaml'), ...projective })}\n`);
     return join(dir, 'study.yaml');
   }
@@ -88,14 +97,17 @@ describe('judge checks end to end', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vlx-judge-'));
     // Labeled pairs: value words of one planted dimension (+1) or its negation (-1).
     const rng = createRng(4);
-    const labeled = Array.from({ length: 60 }, (_, i) => {
-      const d = PLANTED_DIMENSIONS[i % 3]!;
+    // 20 labeled pairs per planted dimension (what the checks need whatever the number of dimensions).
+    const labeled = Array.from({ length: 20 * PLANTED.length }, (_, i) => {
+      const d = PLANTED[i % PLANTED.length]!;
       const w = d.words[rng.int(d.words.length)]!;
       const neg = i % 5 === 0;
-      return { id: `L${i}`, prompt: '', response: neg ? `I do not care much about ${w}.` : `I try to act with ${w}.`, values: Object.fromEntries(PLANTED_DIMENSIONS.map((x) => [x.id, x.id === d.id ? (neg ? -1 : 1) : 0])) };
+      // Distinct texts (as in a real labeled set), so the noisy judge errs independently on each.
+      const text = neg ? `I do not put much weight on ${w}` : `I try to act with ${w}`;
+      return { id: `L${i}`, prompt: '', response: `${text} (pair ${i}).`, values: Object.fromEntries(PLANTED.map((x) => [x.id, x.id === d.id ? (neg ? -1 : 1) : 0])) };
     });
     writeFileSync(join(dir, 'labels.jsonl'), labeled.map((l) => JSON.stringify(l)).join('\n') + '\n');
-    const judges = ['sim-cirrus-7b-rlhf', 'sim-atlas-8b-rlhf+noisy', 'sim-boreal-2b-instruct+first', 'sim-atlas-1b-instruct+long', 'sim-cirrus-7b-rlhf+self'];
+    const judges = [C, `${A}+noisy`, `${B}+first`, `${D}+long`, `${C}+self`];
     const file = study(dir, judges, { judge_repeats: 3, judge_checks: ['order', 'length', 'self'], calibration: join(dir, 'labels.jsonl') });
     const r = await runCliAsync(['projective', file, '--json'], { cwd: dir });
     expect(r.stderr).not.toMatch(/valuelex: /);
@@ -109,31 +121,44 @@ describe('judge checks end to end', () => {
     expect(q.stability![noisy]!.overall).toBeGreaterThan(0.2);
     expect(q.stability![noisy]!.unstable_items.length).toBeGreaterThan(10);
     // Order: listing the dimensions in reverse takes the position bias off the first dimension.
-    const firstDim = PLANTED_DIMENSIONS[0]!.id, lastDim = PLANTED_DIMENSIONS[2]!.id;
+    const firstDim = PLANTED[0]!.id, lastDim = PLANTED[PLANTED.length - 1]!.id;
     expect(q.order![first]![firstDim]!.mean_shift).toBeLessThan(-0.1);
     expect(q.order![first]![lastDim]!.mean_shift).toBeGreaterThan(0.1);
-    for (const d of PLANTED_DIMENSIONS) expect(q.order![plain]![d.id]!.changed).toBe(0);
+    for (const d of PLANTED) expect(q.order![plain]![d.id]!.changed).toBe(0);
     // Length: the length-biased judge's scores correlate with length more than the plain judge's.
-    for (const d of PLANTED_DIMENSIONS) expect(q.length![long]![d.id]!.r).toBeGreaterThan(q.length![plain]![d.id]!.r + 0.1);
-    // Self-preference: own (cirrus) completions get more than others, beyond what the plain cirrus judge shows.
-    for (const d of PLANTED_DIMENSIONS) expect(q.self_preference![self]![d.id]!.difference).toBeGreaterThan(q.self_preference![plain]![d.id]!.difference + 0.1);
+    for (const d of PLANTED) expect(q.length![long]![d.id]!.r).toBeGreaterThan(q.length![plain]![d.id]!.r + 0.1);
+    // Self-preference: own (C's) completions get more than others, beyond what the plain C judge shows.
+    for (const d of PLANTED) expect(q.self_preference![self]![d.id]!.difference).toBeGreaterThan(q.self_preference![plain]![d.id]!.difference + 0.1);
     // Several judges: kappa of the plain judge with the self judge beats kappa with the noisy one.
     const kappa = (a: string, b: string, d: string): number => q.pairwise_kappa!.find((k) => ((k.a === a && k.b === b) || (k.a === b && k.b === a)) && k.dimension === d)!.kappa!;
-    for (const d of PLANTED_DIMENSIONS) expect(kappa(plain, self, d.id)).toBeGreaterThan(kappa(plain, noisy, d.id));
+    for (const d of PLANTED) expect(kappa(plain, self, d.id)).toBeGreaterThan(kappa(plain, noisy, d.id));
     // Calibration: the noisy judge disagrees with the labels most; correction moves its means toward the plain judge's.
     const acc = q.calibration!.accuracy;
     expect(acc[plain]!.overall).toBe(1);
     expect(acc[noisy]!.overall).toBeLessThan(0.95);
     // The position-biased judge is wrong where its bias acts: on the first-listed dimension.
     expect(acc[first]!.per_dimension[firstDim]!).toBeLessThan(acc[first]!.per_dimension[lastDim]! - 0.1);
+    // The noisy judge shrinks means toward 0 (by about its flip rate): across model x dimension
+    // cells its means fall on a line of slope < 1 against the plain judge's. The correction undoes
+    // that shrinkage (slope back toward 1), and in every cell where the bias is material (beyond
+    // the correction's own sampling error, about 0.07 here) it brings the mean closer.
     const rows = q.calibration!.corrected;
-    let closer = 0, total = 0;
+    const plainMeans: number[] = [], rawMeans: number[] = [], corrMeans: number[] = [];
     for (const row of rows.filter((x) => x.judge === noisy)) {
       const ref = rows.find((x) => x.judge === plain && x.model === row.model && x.dimension === row.dimension)!;
-      total++;
-      if (Math.abs(row.corrected - ref.raw) < Math.abs(row.raw - ref.raw)) closer++;
+      plainMeans.push(ref.raw);
+      rawMeans.push(row.raw);
+      corrMeans.push(row.corrected);
+      if (Math.abs(row.raw - ref.raw) > 0.1) expect(Math.abs(row.corrected - ref.raw), `${row.model} ${row.dimension}: raw ${row.raw}, corrected ${row.corrected}, plain ${ref.raw}`).toBeLessThan(Math.abs(row.raw - ref.raw));
     }
-    expect(closer).toBeGreaterThanOrEqual(total - 2);
+    const slope = (x: number[], y: number[]): number => {
+      const mx = x.reduce((a, b) => a + b, 0) / x.length, my = y.reduce((a, b) => a + b, 0) / y.length;
+      return x.reduce((s, v, i) => s + (v - mx) * (y[i]! - my), 0) / x.reduce((s, v) => s + (v - mx) ** 2, 0);
+    };
+    expect(plainMeans).toHaveLength(3 * PLANTED.length);
+    const rawSlope = slope(plainMeans, rawMeans), corrSlope = slope(plainMeans, corrMeans);
+    expect(rawSlope, `raw ${rawMeans.join(' ')} plain ${plainMeans.join(' ')}`).toBeLessThan(0.9);
+    expect(Math.abs(corrSlope - 1), `corrected slope ${corrSlope}, raw slope ${rawSlope}`).toBeLessThan(Math.abs(rawSlope - 1));
 
     // Changing the judge configuration: refused unless allowed.
     writeFileSync(join(dir, 'planted.yaml'), stringify({ ...SYSTEM, dimensions: SYSTEM.dimensions.map((d) => ({ ...d, definition: `${d.definition} Revised.` })) }));
@@ -148,5 +173,5 @@ describe('judge checks end to end', () => {
     // The report shows the judge quality section with unstable items marked.
     const rep = await runCliAsync(['report', 'run.db', '--format', 'json'], { cwd: dir });
     expect(JSON.parse(rep.stdout)).toHaveProperty('judge_quality');
-  }, 240_000);
+  }, 360_000);
 });

@@ -11,18 +11,22 @@ import { judgeText } from '../../src/judge/judge.js';
 import { nameWithJudge } from '../../src/judge/naming.js';
 import { SIMULATED_PROVIDERS } from '../../src/sim/provider.js';
 import { tempStore } from '../helpers/sql.js';
+import { pickSimNames } from '../helpers/sim.js';
+
+/** Models of the default simulated population by role (names are drawn from its seed). */
+const [SIM_RLHF_B] = pickSimNames('rlhf') as string[] as [string];
 
 describe('judge provenance', () => {
-  const cfg = studyConfigSchema.parse({ name: 'p', models: [{ name: 'a', provider: 'simulated', model: 'sim/sim-cirrus-7b-rlhf' }] });
+  const cfg = studyConfigSchema.parse({ name: 'p', models: [{ name: 'a', provider: 'simulated', model: `sim/${SIM_RLHF_B}` }] });
   const system = { name: 's', dimensions: [{ id: 'care', label: 'Care', definition: 'Caring for others.' }] };
 
   it('records the model that answered, not the configuration the caller passed', async () => {
     const engine = new Engine({ models: cfg.models, store: tempStore(), factories: SIMULATED_PROVIDERS, log: () => {} });
     const claimed = { ...cfg.models[0]!, provider: 'openai' as const, model: 'gpt-4o-judge' };
     const judged = await judgeText(engine, claimed, system, 'I help my neighbours.', 'u1');
-    expect(judged.fingerprint).toMatchObject({ provider: 'simulated', model: 'sim/sim-cirrus-7b-rlhf' });
+    expect(judged.fingerprint).toMatchObject({ provider: 'simulated', model: `sim/${SIM_RLHF_B}` });
     const named = await nameWithJudge(engine, claimed, ['care', 'kindness', 'compassion']);
-    expect(named.fingerprint).toMatchObject({ provider: 'simulated', model: 'sim/sim-cirrus-7b-rlhf' });
+    expect(named.fingerprint).toMatchObject({ provider: 'simulated', model: `sim/${SIM_RLHF_B}` });
     await engine.close();
   });
 });

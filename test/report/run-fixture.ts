@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { studyConfigSchema } from '../../src/config/schema.js';
 import type { ReportModel } from '../../src/report/model.js';
-import { DEFAULT_POPULATION } from '../../src/sim/population.js';
+import { defaultPopulation } from '../../src/sim/population.js';
 import { SIMULATED_PROVIDERS } from '../../src/sim/provider.js';
 import { RunStore } from '../../src/store/store.js';
 import { studyEngine } from '../../src/study/run.js';
@@ -17,7 +17,7 @@ export async function elicitedRun(dir: string): Promise<string> {
   const store = RunStore.open(file);
   const cfg = studyConfigSchema.parse({
     name: 'report-test',
-    models: DEFAULT_POPULATION.slice(0, 2).map((m) => ({ name: m.name, provider: 'simulated', model: `sim/${m.name}` })),
+    models: defaultPopulation().models.slice(0, 2).map((m) => ({ name: m.name, provider: 'simulated', model: `sim/${m.name}` })),
     elicit: { samples: 1, temperature: 1.0 },
   });
   store.setMeta('study', cfg.name);

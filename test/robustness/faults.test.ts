@@ -14,8 +14,12 @@ import { startSimServer, type AnsweredRequest, type FaultPlan, type SimServer } 
 import { canonicalJson } from '../../src/core/hash.js';
 import { createRng } from '../../src/stats/rng.js';
 import { runCliAsync } from '../helpers/cli.js';
+import { pickSimNames } from '../helpers/sim.js';
 
-const MODELS = ['sim-atlas-1b-instruct', 'sim-boreal-2b-instruct', 'sim-cirrus-7b-rlhf'];
+/** Models of the default simulated population, by role (their names are drawn from its seed). */
+const [RLHF, INSTRUCT_A, INSTRUCT_B] = pickSimNames('rlhf', 'instruct', 'instruct') as [string, string, string];
+
+const MODELS = [INSTRUCT_A, INSTRUCT_B, RLHF];
 
 function writeStudy(dir: string, server: SimServer, timeoutMs: number): string {
   const models = MODELS.map(

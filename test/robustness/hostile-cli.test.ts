@@ -16,6 +16,10 @@ import { startViewer } from '../../src/web/server.js';
 import type { ReportModel } from '../../src/report/model.js';
 import { runCli, runCliAsync } from '../helpers/cli.js';
 import { startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
+import { pickSimNames } from '../helpers/sim.js';
+
+/** Models of the default simulated population by role (names are drawn from its seed). */
+const [SIM_INSTRUCT_B, SIM_BASE] = pickSimNames('instruct', 'base') as string[] as [string, string];
 
 const KEY = 'sk-echoed-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'vlx-hostile-'));
@@ -105,7 +109,7 @@ describe('study files and sizes', () => {
     writeFileSync(file, text);
     return file;
   };
-  const MODEL = '  - {name: a, provider: simulated, model: sim/sim-atlas-1b-base}';
+  const MODEL = `  - {name: a, provider: simulated, model: sim/${SIM_BASE}}`;
 
   it('a judge named like a studied model is refused (it would silently be that model)', () => {
     const f = write(`name: s\nmodels:\n${MODEL}\njudge: {name: a, provider: openai, model: gpt-4o-judge, base_url: "http://127.0.0.1:9/v1"}\n`);
@@ -128,7 +132,7 @@ describe('study files and sizes', () => {
   });
 
   it('YAML merge keys work, a BOM is accepted, another encoding is refused by line', () => {
-    const merged = write(`name: s\nextensions:\n  base: &b {provider: simulated}\nmodels:\n  - <<: *b\n    name: a\n    model: sim/sim-atlas-1b-base\nstages: []\n`);
+    const merged = write(`name: s\nextensions:\n  base: &b {provider: simulated}\nmodels:\n  - <<: *b\n    name: a\n    model: sim/${SIM_BASE}\nstages: []\n`);
     expect(runCli(['run', merged]).code).toBe(0);
     const bom = join(tmp(), 'study.yaml');
     writeFileSync(bom, `\ufeffname: s\nmodels:\n${MODEL}\nstages: []\n`);
@@ -196,7 +200,7 @@ describe('resumed runs and reports', () => {
   it('"answers reused from the cache" does not add up across processes', async () => {
     const dir = tmp();
     const file = join(dir, 'study.yaml');
-    writeFileSync(file, `name: s\nstore: run.db\nmodels:\n  - {name: a, provider: simulated, model: sim/sim-atlas-1b-instruct}\nelicit: {prompts: [fp-list-core], samples: 3}\nstages: [elicit]\n`);
+    writeFileSync(file, `name: s\nstore: run.db\nmodels:\n  - {name: a, provider: simulated, model: sim/${SIM_INSTRUCT_B}}\nelicit: {prompts: [fp-list-core], samples: 3}\nstages: [elicit]\n`);
     const cached: number[] = [];
     for (let i = 0; i < 3; i++) {
       const r = runCli(['run', file, '--json'], { cwd: dir });

@@ -7,6 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { RunStore } from '../../src/store/store.js';
 import { currentProcess, holderState, processStartTicks } from '../../src/store/process-identity.js';
 import { runCli } from '../helpers/cli.js';
+import { pickSimNames } from '../helpers/sim.js';
+import { pickSimNames } from '../helpers/sim.js';
+
+/** Models of the default simulated population by role (names are drawn from its seed). */
+const [SIM_BASE] = pickSimNames('base') as string[] as [string];
+
+/** Models of the default simulated population, by role (their names are drawn from its seed). */
+const [BASE] = pickSimNames('base') as [string];
 
 const distStore = fileURLToPath(new URL('../../dist/store/store.js', import.meta.url));
 
@@ -31,7 +39,7 @@ describe('two processes on one run database', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vlx-lock-'));
     const db = join(dir, 'run.db');
     const study = join(dir, 'study.yaml');
-    writeFileSync(study, `name: lock\nstore: ${db}\nmodels:\n  - {name: a, provider: simulated, model: sim/sim-atlas-1b-base}\nstages: []\n`);
+    writeFileSync(study, `name: lock\nstore: ${db}\nmodels:\n  - {name: a, provider: simulated, model: sim/${BASE}}\nstages: []\n`);
     const holder = await holdLock(db);
     try {
       const r = runCli(['run', study]);
@@ -77,7 +85,7 @@ describe('stale run locks', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vlx-stale-'));
     const db = join(dir, 'run.db');
     const study = join(dir, 'study.yaml');
-    writeFileSync(study, `name: lock\nstore: ${db}\nmodels:\n  - {name: a, provider: simulated, model: sim/sim-atlas-1b-base}\nstages: []\n`);
+    writeFileSync(study, `name: lock\nstore: ${db}\nmodels:\n  - {name: a, provider: simulated, model: sim/${SIM_BASE}}\nstages: []\n`);
     return { db, study };
   };
 

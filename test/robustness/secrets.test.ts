@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { runCliAsync } from '../helpers/cli.js';
+import { pickSimNames } from '../helpers/sim.js';
+
+/** Models of the default simulated population, by role (their names are drawn from its seed). */
+const [INSTRUCT] = pickSimNames('instruct') as [string];
 
 const KEY = 'sk-planted-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
 
@@ -30,7 +34,7 @@ describe('secrets never leak', () => {
     const study = join(dir, 'study.yaml');
     writeFileSync(
       study,
-      `name: secret\nstore: run/run.db\nmodels:\n  - {name: m, provider: openai, base_url: "${server.url}/v1", model: sim/sim-atlas-1b-instruct, api_key_env: VLX_PLANTED_KEY}\nelicit: {samples: 1}\n`,
+      `name: secret\nstore: run/run.db\nmodels:\n  - {name: m, provider: openai, base_url: "${server.url}/v1", model: sim/${INSTRUCT}, api_key_env: VLX_PLANTED_KEY}\nelicit: {samples: 1}\n`,
     );
     const r = await runCliAsync(['run', study, '--stages', 'elicit', '--json'], { cwd: dir, env: { VLX_PLANTED_KEY: KEY, VALUELEX_DEBUG: '1' } });
     expect(r.code).toBe(0);
@@ -44,7 +48,7 @@ describe('secrets never leak', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vlx-secret-'));
     const study = join(dir, 'study.yaml');
     const wrong = 'sk-wrong-00112233445566778899aabbccddeeff';
-    writeFileSync(study, `name: secret\nstore: run.db\nmodels:\n  - {name: m, provider: openai, base_url: "${server.url}/v1", model: sim/sim-atlas-1b-instruct, api_key_env: VLX_WRONG_KEY}\nelicit: {samples: 1}\n`);
+    writeFileSync(study, `name: secret\nstore: run.db\nmodels:\n  - {name: m, provider: openai, base_url: "${server.url}/v1", model: sim/${INSTRUCT}, api_key_env: VLX_WRONG_KEY}\nelicit: {samples: 1}\n`);
     const r = await runCliAsync(['run', study, '--stages', 'elicit'], { cwd: dir, env: { VLX_WRONG_KEY: wrong, VALUELEX_DEBUG: '1' } });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/HTTP 401/);

@@ -55,6 +55,12 @@ function exercise(store: RunStore, called: Set<string>): Record<string, unknown>
   store.upsertModel({ name: 'zeta', provider: 'openai', model: 'z2', kind: 'chat', tags: { size: '8B' }, simulated: false, config: {} });
   store.upsertModel(alpha);
   out.models = store.listModels();
+  // A model seen simulated stays labelled: a later upsert saying otherwise does not undo it.
+  store.markModelSimulated('zeta', { source: 'server', detail: 'the server declared x-valuelex-simulated: true' });
+  store.markModelSimulated('zeta', { source: 'provider', detail: 'kept: the first evidence stays' });
+  store.upsertModel({ name: 'zeta', provider: 'openai', model: 'z2', kind: 'chat', tags: { size: '8B' }, simulated: false, config: {} });
+  out.modelsMarked = store.listModels().map((m) => [m.name, m.simulated]).sort();
+  out.evidence = Object.entries(store.simulationEvidence()).map(([k, v]) => [k, v.source, v.detail, /^\d{4}-\d\d-\d\dT/.test(v.first_seen)]);
   const ans = (key: string, model: string, text: string): Parameters<RunStore['putResponse']>[0] => ({
     key, stage: 'elicit', model_name: model, provider: 'openai', model: 'z', request: { messages: [{ role: 'user', content: `ask ${key}` }] }, text, input_tokens: 3, output_tokens: 5, cost_usd: 0.25, latency_ms: 12.5, attempts: 1,
   });
@@ -227,6 +233,9 @@ describe.skipIf(typeof server === 'string')('the query layer on SQLite and Postg
     expect((a.cost as Array<{ model: string; cached: number }>).find((c) => c.model === 'zeta')!.cached).toBe(2);
     expect(a.lockRecord).toEqual(expect.arrayContaining(['boot_id', 'host', 'pid', 'pid_ns', 'purpose', 'since', 'start_ticks']));
     expect(Object.keys(b)).toEqual(Object.keys(a));
+    // What both agree on is right: the simulated label is sticky and keeps its first evidence.
+    expect(a.modelsMarked).toEqual([['alpha', true], ['zeta', true]]);
+    expect(a.evidence).toEqual([['zeta', 'server', 'the server declared x-valuelex-simulated: true', true]]);
 
     // Every statement function of every tables.ts module ran (on both).
     const all = Object.entries(MODULES).flatMap(([name, m]) =>

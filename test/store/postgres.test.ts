@@ -13,6 +13,11 @@ import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { RunStore } from '../../src/store/store.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { pickSimNames } from '../helpers/sim.js';
+import { defaultPopulation } from '../../src/sim/population.js';
+
+/** Models of the default simulated population, by role (their names are drawn from its seed). */
+const [RLHF_A, RLHF_B, INSTRUCT] = pickSimNames('rlhf', 'rlhf', 'instruct') as [string, string, string];
 
 const server = await startTestPostgres();
 if (typeof server === 'string') console.warn(`test/store/postgres.test.ts: SKIPPED: ${server}`);
@@ -29,12 +34,12 @@ describe.skipIf(typeof server === 'string')('run database on PostgreSQL', () => 
   });
 
   function study(dir: string, file: string, store: string): string {
-    const models = ['sim-atlas-8b-rlhf', 'sim-boreal-2b-instruct', 'sim-cirrus-7b-rlhf']
+    const models = [RLHF_A, INSTRUCT, RLHF_B]
       .map((m) => `  - {name: ${m}, provider: openai, base_url: "${sim.url}/v1", model: sim/${m}, concurrency: 8, tags: {family: ${m.split('-')[1]}}}`)
       .join('\n');
     writeFileSync(
       join(dir, file),
-      `name: pg\nstore: ${store}\nseed: 3\nmodels:\n${models}\njudge: {provider: openai, base_url: "${sim.url}/v1", model: sim/sim-cirrus-7b-rlhf}\nelicit: {samples: 3}\nrate: {respondents: 20}\nprojective: {samples: 2, items: [likes-01, likes-02, likes-03, likes-04, likes-05, likes-06]}\n`,
+      `name: pg\nstore: ${store}\nseed: 3\nmodels:\n${models}\njudge: {provider: openai, base_url: "${sim.url}/v1", model: sim/${RLHF_B}}\nelicit: {samples: 3}\nrate: {respondents: 20}\nprojective: {samples: 2, items: [likes-01, likes-02, likes-03, likes-04, likes-05, likes-06]}\n`,
     );
     return join(dir, file);
   }
@@ -63,7 +68,8 @@ describe.skipIf(typeof server === 'string')('run database on PostgreSQL', () => 
     const b = await report(join(dir, 'sqlite/run.db'));
     expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
     for (const k of Object.keys(b)) expect(a[k], k).toEqual(b[k]);
-    expect((a.profiles as unknown[]).length).toBe(9);
+    // Three models x the planted dimensions (the taxonomy finds each; the profiles use it).
+    expect((a.profiles as unknown[]).length).toBe(3 * defaultPopulation().dimensions.length);
     // Files a stage writes go to runs/<database>/.
     const fs = await import('node:fs');
     expect(fs.existsSync(join(dir, 'runs', 'vlx_study', 'taxonomy.yaml'))).toBe(true);

@@ -7,18 +7,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { writeRunReport } from '../../report/write.js';
-import { DEFAULT_POPULATION } from '../../sim/population.js';
+import { defaultPopulation, drawPopulation } from '../../sim/population.js';
 import { SIMULATED_PROVIDERS } from '../../sim/provider.js';
 import { startSimServer } from '../../sim/server.js';
 import { demoStudy, detectPopulation, simulatedPopulation } from '../../study/demo.js';
 import { runConfig } from '../../study/run.js';
 import { log, output, type GlobalOptions } from '../util.js';
-import { interruptible, summarizeRun } from './study.js';
+import { interruptible, summarizeRun, warnSimulated } from './study.js';
 
 export async function demo(opts: GlobalOptions & { dir: string; resume?: boolean }): Promise<void> {
   const dir = resolve(opts.dir);
   mkdirSync(dir, { recursive: true });
-  const population = await detectPopulation(simulatedPopulation(DEFAULT_POPULATION), process.env, log);
+  const population = await detectPopulation(simulatedPopulation(defaultPopulation()), process.env, log);
   if (population.kind === 'simulated') {
     log('');
     log('  ┌──────────────────────────────────────────────────────────────────────────┐');
@@ -34,16 +34,28 @@ export async function demo(opts: GlobalOptions & { dir: string; resume?: boolean
   writeFileSync(join(dir, 'study.yaml'), `# The study the demo ran (population: ${population.kind}).\n${stringify(config)}`);
   const result = await runConfig(config, join(dir, 'run.db'), { resume: opts.resume ?? false, progress: !opts.json, log, onEngine: interruptible(), factories: SIMULATED_PROVIDERS });
   const report = await writeRunReport(join(dir, 'run.db'), dir, { population: population.kind, populationDescription: population.description });
+  warnSimulated(result, opts);
   output(
     opts,
-    { population: population.kind, description: population.description, store: result.store, stages: result.stages, cost: result.cost, report },
-    () => `${summarizeRun(result)}\nreport: ${report.html ?? '(none)'}${report.json ? `\njson:   ${report.json}` : ''}${population.kind === 'simulated' ? '\n(simulated population: synthetic answers, labelled as such in the report)' : ''}`,
+    { population: population.kind, description: population.description, store: result.store, stages: result.stages, cost: result.cost, simulated: result.simulated, report },
+    () => `${summarizeRun(result)}\nreport: ${report.html ?? '(none)'}${report.json ? `\njson:   ${report.json}` : ''}${result.simulated.length > 0 ? '\n(simulated models: synthetic answers, labelled as such in the report; not evidence about real models)' : ''}`,
   );
 }
 
-export async function simServer(opts: GlobalOptions & { port: number; latency: number }): Promise<void> {
-  const server = await startSimServer({ port: opts.port, faults: { latencyMs: opts.latency } });
-  output(opts, { url: server.url, openai_base_url: `${server.url}/v1` }, () => `simulated models served at ${server.url} (OpenAI base URL ${server.url}/v1); Ctrl-C to stop`);
+export async function simServer(opts: GlobalOptions & { port: number; latency: number; seed?: number }): Promise<void> {
+  const population = opts.seed === undefined ? defaultPopulation() : drawPopulation(opts.seed);
+  const server = await startSimServer({ port: opts.port, faults: { latencyMs: opts.latency }, population });
+  const models = population.models.map((m) => `sim/${m.name}`);
+  output(
+    opts,
+    { url: server.url, openai_base_url: `${server.url}/v1`, simulated: true, seed: population.seed, models, dimensions: population.dimensions.length },
+    () =>
+      [
+        `SIMULATED models (synthetic, not real LLMs; every response carries x-valuelex-simulated: true) served at ${server.url} (OpenAI base URL ${server.url}/v1)`,
+        `population seed ${population.seed}: ${population.dimensions.length} planted dimensions; models ${models.join(', ')} (any seed: sim/<seed>/<name>)`,
+        'Ctrl-C to stop',
+      ].join('\n'),
+  );
   await new Promise<void>((resolveStop) => {
     const stop = (): void => {
       void server.close().then(resolveStop);

@@ -38,6 +38,11 @@ export function summarizeRun(r: RunResult): string {
   return lines.join('\n');
 }
 
+/** With --json the summary is not printed: say on stderr which models were simulated. */
+export function warnSimulated(r: RunResult, opts: GlobalOptions): void {
+  if (opts.json && r.simulated.length > 0) log(`SIMULATED models (synthetic answers, not real LLMs): ${r.simulated.join(', ')}`);
+}
+
 export async function init(dir: string, opts: GlobalOptions & { force?: boolean }): Promise<void> {
   const file = join(dir, 'study.yaml');
   if (existsSync(file) && !opts.force) throw new InputError(`${file}: already exists (use --force to overwrite)`);
@@ -57,10 +62,12 @@ export async function run(file: string, opts: GlobalOptions & { stages?: string[
     onEngine: interruptible(),
     factories: SIMULATED_PROVIDERS,
   });
+  warnSimulated(result, opts);
   output(opts, { study: result.study, store: result.store, stages: result.stages, cost: result.cost, simulated: result.simulated, ...(result.local ? { local: result.local } : {}) }, () => summarizeRun(result));
 }
 
 export async function runOneStage(stage: string, file: string, opts: GlobalOptions & { breakLock?: boolean }): Promise<void> {
   const result = await runStudyFile(file, { stages: [stage], progress: !opts.json, log, onEngine: interruptible(), factories: SIMULATED_PROVIDERS, breakLock: opts.breakLock ?? false });
+  warnSimulated(result, opts);
   output(opts, { study: result.study, store: result.store, stages: result.stages, cost: result.cost, simulated: result.simulated }, () => summarizeRun(result));
 }

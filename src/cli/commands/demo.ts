@@ -22,6 +22,7 @@ export function register(program: Command): void {
     .description('serve the simulated population over the OpenAI, Anthropic and Ollama protocols on 127.0.0.1')
     .option('--port <n>', 'port (0 = any free port)', parseIntOption('port'), 0)
     .option('--latency <ms>', 'added latency per request', parseIntOption('latency'), 0)
+    .option('--seed <n>', 'seed of the simulated population to serve (default: the default population)', parseIntOption('seed'))
     .option('--json', 'print the address as JSON')
     .action(lazy(() => impl().then((m) => m.simServer)));
 }

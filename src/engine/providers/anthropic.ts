@@ -4,7 +4,7 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Provider, ProviderRequest, ProviderResponse } from '../types.js';
-import { ProviderError } from '../types.js';
+import { declaresSimulation, ProviderError } from '../types.js';
 import { toProviderError } from './errors.js';
 
 export interface AnthropicProviderOptions {
@@ -42,7 +42,7 @@ export class AnthropicProvider implements Provider {
       .map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content }));
     try {
       const client = await this.client();
-      const res = await client.messages.create(
+      const { data: res, response } = await client.messages.create(
         {
           model: req.model,
           max_tokens: p.max_tokens ?? 1024,
@@ -53,7 +53,7 @@ export class AnthropicProvider implements Provider {
           ...(p.stop ? { stop_sequences: p.stop } : {}),
         },
         signal ? { signal } : undefined,
-      );
+      ).withResponse();
       if (!Array.isArray(res.content)) throw new ProviderError('anthropic: response has no content array', { retryable: true });
       const text = res.content
         .map((b) => (b.type === 'text' ? b.text : ''))
@@ -63,6 +63,7 @@ export class AnthropicProvider implements Provider {
         ...(res.stop_reason ? { finish_reason: res.stop_reason } : {}),
         usage: { input_tokens: res.usage?.input_tokens ?? 0, output_tokens: res.usage?.output_tokens ?? 0 },
         ...(res.model ? { model_version: res.model } : {}),
+        ...(declaresSimulation(response.headers) ? { simulated: true } : {}),
       };
     } catch (e) {
       throw toProviderError('anthropic', e);

@@ -3,7 +3,7 @@
  * `format` field with the JSON schema; base models are prompted raw through /api/generate.
  */
 import type { EmbeddingResponse, Provider, ProviderRequest, ProviderResponse } from '../types.js';
-import { ProviderError } from '../types.js';
+import { declaresSimulation, ProviderError } from '../types.js';
 import { httpError, toProviderError } from './errors.js';
 import { withDeadline } from '../abort.js';
 
@@ -35,7 +35,8 @@ export class OllamaProvider implements Provider {
     this.apiKey = opts.apiKey;
   }
 
-  private async post(path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
+  /** The parsed JSON body, and whether the response declared itself simulated. */
+  private async post(path: string, body: unknown, signal?: AbortSignal): Promise<{ data: unknown; simulated: boolean }> {
     let res: Response;
     let text: string;
     try {
@@ -53,7 +54,7 @@ export class OllamaProvider implements Provider {
     }
     if (!res.ok) throw httpError('ollama', res.status, text, res.headers);
     try {
-      return JSON.parse(text) as unknown;
+      return { data: JSON.parse(text) as unknown, simulated: declaresSimulation(res.headers) };
     } catch {
       throw new ProviderError(`ollama: malformed JSON body from ${path}`, { retryable: true });
     }
@@ -73,7 +74,8 @@ export class OllamaProvider implements Provider {
       req.kind === 'completion'
         ? { model: req.model, prompt: req.prompt ?? '', raw: true, stream: false, options, ...format }
         : { model: req.model, messages: req.messages ?? [], stream: false, options, ...format };
-    const data = (await this.post(req.kind === 'completion' ? '/api/generate' : '/api/chat', body, signal)) as OllamaChatBody;
+    const posted = await this.post(req.kind === 'completion' ? '/api/generate' : '/api/chat', body, signal);
+    const data = posted.data as OllamaChatBody;
     if (data.error) throw new ProviderError(`ollama: ${data.error}`, { retryable: false });
     const text = req.kind === 'completion' ? data.response : data.message?.content;
     if (typeof text !== 'string') throw new ProviderError('ollama: response has no text', { retryable: true });
@@ -82,11 +84,12 @@ export class OllamaProvider implements Provider {
       ...(data.done_reason ? { finish_reason: data.done_reason } : {}),
       usage: { input_tokens: data.prompt_eval_count ?? 0, output_tokens: data.eval_count ?? 0 },
       ...(data.model ? { model_version: data.model } : {}),
+      ...(posted.simulated ? { simulated: true } : {}),
     };
   }
 
   async embed(model: string, texts: string[], signal?: AbortSignal): Promise<EmbeddingResponse> {
-    const data = (await this.post('/api/embed', { model, input: texts }, signal)) as { embeddings?: unknown; model?: string };
+    const data = (await this.post('/api/embed', { model, input: texts }, signal)).data as { embeddings?: unknown; model?: string };
     if (!Array.isArray(data.embeddings) || data.embeddings.length !== texts.length) {
       throw new ProviderError(`ollama: /api/embed returned ${Array.isArray(data.embeddings) ? data.embeddings.length : 'no'} vectors for ${texts.length} texts`, { retryable: false });
     }

@@ -8,7 +8,7 @@
  */
 import type OpenAI from 'openai';
 import type { EmbeddingResponse, Provider, ProviderRequest, ProviderResponse } from '../types.js';
-import { ProviderError } from '../types.js';
+import { declaresSimulation, ProviderError } from '../types.js';
 import { httpError, toProviderError } from './errors.js';
 import { HttpClient, type HttpResponse } from './http.js';
 
@@ -84,7 +84,7 @@ export class OpenAIProvider implements Provider {
       ...(p.stop ? { stop: p.stop } : {}),
     };
     if (req.kind === 'completion') {
-      const { data: res } = await this.post('/completions', { model: req.model, prompt: req.prompt ?? '', ...sampling }, signal);
+      const { data: res, response } = await this.post('/completions', { model: req.model, prompt: req.prompt ?? '', ...sampling }, signal);
       const choice = Array.isArray(res.choices) ? res.choices[0] : undefined;
       if (!choice || typeof choice.text !== 'string') {
         throw new ProviderError('openai: completion response has no choices[0].text', { retryable: true });
@@ -94,9 +94,10 @@ export class OpenAIProvider implements Provider {
         ...(typeof choice.finish_reason === 'string' && choice.finish_reason ? { finish_reason: choice.finish_reason } : {}),
         usage: { input_tokens: tokens(res.usage?.prompt_tokens), output_tokens: tokens(res.usage?.completion_tokens) },
         ...(typeof res.model === 'string' && res.model ? { model_version: res.model } : {}),
+        ...(declaresSimulation(response.headers) ? { simulated: true } : {}),
       };
     }
-    const { data: res } = await this.post(
+    const { data: res, response } = await this.post(
       '/chat/completions',
       {
         model: req.model,
@@ -116,6 +117,7 @@ export class OpenAIProvider implements Provider {
       ...(typeof choice.finish_reason === 'string' && choice.finish_reason ? { finish_reason: choice.finish_reason } : {}),
       usage: { input_tokens: tokens(res.usage?.prompt_tokens), output_tokens: tokens(res.usage?.completion_tokens) },
       ...(typeof res.model === 'string' && res.model ? { model_version: res.model } : {}),
+      ...(declaresSimulation(response.headers) ? { simulated: true } : {}),
     };
   }
 

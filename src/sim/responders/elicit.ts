@@ -8,11 +8,8 @@
  */
 import { ADJ_TO_NOUN } from '../../text/morphology.js';
 import type { Rng } from '../../stats/rng.js';
-import { PLANTED_DIMENSIONS, respondentTraits, type SimModel } from '../population.js';
+import { respondentTraits, type SimModel, type SimPopulation } from '../population.js';
 import type { SimContext, SimResponder } from '../responder.js';
-
-/** Values every kind of model mentions now and then, unrelated to the planted dimensions. */
-const BACKGROUND_WORDS = ['creativity', 'curiosity', 'respect', 'innovation', 'growth', 'open-mindedness', 'autonomy', 'diversity'];
 
 const ELICIT_PATTERN =
   /\b(?:what values|values (?:do|should|that) you|values you|values that guide|which values|value words|what do you stand for|describe a good ai|qualities an ideal|character traits|which virtues|which qualities|what makes an ai|your own values|principles you care|values should ai)\b/i;
@@ -43,21 +40,25 @@ function logistic(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
-/** The words this respondent names, most important first. */
-export function chooseValueWords(model: SimModel, rng: Rng): string[] {
-  const traits = respondentTraits(model, String(rng.int(1_000_000_000)));
+/**
+ * The words this respondent names, most important first: each planted word with probability
+ * logistic(1.6 x trait of its dimension - 0.22 x its rank in the dimension + the model's
+ * verbosity bias), and each background word (on no dimension) with probability 0.07.
+ */
+export function chooseValueWords(population: SimPopulation, model: SimModel, rng: Rng): string[] {
+  const traits = respondentTraits(population, model, String(rng.int(1_000_000_000)));
   const bias = -0.9 + 0.15 * (model.verbosity - 7);
   const scored: Array<{ w: string; s: number }> = [];
-  PLANTED_DIMENSIONS.forEach((dim, d) => {
+  population.dimensions.forEach((dim, d) => {
     dim.words.forEach((w, k) => {
       const logit = 1.6 * traits[d]! - 0.22 * k + bias;
       if (rng.next() < logistic(logit)) scored.push({ w, s: logit + 0.5 * rng.normal() });
     });
   });
-  for (const w of BACKGROUND_WORDS) if (rng.next() < 0.07) scored.push({ w, s: -1 + rng.normal() });
+  for (const w of population.background) if (rng.next() < 0.07) scored.push({ w, s: -1 + rng.normal() });
   if (scored.length === 0) {
     const d = traits.indexOf(Math.max(...traits));
-    scored.push({ w: PLANTED_DIMENSIONS[d]!.words[0]!, s: 0 });
+    scored.push({ w: population.dimensions[d]!.words[0]!, s: 0 });
   }
   return scored.sort((a, b) => b.s - a.s).map((x) => x.w);
 }
@@ -141,10 +142,10 @@ export const elicitResponder: SimResponder = {
   // Elicitation prompts are short questions; other stages' prompts that mention values are longer
   // (rubrics, item lists) or ask for ratings/completions, and are left to their own responders.
   matches: (_req, text) => text.length < 700 && ELICIT_PATTERN.test(text) && !OTHER_STAGE_PATTERN.test(text),
-  respond({ model, rng, text }: SimContext): string {
+  respond({ population, model, rng, text }: SimContext): string {
     if (rng.next() < model.refusalRate) return REFUSALS[rng.int(REFUSALS.length)]!;
     if (model.training === 'base' && rng.next() < 0.03) return NON_ENGLISH[rng.int(NON_ENGLISH.length)]!;
-    const words = chooseValueWords(model, rng);
+    const words = chooseValueWords(population, model, rng);
     const five = /exactly five/i.test(text);
     const style = pickStyle(model, text, rng);
     let answer = render(style, five ? words.slice(0, 5) : words, rng);

@@ -11,8 +11,13 @@ import type { Embedder } from '../../../src/embed/types.js';
 import { RunStore } from '../../../src/store/store.js';
 import { listLexicon, mergeSynonyms } from '../../../src/study/stages/elicit/lexicon.js';
 import { runCliAsync } from '../../helpers/cli.js';
+import { pickSimNames } from '../../helpers/sim.js';
+import { defaultPopulation } from '../../../src/sim/population.js';
 
-const MODELS = ['sim-atlas-1b-instruct', 'sim-atlas-8b-rlhf', 'sim-boreal-2b-base', 'sim-cirrus-7b-rlhf'];
+/** Two planted words of one dimension: frequent terms for tracing and merging. */
+const [WORD_A, WORD_B] = defaultPopulation().dimensions[0]!.words as [string, string];
+
+const MODELS = pickSimNames('instruct', 'rlhf', 'base', 'rlhf');
 
 describe('valuelex elicit against the local model server', () => {
   let server: SimServer;
@@ -51,7 +56,7 @@ describe('valuelex elicit against the local model server', () => {
     expect(second.code).toBe(0);
     expect(server.stats.answered).toBe(answered);
     expect(second.stdout + second.stderr).toMatch(/elicit: 4 models x 18 prompts/);
-    expect(second.stdout + second.stderr).toMatch(/atlas-8b-rlhf: \w+/);
+    expect(second.stdout + second.stderr).toMatch(new RegExp(`${MODELS[1]!.replace('sim-', '')}: \\w+`));
   }, 120_000);
 
   it('exports the lexicon with filters', async () => {
@@ -66,7 +71,7 @@ describe('valuelex elicit against the local model server', () => {
     const parsed = JSON.parse(json.stdout) as { terms: Array<{ descriptor: string; count: number }> };
     expect(parsed.terms).toHaveLength(5);
     expect(parsed.terms[0]!.count).toBeGreaterThanOrEqual(parsed.terms[4]!.count);
-    const trace = await runCliAsync(['lexicon', join(dir, 'run.db'), '--trace', 'honesty', '--limit', '4', '--json'], { cwd: dir });
+    const trace = await runCliAsync(['lexicon', join(dir, 'run.db'), '--trace', WORD_A, '--limit', '4', '--json'], { cwd: dir });
     expect(trace.code).toBe(0);
     const sources = (JSON.parse(trace.stdout) as { sources: Array<{ raw: string; response_text: string }> }).sources;
     expect(sources).toHaveLength(4);
@@ -83,11 +88,11 @@ describe('valuelex elicit against the local model server', () => {
     const embedder: Embedder = {
       id: 'test:pair',
       dimension: undefined,
-      // One-hot vectors, except that kindness and warmth share one direction.
+      // One-hot vectors, except that two planted words share one direction.
       embed: async (texts) =>
         texts.map((t, i) => {
           const v = new Float32Array(texts.length + 1);
-          v[t === 'kindness' || t === 'warmth' ? texts.length : i] = 1;
+          v[t === WORD_A || t === WORD_B ? texts.length : i] = 1;
           return v;
         }),
     };

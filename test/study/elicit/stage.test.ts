@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { studyConfigSchema } from '../../../src/config/schema.js';
-import { DEFAULT_POPULATION, PLANTED_DIMENSIONS } from '../../../src/sim/population.js';
+import { defaultPopulation } from '../../../src/sim/population.js';
+import { ADJ_TO_NOUN } from '../../../src/text/morphology.js';
 import type { Embedder } from '../../../src/embed/types.js';
 import { SIMULATED_PROVIDERS } from '../../../src/sim/provider.js';
 import { runElicitation } from '../../../src/study/stages/elicit/stage.js';
@@ -11,10 +12,20 @@ import { runStage, studyEngine } from '../../../src/study/run.js';
 import { peek, tempStore } from '../../helpers/sql.js';
 import { exportLexicon, listLexicon, listMerges, mergeSynonyms, respondentTermMatrix, setMergeActive, termSources } from '../../../src/study/stages/elicit/lexicon.js';
 
+const POPULATION = defaultPopulation();
+const PLANTED = POPULATION.dimensions.flatMap((d) => d.words);
+/** Planted words that simulated models sometimes name by an adjective (honesty -> honest). */
+const ADJECTIVE_OF = new Map(
+  Object.entries(ADJ_TO_NOUN)
+    .filter(([adj, noun]) => adj !== noun && !/[\s-]/.test(adj) && PLANTED.includes(noun))
+    .reverse()
+    .map(([adj, noun]) => [noun, adj]),
+);
+
 function config(samples: number) {
   return studyConfigSchema.parse({
     name: 'elicit-test',
-    models: DEFAULT_POPULATION.map((m) => ({ name: m.name, provider: 'simulated', model: `sim/${m.name}` })),
+    models: POPULATION.models.map((m) => ({ name: m.name, provider: 'simulated', model: `sim/${m.name}` })),
     elicit: { samples, temperature: 1.0 },
   });
 }
@@ -41,9 +52,9 @@ describe('elicit stage through the engine (in-process simulated population)', as
   const summary = await runElicitation(engine, cfg);
 
   it('records one respondent per model x prompt x sample with its raw answer', () => {
-    expect(summary.models).toBe(6);
+    expect(summary.models).toBe(POPULATION.models.length);
     expect(summary.prompts).toBe(18);
-    expect(summary.respondents).toBe(6 * 18 * 4);
+    expect(summary.respondents).toBe(POPULATION.models.length * 18 * 4);
     expect(summary.statuses.ok).toBeGreaterThan(0.85 * summary.respondents);
     expect(summary.statuses.refusal ?? 0).toBeGreaterThan(0);
     const missing = peek(store).prepare(`SELECT COUNT(*) AS n FROM elicit_respondents WHERE response_text IS NULL OR request_key IS NULL`).get() as { n: number };
@@ -55,13 +66,15 @@ describe('elicit stage through the engine (in-process simulated population)', as
   it('builds a lexicon of the planted values with per-model counts and traceable first responses', () => {
     const lex = listLexicon(store);
     const terms = new Set(lex.map((e) => e.descriptor));
-    for (const d of PLANTED_DIMENSIONS) for (const w of d.words) expect(terms.has(w), w).toBe(true);
-    // Adjective answers ("honest", "helpful") were merged into the value nouns, not listed apart.
-    for (const adj of ['honest', 'helpful', 'transparent', 'kind', 'responsible']) expect(terms.has(adj), adj).toBe(false);
-    const honesty = lex.find((e) => e.descriptor === 'honesty')!;
-    expect(Object.values(honesty.per_model).reduce((a, b) => a + b, 0)).toBe(honesty.count);
-    expect(honesty.n_models).toBe(Object.keys(honesty.per_model).length);
-    expect(honesty.variants).toEqual(expect.arrayContaining(['honesty', 'honest']));
+    for (const w of PLANTED) expect(terms.has(w), w).toBe(true);
+    // Adjective answers ("honest", "patient") were merged into the value nouns, not listed apart.
+    expect(ADJECTIVE_OF.size).toBeGreaterThanOrEqual(5);
+    for (const adj of ADJECTIVE_OF.values()) expect(terms.has(adj), adj).toBe(false);
+    const traced = tracedWord();
+    const entry = lex.find((e) => e.descriptor === traced)!;
+    expect(Object.values(entry.per_model).reduce((a, b) => a + b, 0)).toBe(entry.count);
+    expect(entry.n_models).toBe(Object.keys(entry.per_model).length);
+    expect(entry.variants).toEqual(expect.arrayContaining([traced, ADJECTIVE_OF.get(traced)]));
     const getText = peek(store).prepare('SELECT response_text FROM elicit_respondents WHERE id = ?');
     for (const e of lex.slice(0, 20)) {
       expect(e.first_seen.length).toBeGreaterThan(0);
@@ -76,18 +89,25 @@ describe('elicit stage through the engine (in-process simulated population)', as
     expect(filtered.length).toBeLessThanOrEqual(lex.length);
   });
 
+  /** The most often named planted word that has an adjective form. */
+  function tracedWord(): string {
+    return listLexicon(store).find((e) => ADJECTIVE_OF.has(e.descriptor))!.descriptor;
+  }
+
   it('traces a term to every answer that produced it', () => {
-    const honesty = listLexicon(store).find((e) => e.descriptor === 'honesty')!;
-    const sources = termSources(store, 'honesty');
-    expect(sources).toHaveLength(honesty.count);
-    expect(sources.slice(0, honesty.first_seen.length).map((s) => s.respondent_id)).toEqual(honesty.first_seen);
+    const traced = tracedWord();
+    const entry = listLexicon(store).find((e) => e.descriptor === traced)!;
+    const sources = termSources(store, traced);
+    expect(sources).toHaveLength(entry.count);
+    expect(sources.slice(0, entry.first_seen.length).map((s) => s.respondent_id)).toEqual(entry.first_seen);
     for (const s of sources) expect(s.response_text).toContain(s.raw);
-    expect(new Set(sources.map((s) => s.raw.toLowerCase().replace(/[^a-z]/g, '')))).toContain('honest');
-    expect(termSources(store, 'honesty', { limit: 3 })).toHaveLength(3);
+    expect(new Set(sources.map((s) => s.raw.toLowerCase().replace(/[^a-z]/g, '')))).toContain(ADJECTIVE_OF.get(traced));
+    expect(termSources(store, traced, { limit: 3 })).toHaveLength(3);
   });
 
   it('the respondent x term matrix carries the planted factor structure', () => {
-    const words = PLANTED_DIMENSIONS.flatMap((d) => d.words);
+    const words = PLANTED;
+    const dimOf = POPULATION.dimensions.flatMap((d, i) => d.words.map(() => i));
     const m = respondentTermMatrix(store, { terms: words, binary: true });
     expect(m.terms).toEqual(words);
     expect(m.respondents.length).toBe(summary.statuses.ok);
@@ -100,7 +120,7 @@ describe('elicit stage through the engine (in-process simulated population)', as
     for (let a = 0; a < words.length; a++) {
       for (let b = a + 1; b < words.length; b++) {
         const r = pearson(cols[a]!, cols[b]!);
-        if (Math.floor(a / 10) === Math.floor(b / 10)) {
+        if (dimOf[a] === dimOf[b]) {
           within += r;
           nWithin++;
         } else {
@@ -123,23 +143,25 @@ describe('elicit stage through the engine (in-process simulated population)', as
 
   it('merges near-synonyms by embedding similarity, recorded and reversible', async () => {
     const before = listLexicon(store);
-    const kindness = before.find((e) => e.descriptor === 'kindness')!;
-    const warmth = before.find((e) => e.descriptor === 'warmth')!;
-    // A tiny embedder: kindness and warmth point the same way, every other term is orthogonal.
+    // Two planted words of one dimension (any two terms would do).
+    const [wa, wb] = POPULATION.dimensions[0]!.words as [string, string];
+    const termA = before.find((e) => e.descriptor === wa)!;
+    const termB = before.find((e) => e.descriptor === wb)!;
+    // A tiny embedder: the two point the same way, every other term is orthogonal.
     const embedder: Embedder = {
       id: 'test:tiny',
       dimension: 64,
       embed: async (texts) =>
         texts.map((t, i) => {
           const v = new Float32Array(texts.length + 1);
-          if (t === 'kindness' || t === 'warmth') v[texts.length] = 1;
+          if (t === wa || t === wb) v[texts.length] = 1;
           else v[i] = 1;
           return v;
         }),
     };
     const merges = await mergeSynonyms(store, embedder, { threshold: 0.9 });
     expect(merges).toHaveLength(1);
-    const [big, small] = kindness.count >= warmth.count ? [kindness, warmth] : [warmth, kindness];
+    const [big, small] = termA.count >= termB.count ? [termA, termB] : [termB, termA];
     expect(merges[0]).toMatchObject({ from: small.descriptor, to: big.descriptor, active: true });
     const merged = listLexicon(store).find((e) => e.descriptor === big.descriptor)!;
     expect(merged.count).toBe(big.count + small.count);
@@ -167,7 +189,7 @@ describe('elicit stage options', () => {
     const store = tempStore();
     const cfg = studyConfigSchema.parse({
       name: 'elicit-opts',
-      models: DEFAULT_POPULATION.slice(0, 2).map((m) => ({ name: m.name, provider: 'simulated', model: `sim/${m.name}` })),
+      models: POPULATION.models.slice(0, 2).map((m) => ({ name: m.name, provider: 'simulated', model: `sim/${m.name}` })),
       elicit: { samples: 3, prompts: ['p1'], merge_synonyms: 0.95, system: 'You are a helpful assistant.' },
     });
     const bank = { version: 7, name: 'custom', prompts: [{ id: 'p1', framing: 'first-person', format: 'list' as const, text: 'Which values do you hold? List them.' }] };
@@ -198,7 +220,7 @@ describe('resume', () => {
     const store = tempStore();
     const cfg = studyConfigSchema.parse({
       name: 'resume',
-      models: [{ name: 'm', provider: 'simulated', model: `sim/${DEFAULT_POPULATION[2]!.name}` }],
+      models: [{ name: 'm', provider: 'simulated', model: `sim/${POPULATION.models[2]!.name}` }],
       elicit: { samples: 2, prompts: ['p1'], bank: bankFile },
     });
     const ctx = { engine: studyEngine(cfg, store, { factories: SIMULATED_PROVIDERS }), config: cfg, log: () => {} };

@@ -1,6 +1,7 @@
 /**
  * elicit -> rate -> taxonomy through the CLI against the local model server, with simulated
- * models whose answers follow a planted three-dimensional structure: the taxonomy must find it.
+ * models whose answers follow the structure planted from the default population's seed (its
+ * number of dimensions and their words are drawn, not the paper's): the taxonomy must find it.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,11 +9,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import Database from 'better-sqlite3';
-import { PLANTED_DIMENSIONS } from '../../../src/sim/population.js';
+import { defaultPopulation } from '../../../src/sim/population.js';
+import { adjustedRandIndex } from '../../../src/stats/index.js';
 import { startSimServer, type SimServer } from '../../../src/sim/server.js';
 import { runCliAsync } from '../../helpers/cli.js';
+import { pickSimNames } from '../../helpers/sim.js';
 
-const MODELS = ['sim-atlas-1b-instruct', 'sim-boreal-2b-instruct', 'sim-cirrus-7b-rlhf', 'sim-atlas-8b-rlhf'];
+const MODELS = pickSimNames('instruct', 'instruct', 'rlhf', 'rlhf');
+const PLANTED = defaultPopulation().dimensions;
 
 describe('taxonomy recovers the planted structure end to end', () => {
   let server: SimServer;
@@ -21,7 +25,7 @@ describe('taxonomy recovers the planted structure end to end', () => {
   });
   afterAll(async () => server.close());
 
-  it('finds three dimensions matching the planted ones, with adequacy, reliability and split-half CFA', async () => {
+  it('finds the planted dimensions and their words, with adequacy, reliability and split-half CFA', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vlx-tax-'));
     const models = MODELS.map((m) => `  - {name: ${m}, provider: openai, base_url: "${server.url}/v1", model: sim/${m}, concurrency: 8}`).join('\n');
     const study = join(dir, 'study.yaml');
@@ -31,23 +35,30 @@ describe('taxonomy recovers the planted structure end to end', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { stages: Array<{ stage: string; summary: Record<string, unknown> }> };
     const tax = out.stages.find((s) => s.stage === 'taxonomy')!.summary as { nfactors: number; kmo: number };
-    expect(tax.nfactors).toBe(3);
+    expect(tax.nfactors).toBe(PLANTED.length);
     expect(tax.kmo).toBeGreaterThan(0.7);
     const system = parse(readFileSync(join(dir, 'taxonomy.yaml'), 'utf8')) as { dimensions: Array<{ id: string; parent: string | null; loadings: Record<string, number> }> };
     const top = system.dimensions.filter((d) => d.parent === null);
-    expect(top).toHaveLength(3);
+    expect(top).toHaveLength(PLANTED.length);
     const plantedOf = new Map<string, string>();
-    for (const d of PLANTED_DIMENSIONS) for (const w of d.words) plantedOf.set(w, d.id);
+    for (const d of PLANTED) for (const w of d.words) plantedOf.set(w, d.id);
+    // Each found dimension is (almost) one planted dimension, and every planted one is found.
     const found = new Set<string>();
+    const foundOf = new Map<string, string>();
     for (const d of top) {
       const words = Object.keys(d.loadings).filter((w) => plantedOf.has(w));
+      for (const w of words) if (!foundOf.has(w)) foundOf.set(w, d.id);
       const counts = new Map<string, number>();
       for (const w of words) counts.set(plantedOf.get(w)!, (counts.get(plantedOf.get(w)!) ?? 0) + 1);
       const [bestId, best] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
       expect(best / words.length).toBeGreaterThanOrEqual(0.9);
       found.add(bestId);
     }
-    expect([...found].sort()).toEqual(PLANTED_DIMENSIONS.map((d) => d.id).sort());
+    expect([...found].sort()).toEqual(PLANTED.map((d) => d.id).sort());
+    // Agreement of the word partitions, planted vs recovered (adjusted Rand index), on the planted words kept.
+    const shared = [...plantedOf.keys()].filter((w) => foundOf.has(w));
+    expect(shared.length).toBeGreaterThanOrEqual(0.8 * plantedOf.size);
+    expect(adjustedRandIndex(shared.map((w) => plantedOf.get(w)!), shared.map((w) => foundOf.get(w)!))).toBeGreaterThan(0.9);
     expect(system.dimensions.some((d) => d.parent !== null)).toBe(true);
     const db = new Database(join(dir, 'run.db'), { readonly: true });
     const meta = JSON.parse((db.prepare(`SELECT value FROM meta WHERE key = 'taxonomy'`).get() as { value: string }).value) as {
@@ -68,5 +79,5 @@ describe('taxonomy recovers the planted structure end to end', () => {
     else expect(sw.error).toMatch(/./);
     for (const w of Object.values(meta.omega)) expect(w).toBeGreaterThan(0.5);
     expect(meta.schwartz_overlap!.length).toBe(Object.keys(meta.alpha).length);
-  }, 120_000);
+  }, 300_000);
 });
