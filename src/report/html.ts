@@ -257,7 +257,7 @@ function varianceSection(vc: readonly DimensionVariance[], labelOf: ReadonlyMap<
         .join('; ')}. A G coefficient near 0 means the profiles do not tell these models apart.</p>`,
     );
   }
-  parts.push('<p class="muted">Crossed random-effects model of single scores, score ~ 1 + (1|model) + (1|item) + (1|model:item), fitted by REML (as R lme4). Shares of the total variance; residual = repeated samples of one model on one item.</p>');
+  parts.push('<p class="muted">Crossed random-effects model of single scores, score ~ 1 + (1|model) + (1|item) + (1|model:item), fitted by REML (as R lme4). Shares of the total variance; residual = repeated samples of one model on one item. These describe one administration: whatever a model\'s answers share within it (its sampling seeds, the day) counts as the model\'s own; a second administration (projective.retest: true) measures that.</p>');
   parts.push(
     table(
       ['dimension', 'models', 'items', 'scores', 'model', 'item', 'model x item', 'samples (residual)', 'ICC (models)', 'G coefficient', 'G design', 'notes'],
