@@ -126,9 +126,9 @@ export const projectiveConfigSchema = z
     temperature: z.number().min(0).max(2).default(1.0),
     max_tokens: z.number().int().positive().default(60),
     /**
-     * Re-score each completion k more times per judge at `judge_repeat_temperature` (the score itself
-     * stays the judge's own, at its temperature): flip rates per item and dimension, agreement between
-     * repeats, and whether the judge is deterministic (byte-identical repeats). 1 = no repeats.
+     * k >= 2: re-score each completion k more times per judge at `judge_repeat_temperature` (the score
+     * itself stays the judge's own, at its temperature): flip rates per item and dimension, agreement
+     * between repeats, and whether the judge is deterministic (byte-identical repeats). 1 = no repeats.
      */
     judge_repeats: z.number().int().min(1).max(20).default(1),
     /** Temperature of the repeats: at 0 a deterministic judge can never flip, so they default to 0.7. */
