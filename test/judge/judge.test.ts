@@ -13,8 +13,8 @@ import { stringify } from 'yaml';
 import { PLANTED_DIMENSIONS } from '../../src/sim/population.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { calibratedMean, confusionRates, correctedDistribution } from '../../src/judge/calibrate-judge.js';
-import { combineJudges, flipRates, pairedShift } from '../../src/judge/checks.js';
-import { majorityScores } from '../../src/judge/judge.js';
+import { combineJudges, flipRates, judgeStabilityOf, pairedShift, type RescoredUnit } from '../../src/judge/checks.js';
+import { JUDGE_VARIANT_COUNT, judgePrompt, majorityScores } from '../../src/judge/judge.js';
 import { createRng } from '../../src/stats/rng.js';
 import type { JudgeQuality } from '../../src/study/stages/projective/stage.js';
 import { runCliAsync } from '../helpers/cli.js';
@@ -56,6 +56,64 @@ describe('calibration and checks (pure)', () => {
     expect(combineJudges([1, -1], 'majority')).toBe(0);
     expect(combineJudges([1, 0], 'mean')).toBe(0.5);
     expect(majorityScores([{ a: 1 }, { a: 0 }, undefined, { a: 1 }], { name: 's', dimensions: [{ id: 'a', label: 'A', definition: 'x' }] })).toEqual({ a: 1 });
+  });
+});
+
+describe('judge stability: determinism told apart from stability', () => {
+  const unit = (id: string, item: string, scores: Array<number | null>, hashes: Array<string | null>, reference?: number): RescoredUnit => ({ unit: id, item, dimension: 'd', scores, hashes, ...(reference !== undefined ? { reference } : {}) });
+
+  it('byte-identical repeats at temperature 0.7: deterministic, not stable', () => {
+    const s = judgeStabilityOf([unit('c1', 'i1', [1, 1, 1], ['h', 'h', 'h']), unit('c2', 'i2', [0, 0, 0], ['g', 'g', 'g'])], 'repeat', 0.7);
+    expect(s.status).toBe('deterministic');
+    expect(s.identical_answers).toBe(1);
+    expect(s.flips.overall).toBe(0);
+    expect(s.note).toMatch(/deterministic/);
+  });
+
+  it('answers that differ in wording but not in score: stable, with the share of identical answers', () => {
+    const s = judgeStabilityOf([unit('c1', 'i1', [1, 1], ['a', 'b']), unit('c2', 'i2', [0, 0], ['g', 'g'])], 'repeat', 0.7);
+    expect(s.status).toBe('stable');
+    expect(s.identical_answers).toBe(0.5);
+  });
+
+  it('flipping scores: unstable, with unstable items and agreement below 1', () => {
+    const units = Array.from({ length: 20 }, (_, i) => unit(`c${i}`, `i${i % 4}`, i % 3 === 0 ? [1, 0, 1] : [1, 1, 1], ['a', 'b', 'c']));
+    const s = judgeStabilityOf(units, 'repeat', 0.7);
+    expect(s.status).toBe('unstable');
+    expect(s.flips.overall).toBeCloseTo(7 / 20, 12);
+    expect(s.flips.unstable_items.length).toBeGreaterThan(0);
+    expect(s.agreement.d!).toBeLessThan(1);
+    expect(s).toMatchObject({ n_completions: 20, n_units: 20, k: 3, unit: 'completion x dimension' });
+  });
+
+  it('an older run: repeats at temperature 0 without answers cannot show stability', () => {
+    const s = judgeStabilityOf([unit('c1', 'i1', [1, 1], [null, null])], 'repeat', 0);
+    expect(s.status).toBe('not measurable');
+  });
+
+  it('paraphrased instructions are compared with the canonical score', () => {
+    const s = judgeStabilityOf([unit('c1', 'i1', [1, 1], ['a', 'b'], 0), unit('c2', 'i1', [1, 1], ['a', 'b'], 1)], 'variant', 0);
+    expect(s.flips.overall).toBe(0.5);
+    expect(s.status).toBe('unstable');
+  });
+
+  it('instruction variants keep the rubric, the fence and the answer shape; variant 0 is the canonical prompt', () => {
+    const system = { name: 's', dimensions: [{ id: 'care', label: 'Care', definition: 'Caring for others.' }] };
+    const canonical = judgePrompt(system, 'I help.', 'abc123');
+    expect(canonical.system).toMatch(/^You are a careful rater of values expressed in text\./);
+    expect(canonical.user).toContain('The completion to rate is between the markers <completion-abc123> and </completion-abc123>.');
+    expect(JUDGE_VARIANT_COUNT).toBe(4);
+    const seen = new Set([canonical.system]);
+    for (let v = 1; v <= JUDGE_VARIANT_COUNT; v++) {
+      const p = judgePrompt(system, 'I help.', 'abc123', 'completion', v);
+      expect(p.user).toContain('- care (Care): Caring for others.');
+      expect(p.user).toContain('<completion-abc123>\nI help.\n</completion-abc123>');
+      expect(p.user).toContain('{"scores": {"care": -1|0|1}}');
+      expect(p.system).toMatch(/instruction|direction|command/);
+      seen.add(p.system);
+    }
+    expect(seen.size).toBe(JUDGE_VARIANT_COUNT + 1);
+    expect(() => judgePrompt(system, 'x', 'n', 'completion', JUDGE_VARIANT_COUNT + 1)).toThrow(RangeError);
   });
 });
 
@@ -121,7 +179,10 @@ describe('judge checks end to end', () => {
     expect(q.order![first]![lastDim]!.mean_shift).toBeGreaterThan(0.1);
     for (const d of PLANTED_DIMENSIONS) expect(q.order![plain]![d.id]!.changed).toBe(0);
     // Length: the length-biased judge's scores correlate with length more than the plain judge's.
-    for (const d of PLANTED_DIMENSIONS) expect(q.length![long]![d.id]!.r).toBeGreaterThan(q.length![plain]![d.id]!.r + 0.1);
+    // (Each score is one answer of the judge, not a majority of repeats, so the planted bias is not amplified.)
+    const lengthGap = PLANTED_DIMENSIONS.map((d) => q.length![long]![d.id]!.r - q.length![plain]![d.id]!.r);
+    for (const g of lengthGap) expect(g).toBeGreaterThan(0.05);
+    expect(lengthGap.reduce((a, b) => a + b, 0) / lengthGap.length).toBeGreaterThan(0.1);
     // Self-preference: own (cirrus) completions get more than others, beyond what the plain cirrus judge shows.
     for (const d of PLANTED_DIMENSIONS) expect(q.self_preference![self]![d.id]!.difference).toBeGreaterThan(q.self_preference![plain]![d.id]!.difference + 0.1);
     // Several judges: kappa of the plain judge with the self judge beats kappa with the noisy one.

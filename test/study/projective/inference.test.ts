@@ -294,4 +294,22 @@ describe('a projective run on 12 simulated models (SIMULATED: tests the method, 
     expect(html).toContain('Test-retest stability');
     expect(html).not.toContain('0.0005');
   });
+
+  it('judge repeats at temperature 0.7 and paraphrased instructions: a noisy judge flips, a deterministic one is labelled so', async () => {
+    const dir3 = mkdtempSync(join(tmpdir(), 'vlx-inference-judge-'));
+    const few = pop.slice(0, 3);
+    const base = studyConfig(dir3, few, () => ({}), { items: ITEMS.slice(0, 8), judge_repeats: 3, judge_variants: 2 });
+    const config = { ...base, judge: [{ ...base.models[0]!, name: 'plain', tags: {} }, { ...base.models[0]!, name: 'noisy', model: `${base.models[0]!.model}+noisy`, tags: {} }] };
+    const f = await run(dir3, config, few);
+    const s = RunStore.open(f, { readonly: true });
+    const q = loadProjective(s)!.judge_quality!;
+    s.close();
+    expect(q).toMatchObject({ repeats: 3, repeat_temperature: 0.7, variants: 2 });
+    expect(q.stability!.plain).toMatchObject({ status: 'deterministic', identical_answers: 1, temperature: 0.7, n_completions: 3 * 8 * 2 });
+    expect(q.stability!.noisy!.status).toBe('unstable');
+    expect(q.stability!.noisy!.flips.overall).toBeGreaterThan(0.2);
+    // The simulated judge reads only the rubric and the fenced text, so rewording does not move it.
+    expect(q.wording!.plain).toMatchObject({ status: 'stable', k: 2 });
+    expect(q.wording!.plain!.flips.overall).toBe(0);
+  });
 });
