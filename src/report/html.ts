@@ -333,7 +333,14 @@ function stabilityParagraph(judge: string, f: JudgeStability, what: string): str
 
 /** The judge as an instrument: stability, bias checks, agreement between judges, calibration. */
 function judgeQualitySection(q: JudgeQuality): string[] {
-  const parts = ['<h3>Judge quality</h3>', `<p>Several judges combined by ${escapeHtml(q.combine)}. Each score is the judge's own answer at its temperature; repeats (${escapeHtml(q.repeats)} per completion${q.repeat_temperature !== null ? ` at temperature ${escapeHtml(q.repeat_temperature)}` : ''}) and paraphrased instructions (${escapeHtml(q.variants)}) only measure it.</p>`];
+  const measured = [
+    ...(q.repeats > 0 ? [`${escapeHtml(q.repeats)} repeats per completion${q.repeat_temperature !== null ? ` at temperature ${escapeHtml(q.repeat_temperature)}` : ''}`] : []),
+    ...(q.variants > 0 ? [`${escapeHtml(q.variants)} paraphrased instructions`] : []),
+  ];
+  const parts = [
+    '<h3>Judge quality</h3>',
+    `<p>Several judges combined by ${escapeHtml(q.combine)}. Each score is the judge's own answer at its temperature${measured.length ? `; ${measured.join(' and ')} only measure it` : '; set projective.judge_repeats (and judge_variants) to measure its stability'}.</p>`,
+  ];
   for (const [judge, f] of Object.entries(q.stability ?? {})) parts.push(...stabilityParagraph(judge, f, 'Stability under repeats'));
   for (const [judge, f] of Object.entries(q.wording ?? {})) parts.push(...stabilityParagraph(judge, f, 'Sensitivity to the wording of the instructions'));
   const effects: unknown[][] = [];

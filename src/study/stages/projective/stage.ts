@@ -421,7 +421,12 @@ export function loadProjective(store: RunStore): ProjectiveResult | undefined {
 function recordedConfig(store: RunStore): StudyConfig {
   const stored = store.getMetaJson<Partial<StudyConfig> & { projective?: unknown }>('study_config') ?? {};
   const parsed = projectiveConfigSchema.safeParse(stored.projective ?? {});
-  const models = (Array.isArray(stored.models) ? stored.models : []).map((m) => ({ ...m, tags: m.tags ?? {} }));
+  // Without a recorded study (the stage called as a library function), the models table has each
+  // model's configuration and tags; only models with completions take part.
+  const withCompletions = new Set(completionModels(store));
+  const models = Array.isArray(stored.models)
+    ? stored.models.map((m) => ({ ...m, tags: m.tags ?? {} }))
+    : store.listModels().filter((m) => withCompletions.has(m.name)).map((m) => ({ ...(m.config as unknown as ModelConfig), name: m.name, model: m.model, tags: m.tags }));
   return {
     ...(stored as StudyConfig),
     seed: typeof stored.seed === 'number' ? stored.seed : 1,
