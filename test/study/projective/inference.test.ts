@@ -83,7 +83,8 @@ describe('group comparisons through the stage code path, the truth known', () =>
       const c = compareTagGroups(scores, models, ['d'], { bootstrap: 0, seed: r }).comparisons[0]!;
       if (c.significant_adjusted) found++;
     }
-    expect(found / runs).toBeGreaterThan(0.8);
+    // Measured over 300 replications: 80% (42% at half the effect); 65% is 3.7 standard errors below.
+    expect(found / runs).toBeGreaterThan(0.65);
   });
 
   it('the two-stage bootstrap interval of the difference covers the planted one', () => {

@@ -111,6 +111,12 @@ export function profileRows(scores: readonly CompletionScore[], models: readonly
 export interface TagComparison extends AdjustedGroupComparison {
   tag: string;
   dimension: string;
+  /**
+   * Why `interval` is null although it could be computed: where no test can reach significance (a
+   * group of one, or so few models that p_min > alpha) a bootstrap over those few models gives
+   * intervals too narrow to trust, which would contradict the test; they are withheld.
+   */
+  interval_withheld: string | null;
 }
 
 export interface ComparisonFamilySummary {
@@ -190,7 +196,10 @@ export function compareTagGroups(scores: readonly CompletionScore[], models: rea
     }
   }
   const family = adjustComparisonFamily(raw.map((r) => r.result), { method, alpha });
-  const comparisons = family.comparisons.map((c, i) => ({ ...c, tag: raw[i]!.tag, dimension: raw[i]!.dimension }));
+  const comparisons: TagComparison[] = family.comparisons.map((c, i) => {
+    const withheld = !c.testable && c.p !== null ? `with ${c.n_a} vs ${c.n_b} models, resampling models cannot give a trustworthy interval (no test can reach significance either)` : null;
+    return { ...c, ...(withheld ? { interval: null } : {}), interval_withheld: withheld, tag: raw[i]!.tag, dimension: raw[i]!.dimension };
+  });
   return {
     family: {
       method,
