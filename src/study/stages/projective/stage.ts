@@ -34,7 +34,6 @@ import {
   profileRows,
   retestStability,
   type ComparisonFamilySummary,
-  type CompletionScore,
   type DimensionVariance,
   type ProfileRow,
   type RetestResult,
