@@ -114,7 +114,9 @@ export {
   judgeConfigChange,
   judgeFingerprint,
   judgeJsonSchema,
+  JUDGE_VARIANT_COUNT,
   judgePrompt,
+  judgeStability,
   judgeText,
   majorityScores,
   parseJudgeScores,
@@ -122,14 +124,16 @@ export {
   rubricText,
   sameJudgeConfig,
   type JudgeFingerprint,
+  type JudgeRescore,
   type JudgeResult,
   type JudgeScore,
   type JudgeScores,
   type JudgeSettings,
+  type JudgeStabilityOptions,
   type JudgeSubject,
 } from './judge/judge.js';
 export { calibratedMean, confusionRates, correctedDistribution, SCORE_LABELS, type CalibratedMean } from './judge/calibrate-judge.js';
-export { combineJudges, flipRates, kappaOrNull, lengthBias, pairedShift, selfPreference, type CorrelationEffect, type FlipRates, type GroupEffect, type RepeatedScores, type ShiftEffect } from './judge/checks.js';
+export { combineJudges, flipRates, judgeStabilityOf, kappaOrNull, lengthBias, pairedShift, selfPreference, type CorrelationEffect, type FlipRates, type GroupEffect, type JudgeStability, type RepeatedScores, type RescoredUnit, type ShiftEffect, type StabilityStatus } from './judge/checks.js';
 export { nameWithJudge, NAMING_TEMPLATE_VERSION } from './judge/naming.js';
 export { ANSWER_KIND_TEMPLATE_VERSION, answerKindPrompt, judgeAnswerKind, JUDGED_ANSWER_KINDS, type AnswerKindResult, type JudgedAnswerKind } from './judge/answer-kind.js';
 
@@ -174,16 +178,34 @@ export { DEFAULT_BANK_FILE, elicitPromptSchema, loadPromptBank, promptBankSchema
 export { parseRatings, ratingMatrix } from './study/stages/rate/stage.js';
 export { buildTaxonomy, compareSystems, dimensionOmega, discoverStructure, loadTaxonomy, nearestSchwartz, overlapWithSchwartz, type TaxonomyResult } from './study/stages/taxonomy/stage.js';
 export {
-  computeProfiles,
+  analyseProjectiveRun,
   loadItemBank,
   loadProfiles,
   loadProjective,
   readImportedCompletions,
+  RETEST_SAMPLE_OFFSET,
   runProjective,
   type ItemBank,
+  type JudgeAgreement,
   type JudgeQuality,
   type ProjectiveResult,
 } from './study/stages/projective/stage.js';
+export {
+  combineCompletionScores,
+  compareTagGroups,
+  dimensionVariances,
+  profileRows,
+  retestStability,
+  type ComparisonFamilySummary,
+  type CompletionScore,
+  type DimensionVariance,
+  type ProfileRow,
+  type RetestDimension,
+  type RetestModel,
+  type RetestResult,
+  type TagComparison,
+  type TaggedModel,
+} from './study/stages/projective/analysis.js';
 
 // evaluation
 export { datasetStats, pairsToCsv, pairsToJsonl, parseCsv, readPairsCsv, risksOf, splitPairs, stratifiedKFold, type DatasetStats } from './evaluation/dataset.js';
@@ -229,14 +251,17 @@ export {
   analyseValues,
   loadValueAnalysis,
   profileDistances,
+  promptKey,
   riskSeparation,
   riskTable,
   saveValueAnalysis,
+  sourceComparisons,
   VALUE_ANALYSIS_KEY,
   valueProfiles,
   type ProfileDistance,
   type RiskRow,
   type SeparationRow,
+  type SourceComparison,
   type ValueAnalysis,
   type ValueProfileRow,
 } from './evaluation/analysis.js';

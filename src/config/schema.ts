@@ -149,8 +149,22 @@ export const projectiveConfigSchema = z
     system: z.string().default('taxonomy'),
     temperature: z.number().min(0).max(2).default(1.0),
     max_tokens: z.number().int().positive().max(CONFIG_LIMITS.max_tokens).default(60),
-    /** Score each completion k times per judge; flip rates per item and dimension are reported. */
+    /**
+     * k >= 2: re-score each completion k more times per judge at `judge_repeat_temperature` (the score
+     * itself stays the judge's own, at its temperature): flip rates per item and dimension, agreement
+     * between repeats, and whether the judge is deterministic (byte-identical repeats). 1 = no repeats.
+     */
     judge_repeats: z.number().int().min(1).max(20).default(1),
+    /** Temperature of the repeats: at 0 a deterministic judge can never flip, so they default to 0.7. */
+    judge_repeat_temperature: z.number().min(0).max(2).default(0.7),
+    /** Also score each completion with n paraphrased rubric variants (wording sensitivity of the judge). */
+    judge_variants: z.number().int().min(0).max(4).default(0),
+    /** A second, independent administration (other seeds) for test-retest stability of model scores. */
+    retest: z.boolean().default(false),
+    /** Multiplicity adjustment across the family of group comparisons: holm (familywise) | BH (false discovery rate). */
+    correction: z.enum(['holm', 'BH']).default('holm'),
+    /** Significance level of the group comparisons. */
+    alpha: z.number().gt(0).lt(1).default(0.05),
     /** Bias checks of the judge: dimension order, completion length, self-preference. */
     judge_checks: z.array(z.enum(['order', 'length', 'self'])).default([]),
     /** Labeled JSONL (value-pairs contract) to estimate each judge's confusion matrix and correct the profiles. */

@@ -77,7 +77,11 @@ projective:
   samples: 3                         # at most 10000; a stage plans at most 2 million requests
   system: taxonomy                   # taxonomy (from this run) | schwartz | path to a value-system file
   # import: completions.jsonl        # completions made elsewhere ({model, stem, completion}), scored too
-  # judge_repeats: 3                 # score each completion k times: flip rates, unstable items
+  # correction: holm                 # tag-group comparisons (one observation per model): holm | BH
+  # retest: true                     # a second, independent administration: test-retest of model scores
+  # judge_repeats: 3                 # re-score each completion 3 times at judge_repeat_temperature (0.7):
+                                     # flip rates, unstable items; a deterministic judge is reported as such
+  # judge_variants: 2                # also score with 2 paraphrased instructions (wording sensitivity)
   # judge_checks: [order, length, self]   # bias checks of the judge, as effect sizes
   # calibration: labeled.jsonl       # labeled pairs: judge confusion matrix, corrected means
   # judge_combine: mean              # several judges (judge: as a list): mean | majority

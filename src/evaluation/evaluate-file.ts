@@ -183,8 +183,7 @@ export async function evaluateFile(opts: EvaluateFileOptions): Promise<EvaluateF
     const all = [...previous, ...fresh];
     const ids = system.dimensions.map((d) => d.id);
     const metrics = scoreAgainstLabels(all, ids);
-    const analysis = analyseValues(all.map((r) => ({ ...r, values: r.values })), ids);
-    saveValueAnalysis(store, analysis);
+    saveValueAnalysis(store, all.map((r) => ({ ...r, values: r.values })), ids);
     return { ...report, ...metrics, pairs: total, evaluated_now: evaluated, skipped_already_done: skipped, import_notes: notes, store: store.path };
   } finally {
     release();
@@ -280,14 +279,13 @@ export async function valueProfilesOfFiles(files: readonly string[], opts: { sto
   const pairs: ValuePair[] = [];
   for (const f of files) pairs.push(...(await loadPairsFile(f, opts.log)));
   if (!pairs.some((p) => p.values)) throw new InputError(`${files.join(', ')}: no pair carries a "values" vector`);
-  const analysis = analyseValues(pairs, [...SCHWARTZ_VALUES]);
   if (opts.store) {
     const store = RunStore.open(opts.store);
     try {
-      saveValueAnalysis(store, analysis);
+      return saveValueAnalysis(store, pairs, [...SCHWARTZ_VALUES]);
     } finally {
       store.close();
     }
   }
-  return analysis;
+  return analyseValues(pairs, [...SCHWARTZ_VALUES]);
 }

@@ -1,7 +1,7 @@
 /**
- * Evaluation's tables: alignment results per (prompt, strategy, model), and human labels of
+ * Evaluation's tables: alignment results per (prompt, strategy, model), human labels of
  * (prompt, response) pairs on the value system (the viewer writes them, the evaluator trains on
- * them).
+ * them), and the value vectors a value analysis was made from (so reports recompute it).
  */
 import type { RunStore } from '../store/store.js';
 import type { Ddl, TableDb } from '../store/sql.js';
@@ -19,6 +19,25 @@ const LABELS_SCHEMA: Ddl = () => `CREATE TABLE IF NOT EXISTS labels (
        pair_id TEXT NOT NULL, annotator TEXT NOT NULL, value TEXT NOT NULL,
        label INTEGER NOT NULL CHECK (label IN (-1, 0, 1)), created_at TEXT NOT NULL,
        PRIMARY KEY (pair_id, annotator, value))`;
+
+const VECTORS_SCHEMA: Ddl = () => `
+CREATE TABLE IF NOT EXISTS value_vectors (
+  source TEXT NOT NULL,
+  id TEXT NOT NULL,
+  prompt_key TEXT NOT NULL,        -- hash of the prompt text: answers sharing it share a prompt
+  risks TEXT NOT NULL,             -- JSON array of risk categories
+  vector TEXT NOT NULL,            -- JSON object value -> score in [-1, 1]
+  PRIMARY KEY (source, id)
+);`;
+
+/** One answer's value vector as a value analysis uses it. */
+export interface ValueVectorRow {
+  source: string;
+  id: string;
+  prompt_key: string;
+  risks: string;
+  vector: string;
+}
 
 export interface AlignResultRow {
   prompt_id: string;
@@ -39,6 +58,7 @@ export interface LabelRow {
 interface EvaluationTables {
   align_results: AlignResultRow;
   labels: LabelRow;
+  value_vectors: ValueVectorRow;
 }
 
 const db = (store: RunStore): TableDb<EvaluationTables> => store.tables<EvaluationTables>();
@@ -75,4 +95,26 @@ export function putLabel(store: RunStore, row: LabelRow): void {
 export function labelRows(store: RunStore): LabelRow[] {
   const t = db(store);
   return t.all(t.q.selectFrom('labels').select(['pair_id', 'annotator', 'value', 'label', 'created_at']).orderBy('pair_id').orderBy('value').orderBy('annotator'));
+}
+
+/** Replace the stored value vectors (the input of the run's value analysis) with `rows`. */
+export function replaceValueVectors(store: RunStore, rows: readonly ValueVectorRow[]): void {
+  store.ensureSchema('value_vectors', 1, VECTORS_SCHEMA);
+  const t = db(store);
+  const put = t.prepare<ValueVectorRow>((p) =>
+    t.q
+      .insertInto('value_vectors')
+      .values({ source: p('source'), id: p('id'), prompt_key: p('prompt_key'), risks: p('risks'), vector: p('vector') })
+      .onConflict((oc) => oc.columns(['source', 'id']).doUpdateSet((eb) => ({ prompt_key: eb.ref('excluded.prompt_key'), risks: eb.ref('excluded.risks'), vector: eb.ref('excluded.vector') }))),
+  );
+  t.transaction(() => {
+    t.run(t.q.deleteFrom('value_vectors'));
+    for (const r of rows) put.run(r);
+  });
+}
+
+/** The stored value vectors, by source and id. */
+export function valueVectorRows(store: RunStore): ValueVectorRow[] {
+  const t = db(store);
+  return t.all(t.q.selectFrom('value_vectors').select(['source', 'id', 'prompt_key', 'risks', 'vector']).orderBy('source').orderBy('id'));
 }

@@ -1,13 +1,15 @@
 /**
  * Checks of the judge as an instrument, each an effect size a reviewer can read. Pure functions
  * over scores already collected:
- *  - stability: flip rates of repeated scoring, per unit, item and dimension;
+ *  - stability: flip rates of repeated scoring (at a sampling temperature) and of paraphrased
+ *    instructions, per unit, item and dimension, agreement between the re-scorings, and whether the
+ *    judge is deterministic (byte-identical repeats), which a flip rate of 0 alone cannot tell;
  *  - order effect: the same texts scored with the dimensions listed in reverse order;
  *  - length bias: rank correlation of text length with score;
  *  - self-preference: a judge's scores of its own model's texts against others';
  *  - several judges: pairwise Cohen's kappa, and each judge's agreement with labels.
  */
-import { cohensKappa } from '../stats/agreement.js';
+import { cohensKappa, krippendorffAlpha } from '../stats/agreement.js';
 import { cohensD, correlationTest } from '../stats/effects.js';
 import { groupBy } from '../core/group-by.js';
 
@@ -35,6 +37,98 @@ export function flipRates(rows: readonly RepeatedScores[], threshold = 0.1): Fli
   const group = (key: (r: RepeatedScores) => string): Record<string, number> => Object.fromEntries([...groupBy(rows, key).entries()].map(([k, rs]) => [k, rate(rs)]));
   const per_item = group((r) => r.item);
   return { overall: rate(rows), per_dimension: group((r) => r.dimension), per_item, unstable_items: Object.keys(per_item).filter((k) => per_item[k]! > threshold).sort(), threshold };
+}
+
+/** One completion's re-scorings on one dimension, with the hashes of the raw answers. */
+export interface RescoredUnit {
+  unit: string;
+  item: string;
+  dimension: string;
+  /** The k re-scorings (null where the judge gave no valid answer). */
+  scores: Array<number | null>;
+  /** Hash of each re-scoring's raw answer (null when unknown: no answer, or a run made before hashes were kept). */
+  hashes: Array<string | null>;
+  /** For paraphrase variants: the judge's own score with the canonical wording, compared with them. */
+  reference?: number | null;
+}
+
+export type StabilityStatus = 'deterministic' | 'stable' | 'unstable' | 'not measurable';
+
+export interface JudgeStability {
+  /** repeat: the same prompt asked again at `temperature`; variant: paraphrased instructions at the judge's own temperature. */
+  kind: 'repeat' | 'variant';
+  /** Re-scorings per completion (variants: besides the canonical wording). */
+  k: number;
+  temperature: number | null;
+  /** What one observation of a flip rate is: a completion scored on one dimension. */
+  unit: 'completion x dimension';
+  /** Completions re-scored, and completion x dimension units with at least two valid scores. */
+  n_completions: number;
+  n_units: number;
+  /**
+   * deterministic: every repeat of every completion came back byte-identical, so a flip rate of 0
+   * says nothing about stability (the judge or its server ignores the temperature, or caches);
+   * stable / unstable: flip rate at most / above `flips.threshold`, overall and for every item;
+   * not measurable: no flips, but repeats at temperature 0 without answer hashes (older runs).
+   */
+  status: StabilityStatus;
+  /** Share of completions whose k raw answers were byte-identical (null when hashes are unknown). */
+  identical_answers: number | null;
+  flips: FlipRates;
+  /** Krippendorff's ordinal alpha between the re-scorings, per dimension (null where undefined: no variation). */
+  agreement: Record<string, number | null>;
+  note: string;
+}
+
+/**
+ * Stability of a judge from its re-scorings (see `JudgeStability`). For variants, each unit's scores
+ * are compared together with the canonical score (`reference`).
+ */
+export function judgeStabilityOf(units: readonly RescoredUnit[], kind: 'repeat' | 'variant', temperature: number | null, threshold = 0.1): JudgeStability {
+  const rows: RepeatedScores[] = [];
+  const table: Array<Array<number | null>> = [];
+  const byDimension = new Map<string, Array<Array<number | null>>>();
+  let k = 0;
+  for (const u of units) {
+    const all = kind === 'variant' && u.reference !== undefined ? [u.reference, ...u.scores] : u.scores;
+    k = Math.max(k, u.scores.length);
+    const valid = all.filter((x): x is number => x !== null);
+    if (valid.length >= 2) rows.push({ unit: u.unit, item: u.item, dimension: u.dimension, scores: valid });
+    table.push(all);
+    if (!byDimension.has(u.dimension)) byDimension.set(u.dimension, []);
+    byDimension.get(u.dimension)!.push(all);
+  }
+  const flips = flipRates(rows, threshold);
+  // Byte-identity is a property of a completion's answers (one answer scores every dimension).
+  const perCompletion = new Map<string, Array<string | null>>();
+  for (const u of units) if (!perCompletion.has(u.unit)) perCompletion.set(u.unit, u.hashes);
+  const known = [...perCompletion.values()].filter((h) => h.length >= 2 && h.every((x) => x !== null));
+  const identical = known.length > 0 ? known.filter((h) => h.every((x) => x === h[0])).length / known.length : null;
+  const agreement: Record<string, number | null> = {};
+  for (const [d, m] of byDimension) {
+    try {
+      agreement[d] = krippendorffAlpha(m, 'ordinal').alpha;
+    } catch {
+      agreement[d] = null;
+    }
+  }
+  const unstable = flips.overall > threshold || flips.unstable_items.length > 0;
+  let status: StabilityStatus;
+  let note: string;
+  if (kind === 'repeat' && identical === 1 && known.length === perCompletion.size) {
+    status = 'deterministic';
+    note = `every one of the ${perCompletion.size} completions got byte-identical answers in its ${k} repeats at temperature ${temperature ?? 'unknown'}: the judge (or its server) is deterministic here, so no flip says nothing about its stability; judge_variants measures its sensitivity to wording instead`;
+  } else if (kind === 'repeat' && flips.overall === 0 && identical === null && (temperature ?? 0) === 0) {
+    status = 'not measurable';
+    note = 'the repeats were made at temperature 0 by an older version that did not keep the raw answers: a deterministic judge cannot flip there, so these repeats cannot show stability; re-run with judge_repeats (at judge_repeat_temperature, 0.7 by default)';
+  } else if (unstable) {
+    status = 'unstable';
+    note = `${(100 * flips.overall).toFixed(1)}% of completion x dimension scores changed between ${kind === 'repeat' ? `repeats at temperature ${temperature ?? 'unknown'}` : 'paraphrased instructions'}${flips.unstable_items.length ? `; ${flips.unstable_items.length} item(s) flip more than ${100 * threshold}% of the time` : ''}`;
+  } else {
+    status = 'stable';
+    note = `${(100 * flips.overall).toFixed(1)}% of completion x dimension scores changed between ${kind === 'repeat' ? `repeats at temperature ${temperature ?? 'unknown'}` : 'paraphrased instructions'}, no item above ${100 * threshold}%${identical !== null ? `; ${(100 * identical).toFixed(1)}% of completions got byte-identical answers` : ''}`;
+  }
+  return { kind, k, temperature, unit: 'completion x dimension', n_completions: perCompletion.size, n_units: rows.length, status, identical_answers: identical, flips, agreement, note };
 }
 
 export interface ShiftEffect {

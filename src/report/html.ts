@@ -11,7 +11,9 @@ import { radarSvg, wordMap } from './charts.js';
 import { escapeHtml } from './escape.js';
 import { neutralizeBidi } from '../core/terminal.js';
 import type { ValueAnalysis } from '../evaluation/analysis.js';
-import type { JudgeQuality } from '../study/stages/projective/stage.js';
+import type { ComparisonFamilySummary, DimensionVariance, RetestResult, TagComparison } from '../study/stages/projective/analysis.js';
+import type { JudgeQuality } from '../study/stages/projective/judge-quality.js';
+import type { JudgeStability } from '../judge/checks.js';
 
 export { escapeHtml };
 
@@ -24,6 +26,10 @@ async function chart(spec: TopLevelSpec): Promise<string> {
 }
 
 const num = (v: unknown, d = 3): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '');
+
+/** A p-value as a reader expects it (3 decimals, or 2 significant digits below 0.001). */
+const pValue = (p: number | null | undefined): string => (typeof p !== 'number' || !Number.isFinite(p) ? '' : p >= 0.001 ? p.toFixed(3) : p.toExponential(1));
+const pct = (x: number | null | undefined): string => (typeof x === 'number' && Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '');
 
 function table(headers: string[], rows: unknown[][]): string {
   return `<table><thead><tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
@@ -156,16 +162,15 @@ export async function renderHtml(model: ReportModel): Promise<string> {
       ),
     );
     if (axes.length >= 3) parts.push(`<h3>Radar chart per model</h3><div class="radars">${radars.join('')}</div>`);
-    parts.push(table(['model', 'dimension', 'mean', '95% low', '95% high', 'items'], values.map((p) => [p.model, p.label, p.mean, p.ci_low, p.ci_high, String(p.n)])));
-    const comparisons = model.comparisons ?? [];
-    if (comparisons.length > 0) {
-      parts.push('<h3>Group comparisons</h3>');
-      parts.push(table(['tag', 'group a', 'group b', 'dimension', 'mean a', 'mean b', "Cohen's d", "Cliff's delta", 'p', 'p (Holm)'], comparisons.map((c) => [c.tag, c.a, c.b, labelOf.get(c.dimension) ?? c.dimension, c.mean_a, c.mean_b, c.cohens_d, c.cliffs_delta, c.p, c.p_holm])));
-    }
+    parts.push('<p class="muted">Mean score per model and dimension (-1 opposes, +1 supports). Intervals are two-stage bootstrap 95% intervals that resample the stems (items) and then the samples within each stem, so they speak for other stems of the same kind; n is the number of items, samples the number of completions behind the mean.</p>');
+    parts.push(table(['model', 'dimension', 'mean', '95% low', '95% high', 'n (items)', 'samples'], values.map((p) => [p.model, p.label, p.mean, p.ci_low ?? 'none (one item)', p.ci_high ?? '', String(p.n), String(p.n_samples)])));
+    const vc = model.variance_components ?? [];
+    if (vc.length > 0) parts.push(...varianceSection(vc, labelOf));
+    parts.push(...comparisonSection(model.comparisons ?? [], model.comparison_family, labelOf));
   }
 
-  const retest = model.test_retest;
-  if (retest && retest.length > 0) parts.push('<h3>Test-retest reliability</h3><p class="muted">Item x dimension means of even vs odd samples, correlated; Spearman-Brown corrected to all samples.</p>', table(['model', 'r (halves)', 'r (Spearman-Brown)', 'item x dimension cells'], retest.map((t) => [t.model, t.r, t.r_sb, String(t.n)])));
+  const retest = model.retest;
+  if (retest) parts.push(...retestSection(retest, new Map((model.profile_dimensions ?? []).map((d) => [d.id, d.label]))));
   const jq = model.judge_quality;
   if (jq) parts.push(...judgeQualitySection(jq));
 
@@ -201,7 +206,7 @@ ${parts.join('\n')}
 
 /** FULCRA-style value vectors: per-source profiles, the value-by-risk heatmap, separation, 2-D map. */
 async function valueVectorSection(vv: ValueAnalysis): Promise<string[]> {
-  const parts = ['<h2>Basic values of model outputs</h2>', `<p>${escapeHtml(vv.pairs)} (prompt, response) pairs on ${escapeHtml(vv.values.length)} values; mean per source with bootstrap 95% intervals.</p>`];
+  const parts = ['<h2>Basic values of model outputs</h2>', `<p>${escapeHtml(vv.pairs)} (prompt, response) pairs on ${escapeHtml(vv.values.length)} values. ${escapeHtml(vv.design)} Mean per source (over its prompts) with bootstrap 95% intervals that resample prompts, then answers within prompts.</p>`];
   parts.push(
     await chart({
       width: 200,
@@ -216,15 +221,24 @@ async function valueVectorSection(vv: ValueAnalysis): Promise<string[]> {
       },
     } as TopLevelSpec),
   );
-  parts.push(table(['source', 'value', 'mean', '95% low', '95% high', 'opposes', 'supports', 'n'], vv.profiles.map((p) => [p.source, p.value, p.mean, p.ci_low, p.ci_high, p.opposes, p.supports, String(p.n)])));
+  parts.push(table(['source', 'value', 'mean', '95% low', '95% high', 'opposes', 'supports', 'answers', 'prompts'], vv.profiles.map((p) => [p.source, p.value, p.mean, p.ci_low ?? '', p.ci_high ?? '', p.opposes, p.supports, String(p.n), String(p.n_prompts)])));
   if (vv.distances.length > 0) parts.push('<h3>Distances between profiles</h3>', table(['a', 'b', 'L2', 'cosine distance'], vv.distances.map((d) => [d.a, d.b, d.l2, d.cosine])));
+  const cmp = vv.comparisons ?? [];
+  if (cmp.length > 0) {
+    const shown = cmp.filter((c) => c.p_adjusted !== null && c.p_adjusted < (vv.comparison_family?.alpha ?? 0.05));
+    parts.push(
+      '<h3>Comparisons between sources (the prompt is the unit)</h3>',
+      `<p class="muted">Paired where two sources answered the same prompts (one difference per shared prompt: sign-flip permutation test, exact up to 16 non-zero differences, else the paired t-test over prompts); unpaired otherwise (one observation per prompt). d is d_z for paired designs. Family: ${escapeHtml(vv.comparison_family?.description ?? '')}. ${escapeHtml(shown.length)} of ${escapeHtml(cmp.length)} comparisons are significant after adjustment; all are listed.</p>`,
+      table(['a', 'b', 'value', 'design', 'prompts', 'mean a', 'mean b', 'difference', '95% low', '95% high', 'd', 'test', 'p', 'p min', `p (${vv.comparison_family?.method ?? 'adjusted'})`, 'note'], cmp.map((c) => [c.a, c.b, c.value, c.design, c.design === 'paired' ? String(c.n_prompts) : `${c.n_a} + ${c.n_b}`, c.mean_a, c.mean_b, c.diff, c.ci_low ?? '', c.ci_high ?? '', c.d ?? '', c.method ?? 'none', pValue(c.p), pValue(c.p_min), pValue(c.p_adjusted), c.reason ?? ''])),
+    );
+  }
   if (vv.risks && vv.risks.length > 0) {
     const cells = vv.risks.flatMap((r) => vv.values.map((v) => ({ risk: r.risk, value: v, mean: r.mean[v]!, r: r.correlation[v]!.r })));
-    parts.push('<h3>Value by risk category</h3><p class="muted">Mean value score of answers to prompts in each risk category; the table gives the point-biserial correlation of category membership with each value (Holm-adjusted p).</p>');
+    parts.push('<h3>Value by risk category</h3><p class="muted">Risk is a property of the prompt, so the prompt is the unit: each prompt\'s mean answer (over every source) per value; the chart shows the mean over the prompts of each category, the table the point-biserial correlation of category membership with the prompt means (n = prompts, * Holm-adjusted p &lt; .05).</p>');
     parts.push(await chart({ width: 420, height: 16 * vv.risks.length, data: { values: cells }, mark: 'rect', encoding: { x: { field: 'value', type: 'nominal', sort: vv.values }, y: { field: 'risk', type: 'nominal' }, color: { field: 'mean', type: 'quantitative', scale: { scheme: 'redblue', domain: [-1, 1] } }, tooltip: [{ field: 'mean', type: 'quantitative', format: '.2f' }] } } as TopLevelSpec));
-    parts.push(table(['risk', 'n', ...vv.values], vv.risks.map((r) => [r.risk, String(r.n), ...vv.values.map((v) => `${num(r.correlation[v]!.r, 2)}${r.correlation[v]!.p_holm < 0.05 ? '*' : ''}`)])));
+    parts.push(table(['risk', 'prompts', 'answers', ...vv.values], vv.risks.map((r) => [r.risk, String(r.n), String(r.n_answers ?? ''), ...vv.values.map((v) => `${num(r.correlation[v]!.r, 2)}${r.correlation[v]!.p_holm < 0.05 ? '*' : ''}`)])));
   }
-  if (vv.separation) parts.push('<h3>Values separating answers to risky prompts</h3>', table(['value', "Cohen's d", 'mean (risky)', 'mean (other)', 'p (Holm)'], vv.separation.map((s) => [s.value, s.d, s.mean_risky, s.mean_other, s.p_holm])));
+  if (vv.separation) parts.push('<h3>Values separating risky prompts from the others</h3><p class="muted">Prompt means compared (Cohen\'s d, Mann-Whitney p, Holm over the values); n = prompts.</p>', table(['value', "Cohen's d", 'mean (risky)', 'mean (other)', 'prompts (risky)', 'prompts (other)', 'p (Holm)'], vv.separation.map((s) => [s.value, s.d, s.mean_risky, s.mean_other, String(s.n_risky), String(s.n_other), pValue(s.p_holm)])));
   if (vv.map.length >= 3) {
     parts.push('<h3>Value-space map</h3><p class="muted">PCA of the value vectors, one point per answer.</p>');
     parts.push(await chart({ width: 480, height: 320, data: { values: vv.map }, mark: { type: 'circle', size: 14, opacity: 0.5 }, encoding: { x: { field: 'x', type: 'quantitative', title: 'PC1' }, y: { field: 'y', type: 'quantitative', title: 'PC2' }, color: { field: 'source', type: 'nominal' } } } as TopLevelSpec));
@@ -232,19 +246,109 @@ async function valueVectorSection(vv: ValueAnalysis): Promise<string[]> {
   return parts;
 }
 
+/** Variance components per dimension, the between-model ICC headlined. */
+function varianceSection(vc: readonly DimensionVariance[], labelOf: ReadonlyMap<string, string>): string[] {
+  const parts = ['<h3>Does the instrument separate models? Variance components</h3>'];
+  const fits = vc.filter((v) => v.fit);
+  if (fits.length > 0) {
+    parts.push(
+      `<p><strong>Between-model ICC</strong> (share of a single score's variance due to which model produced it) and <strong>G coefficient</strong> (reliability of a model's profile score over its items and samples, for comparing models): ${fits
+        .map((v) => `${escapeHtml(labelOf.get(v.dimension) ?? v.dimension)} ICC ${escapeHtml(num(v.fit!.icc_model))}, G ${escapeHtml(v.fit!.g_coefficient === null ? 'n/a' : num(v.fit!.g_coefficient))}`)
+        .join('; ')}. A G coefficient near 0 means the profiles do not tell these models apart.</p>`,
+    );
+  }
+  parts.push('<p class="muted">Crossed random-effects model of single scores, score ~ 1 + (1|model) + (1|item) + (1|model:item), fitted by REML (as R lme4). Shares of the total variance; residual = repeated samples of one model on one item. These describe one administration: whatever a model\'s answers share within it (its sampling seeds, the day) counts as the model\'s own; a second administration (projective.retest: true) measures that.</p>');
+  parts.push(
+    table(
+      ['dimension', 'models', 'items', 'scores', 'model', 'item', 'model x item', 'samples (residual)', 'ICC (models)', 'G coefficient', 'G design', 'notes'],
+      vc.map((v) => {
+        const f = v.fit;
+        if (!f) return [labelOf.get(v.dimension) ?? v.dimension, '', '', '', '', '', '', '', '', '', '', v.reason ?? ''];
+        return [
+          labelOf.get(v.dimension) ?? v.dimension, String(f.n_models), String(f.n_items), String(f.n_obs),
+          pct(f.proportions.model), pct(f.proportions.item), f.proportions.interaction === null ? 'in residual' : pct(f.proportions.interaction), pct(f.proportions.residual),
+          f.icc_model, f.g_coefficient ?? 'n/a', `${num(f.g_design.n_items, 1)} items x ${num(f.g_design.n_samples, 1)} samples`, f.notes.join(' '),
+        ];
+      }),
+    ),
+  );
+  return parts;
+}
+
+/** What a comparison allows a reader to conclude, in words. */
+function verdict(c: TagComparison): string {
+  if (c.p === null) return `too small for any test (${c.n_a} vs ${c.n_b} models)`;
+  if (!c.testable) return `no test can reach significance (${c.n_a} vs ${c.n_b} models: smallest possible p ${pValue(c.p_min)})`;
+  if (c.significant_adjusted) return 'significant after adjustment';
+  if (c.significant) return 'p < alpha, not after adjustment';
+  return 'not significant';
+}
+
+function comparisonSection(comparisons: readonly TagComparison[], family: ComparisonFamilySummary | undefined, labelOf: ReadonlyMap<string, string>): string[] {
+  if (comparisons.length === 0 && !family?.skipped_tags.length) return [];
+  const parts = ['<h3>Group comparisons (the model is the unit)</h3>'];
+  parts.push(
+    `<p class="muted">Each model is one observation: its score is the mean over its items of its item means, however many items and samples stand behind it. p is a two-sided permutation p over the relabelings of the models (exact when there are at most 100,000, else Monte Carlo with its standard error); p min is the smallest p the design can reach (with 3 vs 2 models, 0.2: no outcome could be significant). Intervals are two-stage bootstrap 95% intervals (models within groups, then items).${family ? ` Family: ${escapeHtml(family.description)}; alpha ${escapeHtml(family.alpha)}.` : ''}</p>`,
+  );
+  if (comparisons.length > 0) {
+    parts.push(
+      table(
+        ['tag', 'group a (models)', 'group b (models)', 'dimension', 'mean a', 'mean b', 'difference [95%]', "Hedges' g [95%]", 'p', 'p min', `p (${family?.method ?? 'adjusted'})`, 'verdict'],
+        comparisons.map((c) => [
+          c.tag, `${c.a} (${c.n_a})`, `${c.b} (${c.n_b})`, labelOf.get(c.dimension) ?? c.dimension, c.mean_a, c.mean_b,
+          `${num(c.diff)}${c.interval ? ` [${num(c.interval.diff.lower)}, ${num(c.interval.diff.upper)}]` : ''}`,
+          c.hedges_g === null ? 'n/a' : `${num(c.hedges_g, 2)}${c.interval?.hedges_g ? ` [${num(c.interval.hedges_g.lower, 2)}, ${num(c.interval.hedges_g.upper, 2)}]` : ''}`,
+          c.p === null ? 'no test' : `${pValue(c.p)}${c.method === 'monte-carlo' ? ` (MC se ${pValue(c.mc_se)})` : ''}`,
+          pValue(c.p_min), c.p_adjusted === null ? '' : pValue(c.p_adjusted), verdict(c),
+        ]),
+      ),
+    );
+  }
+  if (family?.skipped_tags.length) parts.push(`<p class="muted">Tags not compared: ${family.skipped_tags.map((t) => `<code>${escapeHtml(t.tag)}</code> (${escapeHtml(t.reason)})`).join('; ')}.</p>`);
+  return parts;
+}
+
+function retestSection(r: RetestResult, labelOf: ReadonlyMap<string, string>): string[] {
+  return [
+    '<h3>Test-retest stability</h3>',
+    `<p class="muted">${escapeHtml(r.design)} (${escapeHtml(r.n_samples[0])} and ${escapeHtml(r.n_samples[1])} completions). Per dimension, the unit is the model: ICC(2,1) is the absolute agreement of a model's score across the two administrations (with its 95% interval), Spearman's rho the stability of the models' rank order (permutation p). Per model, ipsative stability is the correlation of its profile across the administrations (the unit is the dimension).</p>`,
+    table(
+      ['dimension', 'models', 'ICC(2,1)', '95% low', '95% high', "Spearman's rho", 'p', 'note'],
+      r.per_dimension.map((d) => [labelOf.get(d.dimension) ?? d.dimension, String(d.n_models), d.icc?.icc ?? '', d.icc?.lower ?? '', d.icc?.upper ?? '', d.spearman?.rho ?? '', d.spearman ? `${pValue(d.spearman.p)}${d.spearman.method === 'exact' ? ' (exact)' : ''}` : '', d.reason ?? '']),
+    ),
+    table(['model', 'dimensions', 'ipsative stability r', 'note'], r.per_model.map((m) => [m.model, String(m.n_dimensions), m.r ?? '', m.reason ?? ''])),
+  ];
+}
+
+function stabilityParagraph(judge: string, f: JudgeStability, what: string): string[] {
+  const status = f.status === 'deterministic' ? '<strong>deterministic</strong>' : f.status === 'unstable' ? '<strong>unstable</strong>' : escapeHtml(f.status);
+  const parts = [
+    `<p>${escapeHtml(what)} of <code>${escapeHtml(judge)}</code> (${escapeHtml(f.k)} per completion${f.temperature !== null ? ` at temperature ${escapeHtml(f.temperature)}` : ''}, ${escapeHtml(f.n_completions)} completions): ${status}. ${escapeHtml(f.note)}.${
+      f.flips.unstable_items.length ? ` <strong>Unstable items</strong> (flip rate above ${escapeHtml(100 * f.flips.threshold)}%): ${f.flips.unstable_items.map((i) => `<code>${escapeHtml(i)}</code>`).join(', ')}.` : ''
+    }</p>`,
+  ];
+  parts.push(table(['dimension', 'flip rate (completions)', "Krippendorff's alpha"], Object.entries(f.flips.per_dimension).map(([d, r]) => [d, r, f.agreement[d] ?? 'n/a (no variation)'])));
+  return parts;
+}
+
 /** The judge as an instrument: stability, bias checks, agreement between judges, calibration. */
 function judgeQualitySection(q: JudgeQuality): string[] {
-  const parts = ['<h3>Judge quality</h3>', `<p>Several judges combined by ${escapeHtml(q.combine)}; each completion scored ${escapeHtml(q.repeats)} time(s) per judge.</p>`];
-  for (const [judge, f] of Object.entries(q.stability ?? {})) {
-    parts.push(`<p>Stability of <code>${escapeHtml(judge)}</code> over ${escapeHtml(q.repeats)} repeats: ${escapeHtml(num(100 * f.overall, 1))}% of scores flip. ${f.unstable_items.length ? `<strong>Unstable items</strong> (flip rate above ${escapeHtml(100 * f.threshold)}%): ${f.unstable_items.map((i) => `<code>${escapeHtml(i)}</code>`).join(', ')}.` : 'No item is unstable.'}</p>`);
-    parts.push(table(['dimension', 'flip rate'], Object.entries(f.per_dimension).map(([d, r]) => [d, r])));
-  }
+  const measured = [
+    ...(q.repeats > 0 ? [`${escapeHtml(q.repeats)} repeats per completion${q.repeat_temperature !== null ? ` at temperature ${escapeHtml(q.repeat_temperature)}` : ''}`] : []),
+    ...(q.variants > 0 ? [`${escapeHtml(q.variants)} paraphrased instructions`] : []),
+  ];
+  const parts = [
+    '<h3>Judge quality</h3>',
+    `<p>Several judges combined by ${escapeHtml(q.combine)}. Each score is the judge's own answer at its temperature${measured.length ? `; ${measured.join(' and ')} only measure it` : '; set projective.judge_repeats (and judge_variants) to measure its stability'}.</p>`,
+  ];
+  for (const [judge, f] of Object.entries(q.stability ?? {})) parts.push(...stabilityParagraph(judge, f, 'Stability under repeats'));
+  for (const [judge, f] of Object.entries(q.wording ?? {})) parts.push(...stabilityParagraph(judge, f, 'Sensitivity to the wording of the instructions'));
   const effects: unknown[][] = [];
   for (const [judge, e] of Object.entries(q.order ?? {})) for (const [d, x] of Object.entries(e)) effects.push([judge, 'order (reversed dimensions)', d, `shift ${num(x.mean_shift)}, changed ${num(100 * x.changed, 1)}%`, x.d]);
   for (const [judge, e] of Object.entries(q.length ?? {})) for (const [d, x] of Object.entries(e)) effects.push([judge, 'length (Spearman r)', d, `r ${num(x.r)}, p ${num(x.p)}`, x.r]);
   for (const [judge, e] of Object.entries(q.self_preference ?? {})) for (const [d, x] of Object.entries(e)) effects.push([judge, 'self-preference', d, `own - others ${num(x.difference)}`, x.d]);
   if (effects.length) parts.push('<h4>Bias checks</h4>', table(['judge', 'check', 'dimension', 'effect', 'effect size'], effects));
-  if (q.pairwise_kappa?.length) parts.push('<h4>Agreement between judges</h4>', table(['judge a', 'judge b', 'dimension', "Cohen's kappa"], q.pairwise_kappa.map((k) => [k.a, k.b, k.dimension, k.kappa ?? 'NA'])));
+  if (q.pairwise_kappa?.length) parts.push('<h4>Agreement between judges</h4>', table(['judge a', 'judge b', 'dimension', "Cohen's kappa", 'completions'], q.pairwise_kappa.map((k) => [k.a, k.b, k.dimension, k.kappa ?? 'NA', String(k.n ?? '')])));
   if (q.calibration) {
     const c = q.calibration;
     parts.push(`<h4>Calibration on ${escapeHtml(c.pairs)} labeled pairs</h4>`, table(['judge', 'accuracy'], Object.entries(c.accuracy).map(([j, a]) => [j, a.overall])));

@@ -6,7 +6,9 @@
 import type { AlignSummary } from '../evaluation/align.js';
 import type { ValueAnalysis } from '../evaluation/analysis.js';
 import type { CostSummary, RunStore, StageRunRow } from '../store/store.js';
-import type { GroupComparison, JudgeQuality, ProfileRow, RetestRow } from '../study/stages/projective/stage.js';
+import type { ComparisonFamilySummary, DimensionVariance, ProfileRow, RetestResult, TagComparison } from '../study/stages/projective/analysis.js';
+import type { JudgeQuality } from '../study/stages/projective/judge-quality.js';
+import type { JudgeAgreement } from '../study/stages/projective/stage.js';
 import type { TaxonomyResult } from '../study/stages/taxonomy/stage.js';
 
 export interface ReportContext {
@@ -61,11 +63,17 @@ export interface ReportModel {
   profiles?: ProfileRow[];
   profile_system?: string;
   profile_dimensions?: Array<{ id: string; label: string }>;
-  comparisons?: GroupComparison[];
-  judge_agreement?: Record<string, number> | null;
+  /** Group comparisons by model tags: one observation per model (`unit`), with `n_a`, `n_b`, `p_min`; `p` null when no test is possible. */
+  comparisons?: TagComparison[];
+  /** The family the comparisons' p-values were adjusted in, and how. */
+  comparison_family?: ComparisonFamilySummary;
+  /** Per dimension: variance of single scores between models, items, model x item and samples; the between-model ICC. */
+  variance_components?: DimensionVariance[];
+  /** Test-retest across two independent administrations (projective.retest: true). */
+  retest?: RetestResult;
+  judge_agreement?: Record<string, JudgeAgreement> | null;
   judges?: Array<Record<string, unknown>>;
   judge_quality?: JudgeQuality;
-  test_retest?: RetestRow[];
   value_vectors?: ValueAnalysis;
   align?: AlignSummary[];
   /** Provenance: every stage run with the configuration it ran with. */

@@ -26,7 +26,20 @@ export function renderMarkdown(model: ReportModel): string {
   const tax = model.taxonomy;
   if (tax) out.push('## Taxonomy', '', `KMO ${cell(tax.kmo)}`, '', mdTable(['id', 'label', 'parent', 'alpha', 'words'], tax.dimensions.map((d) => [d.id, d.label, d.parent ?? '', tax.alpha[d.id] ?? '', d.words.join(', ')])), '');
   const profiles = model.profiles;
-  if (profiles) out.push('## Profiles', '', mdTable(['model', 'dimension', 'mean', '95% low', '95% high', 'n'], profiles.map((p) => [shown(p.model), p.dimension, p.mean, p.ci_low, p.ci_high, p.n])), '');
+  if (profiles) out.push('## Profiles', '', 'Intervals resample items (stems), then samples within items; n = items.', '', mdTable(['model', 'dimension', 'mean', '95% low', '95% high', 'n (items)', 'samples'], profiles.map((p) => [shown(p.model), p.dimension, p.mean, p.ci_low ?? '', p.ci_high ?? '', p.n, p.n_samples])), '');
+  const vc = model.variance_components;
+  if (vc?.length) {
+    out.push('## Variance components', '', 'REML, score ~ 1 + (1|model) + (1|item) + (1|model:item); shares of the variance of single scores.', '');
+    out.push(mdTable(['dimension', 'models', 'items', 'scores', 'model', 'item', 'model x item', 'residual', 'ICC (models)', 'G coefficient'], vc.map((v) => (v.fit ? [v.dimension, v.fit.n_models, v.fit.n_items, v.fit.n_obs, v.fit.proportions.model, v.fit.proportions.item, v.fit.proportions.interaction ?? 'in residual', v.fit.proportions.residual, v.fit.icc_model, v.fit.g_coefficient ?? 'n/a'] : [v.dimension, '', '', '', '', '', '', '', '', v.reason ?? '']))), '');
+  }
+  const comparisons = model.comparisons;
+  if (comparisons?.length) {
+    const f = model.comparison_family;
+    out.push('## Group comparisons (unit: models)', '', `Exact (or Monte Carlo) permutation of group labels over models; p_min is the smallest p the design allows.${f ? ` Family: ${f.family_size} comparisons, ${f.method}, alpha ${f.alpha}.` : ''}`, '');
+    out.push(mdTable(['tag', 'a', 'n_a', 'b', 'n_b', 'dimension', 'mean_a', 'mean_b', "Hedges' g", 'p', 'p_min', 'p_adjusted', 'note'], comparisons.map((c) => [c.tag, c.a, c.n_a, c.b, c.n_b, c.dimension, c.mean_a, c.mean_b, c.hedges_g ?? '', c.p ?? 'no test', c.p_min, c.p_adjusted ?? '', c.reason ?? (c.significant_adjusted ? 'significant' : '')])), '');
+  }
+  const retest = model.retest;
+  if (retest) out.push('## Test-retest (two administrations)', '', mdTable(['dimension', 'models', 'ICC(2,1)', '95% low', '95% high', "Spearman's rho", 'p'], retest.per_dimension.map((d) => [d.dimension, d.n_models, d.icc?.icc ?? '', d.icc?.lower ?? '', d.icc?.upper ?? '', d.spearman?.rho ?? '', d.spearman?.p ?? ''])), '');
   out.push('## Cost', '', mdTable(['model', 'requests', 'cached', 'input tokens', 'output tokens', 'USD'], model.cost.per_model.map((c) => [shown(c.model), c.requests, c.cached, c.input_tokens, c.output_tokens, c.cost_usd])), '');
   return out.join('\n');
 }
@@ -42,7 +55,11 @@ export function renderCsv(model: ReportModel): string {
   const isSim = new Set(model.simulated_models ?? []);
   for (const m of [...new Set([...model.models, ...isSim])]) rows.push(['model', m, 'simulated', isSim.has(m), '', '', '']);
   for (const l of model.lexicon ?? []) rows.push(['lexicon', '', l.descriptor, l.count, '', '', l.models]);
-  for (const p of model.profiles ?? []) rows.push(['profile', p.model, p.dimension, p.mean, p.ci_low, p.ci_high, p.n]);
+  for (const p of model.profiles ?? []) rows.push(['profile', p.model, p.dimension, p.mean, p.ci_low ?? '', p.ci_high ?? '', p.n]);
+  for (const c of model.comparisons ?? []) rows.push(['comparison', '', `${c.tag}:${c.a}-${c.b}:${c.dimension}:diff`, c.diff, c.interval?.diff.lower ?? '', c.interval?.diff.upper ?? '', c.n_a + c.n_b]);
+  for (const c of model.comparisons ?? []) rows.push(['comparison', '', `${c.tag}:${c.a}-${c.b}:${c.dimension}:p`, c.p ?? '', '', '', c.n_a + c.n_b]);
+  for (const v of model.variance_components ?? []) if (v.fit) rows.push(['variance', '', `${v.dimension}:icc_model`, v.fit.icc_model, '', '', v.fit.n_models]);
+  for (const d of model.retest?.per_dimension ?? []) if (d.icc) rows.push(['retest', '', `${d.dimension}:icc2`, d.icc.icc, d.icc.lower, d.icc.upper, d.n_models]);
   for (const d of model.taxonomy?.dimensions ?? []) for (const [w, l] of Object.entries(d.loadings)) rows.push(['loading', '', `${d.id}:${w}`, l, '', '', '']);
   for (const c of model.cost.per_model) rows.push(['cost', c.model, 'requests', c.requests, '', '', '']);
   return rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';

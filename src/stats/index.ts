@@ -35,6 +35,7 @@ export { fQuantile } from './f-quantile.js';
 export { intraclassCorrelation, ipsativeStability } from './icc.js';
 export type { IccEstimate, IccResult, IpsativeStabilityResult } from './icc.js';
 export { adjustComparisonFamily, compareGroupsByModel, modelProfileInterval } from './model-level.js';
+export { signFlipTest, spearmanTest, twoSamplePermutationTest, type PermutationTestOptions, type SpearmanTestResult, type UnitPermutationResult } from './permutation.js';
 export type {
   AdjustedGroupComparison, CompareGroupsOptions, ComparisonFamily, FamilyAdjustment, GroupComparison, GroupedModelScore,
   ItemSampleScore, ProfileInterval, ProfileIntervalOptions, TwoStageInterval,

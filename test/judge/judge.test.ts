@@ -13,8 +13,8 @@ import { stringify } from 'yaml';
 import { DEFAULT_SEED, drawPopulation } from '../../src/sim/population.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { calibratedMean, confusionRates, correctedDistribution } from '../../src/judge/calibrate-judge.js';
-import { combineJudges, flipRates, pairedShift } from '../../src/judge/checks.js';
-import { majorityScores } from '../../src/judge/judge.js';
+import { combineJudges, flipRates, judgeStabilityOf, pairedShift, type RescoredUnit } from '../../src/judge/checks.js';
+import { JUDGE_VARIANT_COUNT, judgePrompt, majorityScores } from '../../src/judge/judge.js';
 import { createRng } from '../../src/stats/rng.js';
 import type { JudgeQuality } from '../../src/study/stages/projective/stage.js';
 import { runCliAsync } from '../helpers/cli.js';
@@ -56,6 +56,64 @@ describe('calibration and checks (pure)', () => {
     expect(combineJudges([1, -1], 'majority')).toBe(0);
     expect(combineJudges([1, 0], 'mean')).toBe(0.5);
     expect(majorityScores([{ a: 1 }, { a: 0 }, undefined, { a: 1 }], { name: 's', dimensions: [{ id: 'a', label: 'A', definition: 'x' }] })).toEqual({ a: 1 });
+  });
+});
+
+describe('judge stability: determinism told apart from stability', () => {
+  const unit = (id: string, item: string, scores: Array<number | null>, hashes: Array<string | null>, reference?: number): RescoredUnit => ({ unit: id, item, dimension: 'd', scores, hashes, ...(reference !== undefined ? { reference } : {}) });
+
+  it('byte-identical repeats at temperature 0.7: deterministic, not stable', () => {
+    const s = judgeStabilityOf([unit('c1', 'i1', [1, 1, 1], ['h', 'h', 'h']), unit('c2', 'i2', [0, 0, 0], ['g', 'g', 'g'])], 'repeat', 0.7);
+    expect(s.status).toBe('deterministic');
+    expect(s.identical_answers).toBe(1);
+    expect(s.flips.overall).toBe(0);
+    expect(s.note).toMatch(/deterministic/);
+  });
+
+  it('answers that differ in wording but not in score: stable, with the share of identical answers', () => {
+    const s = judgeStabilityOf([unit('c1', 'i1', [1, 1], ['a', 'b']), unit('c2', 'i2', [0, 0], ['g', 'g'])], 'repeat', 0.7);
+    expect(s.status).toBe('stable');
+    expect(s.identical_answers).toBe(0.5);
+  });
+
+  it('flipping scores: unstable, with unstable items and agreement below 1', () => {
+    const units = Array.from({ length: 20 }, (_, i) => unit(`c${i}`, `i${i % 4}`, i % 3 === 0 ? [1, 0, 1] : [1, 1, 1], ['a', 'b', 'c']));
+    const s = judgeStabilityOf(units, 'repeat', 0.7);
+    expect(s.status).toBe('unstable');
+    expect(s.flips.overall).toBeCloseTo(7 / 20, 12);
+    expect(s.flips.unstable_items.length).toBeGreaterThan(0);
+    expect(s.agreement.d!).toBeLessThan(1);
+    expect(s).toMatchObject({ n_completions: 20, n_units: 20, k: 3, unit: 'completion x dimension' });
+  });
+
+  it('an older run: repeats at temperature 0 without answers cannot show stability', () => {
+    const s = judgeStabilityOf([unit('c1', 'i1', [1, 1], [null, null])], 'repeat', 0);
+    expect(s.status).toBe('not measurable');
+  });
+
+  it('paraphrased instructions are compared with the canonical score', () => {
+    const s = judgeStabilityOf([unit('c1', 'i1', [1, 1], ['a', 'b'], 0), unit('c2', 'i1', [1, 1], ['a', 'b'], 1)], 'variant', 0);
+    expect(s.flips.overall).toBe(0.5);
+    expect(s.status).toBe('unstable');
+  });
+
+  it('instruction variants keep the rubric, the fence and the answer shape; variant 0 is the canonical prompt', () => {
+    const system = { name: 's', dimensions: [{ id: 'care', label: 'Care', definition: 'Caring for others.' }] };
+    const canonical = judgePrompt(system, 'I help.', 'abc123');
+    expect(canonical.system).toMatch(/^You are a careful rater of values expressed in text\./);
+    expect(canonical.user).toContain('The completion to rate is between the markers <completion-abc123> and </completion-abc123>.');
+    expect(JUDGE_VARIANT_COUNT).toBe(4);
+    const seen = new Set([canonical.system]);
+    for (let v = 1; v <= JUDGE_VARIANT_COUNT; v++) {
+      const p = judgePrompt(system, 'I help.', 'abc123', 'completion', v);
+      expect(p.user).toContain('- care (Care): Caring for others.');
+      expect(p.user).toContain('<completion-abc123>\nI help.\n</completion-abc123>');
+      expect(p.user).toContain('{"scores": {"care": -1|0|1}}');
+      expect(p.system).toMatch(/instruction|direction|command/);
+      seen.add(p.system);
+    }
+    expect(seen.size).toBe(JUDGE_VARIANT_COUNT + 1);
+    expect(() => judgePrompt(system, 'x', 'n', 'completion', JUDGE_VARIANT_COUNT + 1)).toThrow(RangeError);
   });
 });
 
@@ -108,7 +166,7 @@ describe('judge checks end to end', () => {
     });
     writeFileSync(join(dir, 'labels.jsonl'), labeled.map((l) => JSON.stringify(l)).join('\n') + '\n');
     const judges = [C, `${A}+noisy`, `${B}+first`, `${D}+long`, `${C}+self`];
-    const file = study(dir, judges, { judge_repeats: 3, judge_checks: ['order', 'length', 'self'], calibration: join(dir, 'labels.jsonl') });
+    const file = study(dir, judges, { judge_repeats: 2, judge_checks: ['order', 'length', 'self'], calibration: join(dir, 'labels.jsonl') });
     const r = await runCliAsync(['projective', file, '--json'], { cwd: dir });
     expect(r.stderr).not.toMatch(/valuelex: /);
     expect(r.code).toBe(0);
@@ -116,17 +174,28 @@ describe('judge checks end to end', () => {
     const name = (j: string): string => `judge-${j.replace(/[^a-z0-9]+/gi, '-')}`;
     const [plain, noisy, first, long, self] = judges.map(name) as [string, string, string, string, string];
 
-    // Stability: the deterministic judge never flips; the noisy one often does.
-    expect(q.stability![plain]!.overall).toBe(0);
-    expect(q.stability![noisy]!.overall).toBeGreaterThan(0.2);
-    expect(q.stability![noisy]!.unstable_items.length).toBeGreaterThan(10);
+    // Stability: repeats at temperature 0.7 (the default for repeats). The plain simulated judge answers
+    // byte-identically whatever the temperature: reported as deterministic, not as stable. The noisy one flips.
+    expect(q.repeats).toBe(2);
+    expect(q.repeat_temperature).toBe(0.7);
+    expect(q.stability![plain]!.status).toBe('deterministic');
+    expect(q.stability![plain]!.identical_answers).toBe(1);
+    expect(q.stability![plain]!.flips.overall).toBe(0);
+    expect(q.stability![noisy]!.status).toBe('unstable');
+    expect(q.stability![noisy]!.flips.overall).toBeGreaterThan(0.2);
+    expect(q.stability![noisy]!.flips.unstable_items.length).toBeGreaterThan(10);
+    expect(q.stability![noisy]!.identical_answers).toBeLessThan(0.5);
+    for (const d of PLANTED) expect(q.stability![noisy]!.agreement[d.id]!).toBeLessThan(0.9);
     // Order: listing the dimensions in reverse takes the position bias off the first dimension.
     const firstDim = PLANTED[0]!.id, lastDim = PLANTED[PLANTED.length - 1]!.id;
     expect(q.order![first]![firstDim]!.mean_shift).toBeLessThan(-0.1);
     expect(q.order![first]![lastDim]!.mean_shift).toBeGreaterThan(0.1);
     for (const d of PLANTED) expect(q.order![plain]![d.id]!.changed).toBe(0);
     // Length: the length-biased judge's scores correlate with length more than the plain judge's.
-    for (const d of PLANTED) expect(q.length![long]![d.id]!.r).toBeGreaterThan(q.length![plain]![d.id]!.r + 0.1);
+    // (Each score is one answer of the judge, not a majority of repeats, so the planted bias is not amplified.)
+    const lengthGap = PLANTED.map((d) => q.length![long]![d.id]!.r - q.length![plain]![d.id]!.r);
+    for (const g of lengthGap) expect(g).toBeGreaterThan(0.05);
+    expect(lengthGap.reduce((a, b) => a + b, 0) / lengthGap.length).toBeGreaterThan(0.1);
     // Self-preference: own (C's) completions get more than others, beyond what the plain C judge shows.
     for (const d of PLANTED) expect(q.self_preference![self]![d.id]!.difference).toBeGreaterThan(q.self_preference![plain]![d.id]!.difference + 0.1);
     // Several judges: kappa of the plain judge with the self judge beats kappa with the noisy one.
@@ -143,22 +212,18 @@ describe('judge checks end to end', () => {
     // that shrinkage (slope back toward 1), and in every cell where the bias is material (beyond
     // the correction's own sampling error, about 0.07 here) it brings the mean closer.
     const rows = q.calibration!.corrected;
-    const plainMeans: number[] = [], rawMeans: number[] = [], corrMeans: number[] = [];
+    // Each score is one noisy answer (not a majority of repeats), so single cells can overshoot; on average
+    // the correction removes much of the noisy judge's error (measured: 0.10 -> 0.06), and in most cells.
+    let closer = 0, total = 0, errRaw = 0, errCorrected = 0;
     for (const row of rows.filter((x) => x.judge === noisy)) {
       const ref = rows.find((x) => x.judge === plain && x.model === row.model && x.dimension === row.dimension)!;
-      plainMeans.push(ref.raw);
-      rawMeans.push(row.raw);
-      corrMeans.push(row.corrected);
-      if (Math.abs(row.raw - ref.raw) > 0.1) expect(Math.abs(row.corrected - ref.raw), `${row.model} ${row.dimension}: raw ${row.raw}, corrected ${row.corrected}, plain ${ref.raw}`).toBeLessThan(Math.abs(row.raw - ref.raw));
+      total++;
+      errRaw += Math.abs(row.raw - ref.raw);
+      errCorrected += Math.abs(row.corrected - ref.raw);
+      if (Math.abs(row.corrected - ref.raw) < Math.abs(row.raw - ref.raw)) closer++;
     }
-    const slope = (x: number[], y: number[]): number => {
-      const mx = x.reduce((a, b) => a + b, 0) / x.length, my = y.reduce((a, b) => a + b, 0) / y.length;
-      return x.reduce((s, v, i) => s + (v - mx) * (y[i]! - my), 0) / x.reduce((s, v) => s + (v - mx) ** 2, 0);
-    };
-    expect(plainMeans).toHaveLength(3 * PLANTED.length);
-    const rawSlope = slope(plainMeans, rawMeans), corrSlope = slope(plainMeans, corrMeans);
-    expect(rawSlope, `raw ${rawMeans.join(' ')} plain ${plainMeans.join(' ')}`).toBeLessThan(0.9);
-    expect(Math.abs(corrSlope - 1), `corrected slope ${corrSlope}, raw slope ${rawSlope}`).toBeLessThan(Math.abs(rawSlope - 1));
+    expect(errCorrected).toBeLessThan(0.75 * errRaw);
+    expect(closer).toBeGreaterThan(total / 2);
 
     // Changing the judge configuration: refused unless allowed.
     writeFileSync(join(dir, 'planted.yaml'), stringify({ ...SYSTEM, dimensions: SYSTEM.dimensions.map((d) => ({ ...d, definition: `${d.definition} Revised.` })) }));
@@ -173,5 +238,5 @@ describe('judge checks end to end', () => {
     // The report shows the judge quality section with unstable items marked.
     const rep = await runCliAsync(['report', 'run.db', '--format', 'json'], { cwd: dir });
     expect(JSON.parse(rep.stdout)).toHaveProperty('judge_quality');
-  }, 360_000);
+  }, 480_000); // about 13,000 requests to the local server: minutes on a loaded 2-core machine
 });

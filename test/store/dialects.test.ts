@@ -166,18 +166,25 @@ function exercise(store: RunStore, called: Set<string>): Record<string, unknown>
   pw.completion(completion('alpha/likes-01/s1', 'alpha', 'likes-01', 1));
   pw.completion({ ...completion('alpha/likes-01/s1', 'alpha', 'likes-01', 1), completion: 'replaced' });
   const score = (cid: string, judge: string, dimension: string, value: number | null): projectiveTables.ScoreRecord => ({ completion_id: cid, judge, dimension, score: value, judge_config: `{"judge":"${judge}"}` });
+  const rescore = (kind: projectiveTables.RescoreKind, k: number, value: number | null, hash: string | null): projectiveTables.RescoreRecord => ({ completion_id: 'zeta/likes-01/s0', judge: 'j1', kind, k, dimension: 'dim1', score: value, answer_hash: hash, temperature: kind === 'repeat' ? 0.7 : 0 });
   pw.scores(
     [score('zeta/likes-01/s0', 'j1', 'dim1', 1), score('zeta/likes-01/s0', 'j1', 'dim2', null), score('alpha/likes-01/s1', 'j1', 'dim1', -1), score('alpha/likes-01/s1', 'j2', 'dim1', 0)],
-    [0, 1, 2].map((k) => ({ completion_id: 'zeta/likes-01/s0', judge: 'j1', repeat: k, dimension: 'dim1', score: k === 1 ? 0 : 1 })),
     [{ completion_id: 'zeta/likes-01/s0', judge: 'j1', dimension: 'dim1', score: 0 }, { completion_id: 'zeta/likes-01/s0', judge: 'j1', dimension: 'dim2', score: null }],
+    [rescore('repeat', 2, 0, 'h2'), rescore('repeat', 1, 1, 'h1'), rescore('variant', 1, null, null), rescore('repeat', 1, 1, 'h1b')],
   );
+  pw.retestCompletion({ ...completion('zeta/likes-01/a1/s0', 'zeta', 'likes-01', 0), administration: 1 });
+  pw.retestCompletion({ ...completion('zeta/likes-01/a1/s0', 'zeta', 'likes-01', 0), administration: 1, completion: 'replaced' });
+  pw.retestScores([score('zeta/likes-01/a1/s0', 'j1', 'dim1', 1), score('zeta/likes-01/a1/s0', 'j1', 'dim2', null)]);
+  pw.retestScores([score('zeta/likes-01/a1/s0', 'j1', 'dim1', -1)]);
+  out.retestScoredRows = byJson(p.retestScoredRows(store));
+  out.rescoreRows = p.rescoreRows(store).map((r) => [r.kind, r.k, r.score, r.answer_hash, r.temperature, r.item]);
   out.scoredRows = byJson(p.scoredRows(store));
   out.scoredRowsWithText = byJson(p.scoredRowsWithText(store));
   out.completionModels = p.completionModels(store);
   out.completionSamples = byJson(p.completionSamples(store));
   out.dimensionScores = byJson(p.dimensionScores(store, 'dim1'));
   out.storedJudgeConfigs = byJson(p.storedJudgeConfigs(store));
-  out.repeatScores = p.repeatScores(store).map((x) => x.score);
+  out.repeatScores = p.repeatScores(store).map((x) => x.score); // an older run's repeats: none written now
   out.orderScores = p.orderScores(store);
   const browse = p.completionsWithScores(store, 10);
   out.completionsWithScores = { completions: browse.completions, scores: browse.scores.map((s) => [s.judge, s.dimension]) };
@@ -197,6 +204,10 @@ function exercise(store: RunStore, called: Set<string>): Record<string, unknown>
   v.putLabel(store, { pair_id: 'zeta/p1/s0', annotator: 'ann', value: 'security', label: -1, created_at: '2024-01-02T00:00:00.000Z' });
   v.putLabel(store, { pair_id: 'alpha/p1/s1', annotator: 'bob', value: 'power', label: 0, created_at: '2024-01-03T00:00:00.000Z' });
   out.labels = v.labelRows(store);
+  const vec = (source: string, id: string, x: number): evaluationTables.ValueVectorRow => ({ source, id, prompt_key: `k${id}`, risks: '["fraud"]', vector: `{"power":${x}}` });
+  v.replaceValueVectors(store, [vec('b', '2', 1), vec('a', '1', -1), vec('a', '1', 0.5)]);
+  v.replaceValueVectors(store, [vec('b', '2', 1), vec('a', '1', -0.5), vec('a', '3', 0)]);
+  out.valueVectors = byJson(v.valueVectorRows(store));
 
   // embed: the vector cache
   const cache = m.embeddingTable(store);
@@ -206,7 +217,7 @@ function exercise(store: RunStore, called: Set<string>): Record<string, unknown>
   out.vector = hit && { dim: hit.dim, bytes: bytes(hit.vector) };
   out.vectorMiss = cache.get('glove', 'absent');
 
-  out.tables = ['elicit_respondents', 'lexicon_merges', 'ratings', 'taxonomy_dimensions', 'projective_order_scores', 'batch_requests', 'align_results', 'labels', 'embeddings', 'nope'].map((t) => store.hasTable(t));
+  out.tables = ['elicit_respondents', 'lexicon_merges', 'ratings', 'taxonomy_dimensions', 'projective_order_scores', 'projective_judge_rescores', 'projective_retest_completions', 'batch_requests', 'align_results', 'labels', 'embeddings', 'nope'].map((t) => store.hasTable(t));
   return out;
 }
 

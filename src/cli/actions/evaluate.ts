@@ -19,11 +19,17 @@ function metricsTable(report: Pick<EvaluationReport, 'per_value' | 'exact_match'
 }
 
 function analysisLines(a: ValueAnalysis): string[] {
-  const lines = [`value profiles of ${a.pairs} pairs (mean [95% CI], share opposing):`];
-  for (const p of a.profiles) lines.push(`  ${p.source.padEnd(36)} ${p.value.padEnd(15)} ${p.mean.toFixed(2).padStart(5)} [${p.ci_low.toFixed(2)}, ${p.ci_high.toFixed(2)}]  opposes ${(100 * p.opposes).toFixed(1)}%`);
+  const ci = (lo: number | null, hi: number | null): string => (lo === null || hi === null ? '[no interval]' : `[${lo.toFixed(2)}, ${hi.toFixed(2)}]`);
+  const lines = [a.design, `value profiles of ${a.pairs} pairs on ${a.prompts} prompts (mean [95% CI over prompts], share opposing):`];
+  for (const p of a.profiles) lines.push(`  ${p.source.padEnd(36)} ${p.value.padEnd(15)} ${p.mean.toFixed(2).padStart(5)} ${ci(p.ci_low, p.ci_high)}  opposes ${(100 * p.opposes).toFixed(1)}%`);
+  const found = (a.comparisons ?? []).filter((c) => c.p_adjusted !== null && c.p_adjusted < 0.05);
+  if (a.comparisons?.length) {
+    lines.push(`source comparisons (unit: prompts; ${a.comparison_family?.family_size ?? 0} tests, ${a.comparison_family?.method ?? 'holm'}): ${found.length} significant`);
+    for (const c of found) lines.push(`  ${c.a} vs ${c.b} ${c.value.padEnd(15)} diff=${c.diff.toFixed(2).padStart(5)} ${c.design} on ${c.n_prompts} prompts  p=${c.p_adjusted!.toExponential(1)}`);
+  }
   if (a.separation) {
-    lines.push('values separating answers to risky prompts from the others (Cohen d, Holm p):');
-    for (const s of a.separation) lines.push(`  ${s.value.padEnd(15)} d=${s.d.toFixed(2).padStart(5)}  p=${s.p_holm.toExponential(1)}`);
+    lines.push('values separating risky prompts from the others (prompt means; Cohen d, Holm p):');
+    for (const s of a.separation) lines.push(`  ${s.value.padEnd(15)} d=${s.d.toFixed(2).padStart(5)}  p=${s.p_holm.toExponential(1)}  (${s.n_risky} vs ${s.n_other} prompts)`);
   }
   return lines;
 }
