@@ -177,7 +177,7 @@ export async function runProjective(engine: Engine, config: StudyConfig, log: (m
   const judges = judgesOf(config);
   if (judges.length === 0) throw new InputError('projective: scoring needs a judge model; add `judge:` to the study');
   const bank = loadItemBank(config.projective.items as 'default' | string | string[]);
-  const system = resolveValueSystem(store, config.projective.system);
+  const system = resolveValueSystem(store, config.projective.system, (reason) => log(`projective: ${reason}`));
   const samples = config.projective.samples;
   const generated: ProjectiveJob[] = config.models.flatMap((m) => bank.items.flatMap((item) => Array.from({ length: samples }, (_, s) => ({ model: m.name, item, sample: s }))));
   const imported = config.projective.import ? readImportedCompletions(config.projective.import, bank, new Set(config.models.map((m) => m.name))) : [];
