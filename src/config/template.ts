@@ -66,8 +66,8 @@ rate:
 
 taxonomy:
   source: elicitation                # elicitation (the paper's respondent x term matrix) | ratings
-  cells: count                       # count: in how many samples a respondent named the term (polychoric)
-                                     # any: named at all (tetrachoric)
+  cells: any                         # any: named in any of the respondent's samples (tetrachoric)
+                                     # count: in how many samples (polychoric; needs many samples)
   min_share: 0.05                    # analyse terms named by >= 5% of respondents (and >= 5)
   max_terms: 200                     # the most frequent terms at most (the paper analysed 197)
   factors: auto                      # auto = parallel analysis (permutation null, same correlations), or a number
