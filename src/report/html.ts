@@ -235,9 +235,9 @@ async function taxonomyHtml(tax: TaxonomySection): Promise<string[]> {
       ['eigenvalues > 1 (shown for reference; keeps too many)', String(fc.kaiser)],
     ]));
     const values = fc.scree.slice(0, 15).flatMap((p) => [
-      { k: p.k, eigenvalue: p.fa, series: 'observed (factors)' },
-      { k: p.k, eigenvalue: p.faThreshold, series: 'permutation null, 95th percentile' },
-      { k: p.k, eigenvalue: p.pc, series: 'observed (components, scree)' },
+      { k: p.k, eigenvalue: p.fa, series: 'factors' },
+      { k: p.k, eigenvalue: p.faThreshold, series: 'null (95th pct)' },
+      { k: p.k, eigenvalue: p.pc, series: 'components' },
     ]);
     parts.push(await chart({ width: 480, height: 240, data: { values }, mark: { type: 'line', point: true }, encoding: { x: { field: 'k', type: 'ordinal', title: 'factor' }, y: { field: 'eigenvalue', type: 'quantitative' }, color: { field: 'series', type: 'nominal' } } }));
   } else if (tax.scree && tax.scree.observed.length > 0) {
@@ -342,7 +342,7 @@ async function taxonomyHtml(tax: TaxonomySection): Promise<string[]> {
     parts.push(`<h3>Response style in the ratings</h3><p>${escapeHtml(st.pairs)} balanced pairs (a term and an antonym or reversed item, never in the lexicon) measure acquiescence: the mean of a pair's two ratings minus the scale midpoint (${escapeHtml((st.scale + 1) / 2)}). Straight-lining: share of a model's respondents giving one rating to >= 90% of the words.</p>`);
     parts.push(table(['model', 'respondents', 'acquiescence', 'straight-lining', 'mean SD of ratings'], st.models.map((m) => [m.model, String(m.respondents), m.acquiescence ?? '', m.straight_lining, m.mean_sd ?? ''])));
     if (st.variance_explained.length > 0) parts.push('<p>Share of the between-model variance of the rating scores that acquiescence explains (r² across models, t-test of r):</p>', table(['score', 'models', 'r²', 'r', 'p'], st.variance_explained.map((x) => [x.dimension === 'all' ? 'all lexicon words' : x.dimension, String(x.models), x.r2, x.r, x.p])));
-    if (st.ipsatized) parts.push(`<p>The ratings' own structure: ${escapeHtml(st.raw_nfactors ?? '')} factors raw; ${escapeHtml(st.ipsatized.nfactors)} after ipsatizing (each respondent's ratings centred on its own mean, as Schwartz's MRAT correction).${st.ipsatized.error ? ` ${escapeHtml(st.ipsatized.error)}` : ''}</p>`, st.ipsatized.congruence.length > 0 ? table(['dimension', 'congruence with the ipsatized ratings'], st.ipsatized.congruence.map((c) => [c.dimension, c.congruence ?? 'none'])) : '');
+    if (st.ipsatized) parts.push(`<p>The ratings' own structure: ${escapeHtml(st.raw_nfactors ?? '')} factors raw; ${escapeHtml(st.ipsatized.nfactors)} after ipsatizing (each respondent's ratings centred on its own mean over every item it rated, as Schwartz's MRAT correction).${st.ipsatized.error ? ` ${escapeHtml(st.ipsatized.error)}` : ''}</p>`, st.ipsatized.congruence.length > 0 ? table(['dimension', 'congruence with the ipsatized ratings'], st.ipsatized.congruence.map((c) => [c.dimension, c.congruence ?? 'none'])) : '');
   }
   const rt = tax.retest;
   if (rt) {

@@ -153,7 +153,8 @@ export function demoStudy(pop: DemoPopulation, storePath: string): StudyConfig {
     rate: { respondents: size.respondents, scale: 5, batch_size: pop.kind === 'local' ? 15 : 20, max_terms: size.max_terms },
     // The paper's source; the ratings are factored too and compared. The demo never stops on weak
     // data: it reports what is weak and completes with what the data support.
-    taxonomy: { source: 'elicitation', factors: 'auto', fm: 'minres', rotate: 'oblimin', enforce_adequacy: false },
+    // Sized to finish in a minute or two: fewer permutation nulls and terms than a study's defaults.
+    taxonomy: { source: 'elicitation', factors: 'auto', fm: 'minres', rotate: 'oblimin', enforce_adequacy: false, pa_iter: 40, max_terms: 30, folds: 3 },
     projective: { items: 'default', samples: size.projective, system: 'taxonomy', ...(pop.kind === 'local' ? { max_tokens: 40 } : {}) },
   });
 }

@@ -372,8 +372,11 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
   if (n < terms.length) warnings.push(`fewer respondents (${n}) than terms (${terms.length}): estimates are unstable; add models or prompts`);
   const structureOpts = { cor: correlation, factors: tx.factors, fm: tx.fm, rotate: tx.rotate, threshold: tx.threshold, seed: tx.seed, enforceAdequacy: enforce, paIter: tx.pa_iter };
   let found: Structure;
+  const t0 = Date.now();
+  const elapsed = (): string => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
   try {
     found = discoverStructure(data, terms, structureOpts);
+    log(`taxonomy: ${found.nfactors} factors by parallel analysis (${found.factorCount.iter} permutation nulls, ${correlation}) [${elapsed()}]`);
   } catch (e) {
     if (enforce || !(e instanceof Error)) throw e;
     return emptyResult(config, base, `the factor analysis could not run: ${e.message}`, warnings);
@@ -410,6 +413,9 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
     const words = items.map((i) => terms[i]!);
     const loads = items.map((i) => res.loadings[i]![k]!);
     const named = await nameDimension(engine, judge, words, { loadings: loads }, log);
+    // Two dimensions may get the same name from a judge; a reader must still tell them apart.
+    const taken = dimensions.filter((d) => d.parent === null && (d.label === named.label || d.label.startsWith(`${named.label} (`))).length;
+    if (taken > 0) named.label = `${named.label} (${taken + 1})`;
     naming = named.by === 'judge' ? 'judge' : naming;
     if (named.fingerprint) namingJudge = named.fingerprint;
     dimensions.push({ id, label: named.label, definition: named.definition, examples: words.slice(0, 5), parent: null, loadings: Object.fromEntries(items.map((i) => [terms[i]!, res.loadings[i]![k]!])) });
@@ -463,15 +469,18 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
       ordinalFitError = (e as Error).message;
     }
   }
+  log(`taxonomy: dimensions named, subdimensions found, in-sample CFA done [${elapsed()}]`);
   const validated = validateByModels({ data, terms, rowModels: src.rowModels, loadings: res.loadings, dimensionIds: ids, cor: correlation, fm: tx.fm, rotate: tx.rotate, threshold: tx.threshold, folds: tx.folds, seed: tx.seed, ordinal });
   const validation = typeof validated === 'string' ? null : validated;
   if (typeof validated === 'string') warnings.push(validated);
 
+  log(`taxonomy: validation on held-out models done [${elapsed()}]`);
   let schwartzFit: TaxonomyResult['schwartz_fit'];
   if (embedder && ordinal) schwartzFit = await fitSchwartz(embedder, data, terms, warnings);
 
   const sources = tx.compare_sources ? otherSource(store, config, source, ratings, roots, correlation, warnings) : undefined;
-  const style = ratings ? ratingsStyle(ratings, roots, tx, warnings) : undefined;
+  const style = ratings ? ratingsStyle(ratings, roots, tx, warnings, source === 'ratings' ? nfactors : sources?.nfactors) : undefined;
+  log(`taxonomy: the other source and the response style done [${elapsed()}]`);
   let retest: RetestResult | undefined;
   if (ratings && ratingMatrix(store, 2).respondents.length > 0) {
     retest = retestStability(ratings, ratingMatrix(store, 2), roots, ratings.scale);
@@ -613,7 +622,7 @@ function otherSource(
 }
 
 /** Acquiescence and straight-lining per model, the style's share of between-model variance, and the ipsatized structure. */
-function ratingsStyle(ratings: RatingMatrix, roots: readonly TaxonomyDimension[], tx: StudyConfig['taxonomy'], warnings: string[]): ResponseStyleReport | undefined {
+function ratingsStyle(ratings: RatingMatrix, roots: readonly TaxonomyDimension[], tx: StudyConfig['taxonomy'], warnings: string[], rawFactors: number | undefined): ResponseStyleReport | undefined {
   const items = [...ratings.terms.map((t) => ({ item: t, kind: 'lexicon' as const, reverses: null })), ...ratings.styleItems];
   const matrix = ratings.matrix.map((row, i) => [...row, ...ratings.styleMatrix[i]!]);
   const style = responseStyle(matrix, items, ratings.respondents, ratings.scale);
@@ -634,9 +643,12 @@ function ratingsStyle(ratings: RatingMatrix, roots: readonly TaxonomyDimension[]
     const src = ratingsSource(ratings);
     const cols = selectColumns(src, tx.max_terms);
     const opts = { factors: 'auto' as const, fm: tx.fm, rotate: tx.rotate, threshold: tx.threshold, seed: tx.seed, enforceAdequacy: false, paIter: tx.pa_iter };
-    const raw = discoverStructure(cols.data, cols.terms, { ...opts, cor: src.correlation });
-    report.raw_nfactors = raw.nfactors;
-    const ips = discoverStructure(ipsatize(cols.data), cols.terms, { ...opts, cor: 'pearson' });
+    if (rawFactors !== undefined) report.raw_nfactors = rawFactors;
+    // Centred on the mean over every item the respondent rated, style items included: centring on
+    // the analysed items alone makes every row sum to zero and the correlation matrix singular.
+    const centred = ipsatize(matrix);
+    const colOf = new Map(ratings.terms.map((t, j) => [t, j]));
+    const ips = discoverStructure(centred.map((row) => cols.terms.map((t) => row[colOf.get(t)!]!)), cols.terms, { ...opts, cor: 'pearson' });
     const words = cols.terms;
     const mine = words.map((t) => roots.map((d) => d.loadings[t] ?? 0));
     const usable = roots.map((_, k) => mine.some((row) => row[k] !== 0));
