@@ -154,7 +154,7 @@ export function demoStudy(pop: DemoPopulation, storePath: string): StudyConfig {
     // The paper's source; the ratings are factored too and compared. The demo never stops on weak
     // data: it reports what is weak and completes with what the data support.
     // Sized to finish in a minute or two: fewer permutation nulls and terms than a study's defaults.
-    taxonomy: { source: 'elicitation', factors: 'auto', fm: 'minres', rotate: 'oblimin', enforce_adequacy: false, pa_iter: 40, max_terms: 30, folds: 3 },
+    taxonomy: { source: 'elicitation', factors: 'auto', fm: 'minres', rotate: 'oblimin', enforce_adequacy: false, pa_iter: 40, max_terms: 30, folds: 2 },
     projective: { items: 'default', samples: size.projective, system: 'taxonomy', ...(pop.kind === 'local' ? { max_tokens: 40 } : {}) },
   });
 }
