@@ -313,7 +313,7 @@ async function taxonomyHtml(tax: TaxonomySection): Promise<string[]> {
   const fitRow = (name: string, f: NonNullable<TaxonomySection['ordinal_fit']>): unknown[] => [name, String(f.n), String(f.items), String(f.factors), `${num(f.chisq_scaled, 1)} / ${num(f.df_scaled, 1)}`, f.p_scaled ?? '', f.cfi_scaled, f.tli_scaled, f.rmsea_scaled, f.srmr];
   const fitHeaders = ['structure', 'respondents', 'items', 'factors', 'scaled chi-square / df', 'p', 'CFI (scaled)', 'TLI (scaled)', 'RMSEA (scaled)', 'SRMR'];
   if (tax.ordinal_fit || tax.schwartz_fit) {
-    parts.push('<h3>Ordinal confirmatory fit</h3><p class="muted">CFA of ordinal items by DWLS with the robust (mean- and variance-adjusted, scaled-shifted) test, as lavaan\'s WLSMV with ordered items. In sample for the taxonomy (its own respondents); Schwartz\'s structure (each word under its nearest Schwartz value) is not fitted to these data, so its fit is out of sample.</p>');
+    parts.push('<h3>Ordinal confirmatory fit</h3><p class="muted">CFA of ordinal items by DWLS with the robust (mean- and variance-adjusted, scaled-shifted) test, as lavaan\'s WLSMV with ordered items, on the 8 strongest items of each factor. In sample for the taxonomy (its own respondents); Schwartz\'s structure (each word under its nearest Schwartz value) is not fitted to these data, so its fit is out of sample.</p>');
     const rows: unknown[][] = [];
     if (tax.ordinal_fit) rows.push(fitRow('this taxonomy (in sample)', tax.ordinal_fit));
     if (tax.schwartz_fit?.fit) rows.push(fitRow(`Schwartz (${Object.keys(tax.schwartz_fit.factors).length} values)`, tax.schwartz_fit.fit));

@@ -118,7 +118,7 @@ export interface ResponseStyleReport {
   variance_explained: StyleShare[];
   /** The same structure analysed on ipsatized (within-respondent centred) ratings. */
   ipsatized?: { nfactors: number; parallel: number; congruence: Array<{ dimension: string; congruence: number | null }>; error?: string };
-  /** The raw ratings' own structure (when the taxonomy came from the elicitation, this is the ratings source). */
+  /** Factors of the raw ratings by their own parallel analysis (with the elicitation as source: on the words both share). */
   raw_nfactors?: number;
 }
 
@@ -459,7 +459,7 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
 
   // Integer categories (counts, any-mention, Likert) are ordinal: their CFA is WLSMV.
   const ordinal = data.every((row) => row.every((v) => v === null || Number.isInteger(v)));
-  const groups = members.filter((g) => g.length > 0);
+  const groups = members.map((g, k) => [...g].sort((a, b) => Math.abs(res.loadings[b]![k]!) - Math.abs(res.loadings[a]![k]!))).filter((g) => g.length > 0);
   let ordinalFit: OrdinalFit | null = null;
   let ordinalFitError: string | undefined;
   if (ordinal) {
@@ -720,7 +720,8 @@ export function describeTaxonomy(summary: StageSummary): string {
 export const taxonomyStage: StageDefinition = {
   name: 'taxonomy',
   description: "factor analysis of the paper's respondent x term matrix (or the ratings) into a value system",
-  configOf: (config) => ({ taxonomy: config.taxonomy, embedding: config.embedding, filters: { min_count: config.elicit.min_count, min_models: config.elicit.min_models } }),
+  // The ratings feed the second source, the response style and the retest, so their settings count too.
+  configOf: (config) => ({ taxonomy: config.taxonomy, embedding: config.embedding, filters: { min_count: config.elicit.min_count, min_models: config.elicit.min_models }, rate: config.rate }),
   run: async ({ engine, config, log }) => {
     const result = await buildTaxonomy(engine, config, log);
     const file = saveTaxonomy(engine.store, result);

@@ -111,12 +111,20 @@ function fitRecord(fit: CfaWlsmvFit, n: number, items: number, factors: number):
 }
 
 /**
- * WLSMV CFA of `groups` (item indices per factor) on `data`; items without variation in these
- * rows are left out, and factors left with too few items to be identified are dropped.
+ * Items per factor a CFA uses: the strongest ones. WLSMV's weight matrix grows with the square of
+ * the number of correlations (p^4), so a paper-sized lexicon of 200 terms cannot be fitted whole;
+ * the strongest indicators of each factor test the structure as well.
+ */
+export const CFA_ITEMS_PER_FACTOR = 8;
+
+/**
+ * WLSMV CFA of `groups` (item indices per factor, strongest first; the first
+ * CFA_ITEMS_PER_FACTOR of each are used) on `data`; items without variation in these rows are
+ * left out, and factors left with too few items to be identified are dropped.
  */
 export function ordinalCfa(data: (number | null)[][], terms: readonly string[], groups: readonly (readonly number[])[]): OrdinalFit {
   const varies = (j: number): boolean => new Set(data.map((row) => row[j]).filter((v) => v !== null)).size >= 2;
-  let factors = groups.map((items) => items.filter(varies)).filter((items) => items.length >= 2);
+  let factors = groups.map((items) => items.filter(varies).slice(0, CFA_ITEMS_PER_FACTOR)).filter((items) => items.length >= 2);
   if (factors.length === 1 && factors[0]!.length < 3) factors = [];
   if (factors.length === 0) throw new Error('no factor keeps enough varying items to be identified in these respondents');
   const used = factors.flat();
@@ -158,7 +166,7 @@ export function validateByModels(input: ValidationInput): ModelValidation | stri
       });
       // Signs as the full solution defines them.
       const signed = efaTrain.loadings.map((row) => row.map((v, k) => v * toFull.sign[k]!));
-      const groups = assignItems(signed, nf, input.threshold);
+      const groups = assignItems(signed, nf, input.threshold).map((items, k) => [...items].sort((a, b) => Math.abs(signed[b]![k]!) - Math.abs(signed[a]![k]!)));
       const rTest = correlate(input.cor, test);
       try {
         const efaTest = fa(rTest, { nfactors: nf, fm: input.fm, rotate: input.rotate, nObs: test.length });
