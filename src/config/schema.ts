@@ -130,6 +130,11 @@ export const taxonomyConfigSchema = z
     cells: z.enum(['count', 'any']).default('any'),
     /** A term is analysed when at least this share of respondents (and at least 5) named it, and at least 5 did not. */
     min_share: z.number().min(0).max(0.5).default(0.05),
+    /**
+     * Terms whose own measure of sampling adequacy (MSA, the item's KMO) is below this are dropped,
+     * worst first, before the factor analysis (0 keeps every term); the report lists them.
+     */
+    min_msa: z.number().min(0).max(1).default(0.5),
     /** At most this many terms are analysed, the most frequent first (the paper's lexicon had 197). */
     max_terms: z.number().int().min(4).default(200),
     /** Null data sets of the permutation parallel analysis. */

@@ -69,6 +69,7 @@ taxonomy:
   cells: any                         # any: named in any of the respondent's samples (tetrachoric)
                                      # count: in how many samples (polychoric; needs many samples)
   min_share: 0.05                    # analyse terms named by >= 5% of respondents (and >= 5)
+  min_msa: 0.5                       # drop terms whose own sampling adequacy (MSA) is below this
   max_terms: 200                     # the most frequent terms at most (the paper analysed 197)
   factors: auto                      # auto = parallel analysis (permutation null, same correlations), or a number
   pa_iter: 100                       # null data sets of the parallel analysis

@@ -200,7 +200,7 @@ async function taxonomyHtml(tax: TaxonomySection): Promise<string[]> {
   const u = tax.unit;
   const r = tax.reduction;
   const fc = tax.factor_count;
-  parts.push(`<p>${escapeHtml(tax.nfactors)} dimension${tax.nfactors === 1 ? '' : 's'} from the ${escapeHtml(tax.source === 'elicitation' ? "respondent x term matrix of the elicitation (the paper's source)" : 'ratings')}, ${escapeHtml(tax.correlation ?? '')} correlations; KMO ${escapeHtml(num(tax.kmo, 2))}, Bartlett p ${escapeHtml(typeof tax.bartlett?.p === 'number' ? tax.bartlett.p.toExponential(2) : '')}.</p>`);
+  parts.push(`<p>${escapeHtml(tax.nfactors)} dimension${tax.nfactors === 1 ? '' : 's'} from the ${escapeHtml(tax.source === 'elicitation' ? "respondent x term matrix of the elicitation (the paper's source)" : 'ratings')}, ${escapeHtml(tax.correlation ?? '')} correlations; KMO ${escapeHtml(num(tax.kmo, 2))} (on Pearson correlations of the same data: a smoothed tetrachoric or polychoric matrix inflates the partial correlations KMO rests on), Bartlett p ${escapeHtml(typeof tax.bartlett?.p === 'number' ? tax.bartlett.p.toExponential(2) : '')}.</p>`);
   if (tax.status === 'no-structure') parts.push(`<p class="banner">No value structure is claimed: ${escapeHtml(tax.status_reason ?? '')}. The lexicon above is what these data support.</p>`);
   else if (tax.adequate === false) parts.push('<p class="banner">The data are below the usual adequacy thresholds (KMO &lt; 0.50 or Bartlett p &gt; 0.05); the structure below is reported because the study allowed it, and is weak.</p>');
   if (u) {
@@ -221,8 +221,9 @@ async function taxonomyHtml(tax: TaxonomySection): Promise<string[]> {
       ['value descriptors elicited', String(r.descriptors), 'every accepted value word of every parsed answer'],
       ['unique terms', String(r.unique_terms), 'after normalization (lemmas, spelling variants, synonym merges)'],
       ['lexicon', String(r.lexicon_terms), `named in >= ${r.min_count} answers by >= ${r.min_models} models`],
-      ['analysed', String(r.analysed), `${r.min_respondents ? `named (and not named) by >= ${r.min_respondents} respondents; ` : ''}varying; at most ${r.max_terms} (${r.too_rare} too rare, ${r.over_max} over the cap)`],
+      ['analysed', String(r.analysed), `${r.min_respondents ? `named (and not named) by >= ${r.min_respondents} respondents; ` : ''}varying; at most ${r.max_terms} (${r.too_rare} too rare, ${r.over_max} over the cap${r.low_msa ? `, ${r.low_msa.length} with a measure of sampling adequacy below ${r.min_msa}` : ''})`],
     ]));
+    if (r.low_msa && r.low_msa.length > 0) parts.push(`<p class="muted">Dropped one at a time, worst first, for their own measure of sampling adequacy (MSA) below ${escapeHtml(r.min_msa)}: ${escapeHtml(r.low_msa.map((x) => `${x.term} (${num(x.msa, 2)})`).join(', '))}. KMO before: ${escapeHtml(num(r.kmo_before_msa, 2))}; after: ${escapeHtml(num(tax.kmo, 2))}.</p>`);
   }
   if (fc && fc.iter > 0) {
     parts.push('<h3>How many dimensions</h3>');

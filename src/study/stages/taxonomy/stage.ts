@@ -34,7 +34,7 @@ import { ratingMatrix, type RatingMatrix } from '../rate/stage.js';
 import { ipsatize, responseStyle, styleVarianceExplained, type ModelStyle, type StyleShare } from '../rate/style.js';
 import { ensureRateSchema } from '../rate/tables.js';
 import { retestStability, modelDimensionScores, type RetestResult } from './retest.js';
-import { adequacyMessage, discoverStructure, dimensionOmega, ratingCorrelation, usableColumns, type CorrelationKind, type FactorCountSummary, type Structure } from './structure.js';
+import { adequacyMessage, correlate, discoverStructure, dimensionOmega, pruneLowMsa, ratingCorrelation, usableColumns, type CorrelationKind, type FactorCountSummary, type Structure } from './structure.js';
 import { splitDimension } from './subdimensions.js';
 import { replaceDimensions } from './tables.js';
 import { ordinalCfa, validateByModels, type ModelValidation, type OrdinalFit } from './validation.js';
@@ -94,6 +94,10 @@ export interface TaxonomyReduction extends LexiconReduction {
   /** Cut by taxonomy.max_terms (the least frequent). */
   over_max: number;
   max_terms: number;
+  /** Dropped for a measure of sampling adequacy below taxonomy.min_msa (worst first), with the KMO before. */
+  low_msa: Array<{ term: string; msa: number }>;
+  min_msa: number;
+  kmo_before_msa?: number;
   analysed: number;
 }
 
@@ -346,6 +350,24 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
   }
   const lexicon = store.hasTable('lexicon') ? lexiconReduction(store, { minCount: config.elicit.min_count, minModels: config.elicit.min_models }) : { descriptors: 0, unique_terms: 0, lexicon_terms: 0, min_count: config.elicit.min_count, min_models: config.elicit.min_models };
   const cols = selectColumns(src, tx.max_terms);
+  const correlation = tx.cor === 'auto' ? src.correlation : tx.cor;
+  let data = cols.data;
+  let terms = cols.terms;
+  let lowMsa: TaxonomyReduction['low_msa'] = [];
+  let kmoBefore: number | undefined;
+  if (tx.min_msa > 0 && terms.length > 4) {
+    try {
+      // On Pearson correlations, as adequacy is judged (see discoverStructure).
+      const pruned = pruneLowMsa(correlate('pearson', data), tx.min_msa);
+      kmoBefore = pruned.kmoBefore;
+      lowMsa = pruned.dropped.map((d) => ({ term: terms[d.index]!, msa: d.msa }));
+      const keep = [...pruned.keep].sort((a, b) => a - b);
+      data = data.map((row) => keep.map((j) => row[j]!));
+      terms = keep.map((j) => terms[j]!);
+    } catch (e) {
+      warnings.push(`sampling adequacy per term not checked: ${(e as Error).message}`);
+    }
+  }
   const reduction: TaxonomyReduction = {
     ...lexicon,
     candidates: src.terms.length,
@@ -353,12 +375,12 @@ export async function buildTaxonomy(engine: Engine, config: StudyConfig, log: (m
     too_rare: cols.tooRare,
     over_max: cols.overMax,
     max_terms: tx.max_terms,
-    analysed: cols.terms.length,
+    low_msa: lowMsa,
+    min_msa: tx.min_msa,
+    ...(kmoBefore !== undefined ? { kmo_before_msa: kmoBefore } : {}),
+    analysed: terms.length,
   };
-  const data = cols.data;
-  const terms = cols.terms;
   const n = data.length;
-  const correlation = tx.cor === 'auto' ? src.correlation : tx.cor;
   log(
     `taxonomy: ${src.unit.respondents} respondents (${src.unit.respondent}${src.unit.samples_per_respondent ? `, ${src.unit.samples_per_respondent} samples each aggregated` : ''}) from ${src.unit.models} models; ` +
       `${reduction.descriptors} descriptors -> ${reduction.unique_terms} unique terms -> ${reduction.lexicon_terms} in the lexicon -> ${reduction.analysed} analysed`,
@@ -706,7 +728,7 @@ export function describeTaxonomy(summary: StageSummary): string {
   const rel = u.row_reliability ? `; within-respondent agreement across samples (Jaccard) median ${f2(u.row_reliability.median)} [${f2(u.row_reliability.q1)}, ${f2(u.row_reliability.q3)}]` : '';
   const lines = [
     `taxonomy (${s.source}): ${u.respondents} respondents = ${u.respondent}${u.prompts ? ` (${u.models} models x ${u.prompts} prompts)` : ` (${u.models} models)`}${u.samples_per_respondent ? `, up to ${u.samples_per_respondent} samples each aggregated as ${u.cells === 'any' ? 'named at all' : 'counts'}` : ''}${rel}`,
-    `  reduction: ${r.descriptors} descriptors -> ${r.unique_terms} unique terms -> ${r.lexicon_terms} in the lexicon (min_count ${r.min_count}, min_models ${r.min_models}) -> ${r.analysed} analysed${r.min_respondents ? ` (named by >= ${r.min_respondents} respondents)` : ''}`,
+    `  reduction: ${r.descriptors} descriptors -> ${r.unique_terms} unique terms -> ${r.lexicon_terms} in the lexicon (min_count ${r.min_count}, min_models ${r.min_models}) -> ${r.analysed} analysed${r.min_respondents ? ` (named by >= ${r.min_respondents} respondents` : ' ('}${r.low_msa?.length ? `; ${r.low_msa.length} dropped for MSA < ${r.min_msa}: ${r.low_msa.slice(0, 6).map((x) => x.term).join(', ')}` : ''})`.replace(' ()', ''),
   ];
   const fc = s.factor_count;
   if (fc && fc.iter > 0) lines.push(`  factors: ${fc.chosen} (parallel analysis, permutation null of ${fc.iter}: ${fc.parallel}; MAP: ${fc.map ?? 'n/a'}; eigenvalues > 1: ${fc.kaiser}); KMO ${f2(s.kmo)}`);

@@ -48,6 +48,7 @@ export interface FactorCountSummary {
 export interface Structure {
   corKind: CorrelationKind;
   r: number[][];
+  /** KMO and Bartlett, on Pearson correlations of the same data (see discoverStructure). */
   adequacy: ReturnType<typeof kmo>;
   sphericity: ReturnType<typeof bartlett>;
   /** False when KMO < .5 or Bartlett p > .05 (only possible with enforceAdequacy false). */
@@ -112,6 +113,29 @@ export function assignItems(loadings: readonly (readonly number[])[], nfactors: 
   return groups;
 }
 
+/**
+ * Items unfit for the factor analysis by their own measure of sampling adequacy (Kaiser's MSA, the
+ * item's KMO, on Pearson correlations as in discoverStructure): the worst item below `min` is dropped and the MSAs recomputed, one item at a time,
+ * while one is below `min` and more than `keepAtLeast` items remain (Kaiser & Rice 1974; Hair et al.).
+ * Words that share nothing with the others (named at random, or only by one kind of prompt) are
+ * what this removes. Pure: works on the correlation matrix; returns the indices kept.
+ */
+export function pruneLowMsa(r: readonly (readonly number[])[], min: number, keepAtLeast = 4): { keep: number[]; dropped: Array<{ index: number; msa: number }>; kmoBefore: number } {
+  let keep = r.map((_, i) => i);
+  const dropped: Array<{ index: number; msa: number }> = [];
+  const sub = (): number[][] => keep.map((i) => keep.map((j) => r[i]![j]!));
+  let k = kmo(sub());
+  const kmoBefore = k.overall;
+  while (keep.length > keepAtLeast) {
+    const worst = k.items.reduce((best, v, i) => (v < k.items[best]! ? i : best), 0);
+    if (!(k.items[worst]! < min)) break;
+    dropped.push({ index: keep[worst]!, msa: k.items[worst]! });
+    keep = keep.filter((_, i) => i !== worst);
+    k = kmo(sub());
+  }
+  return { keep, dropped, kmoBefore };
+}
+
 export function adequacyMessage(kmoValue: number, bartlettP: number): string {
   return `the data are not suitable for factor analysis (KMO ${kmoValue.toFixed(2)}, needs >= 0.50; Bartlett p ${bartlettP.toExponential(2)}, needs <= 0.05)`;
 }
@@ -129,8 +153,13 @@ export function discoverStructure(data: (number | null)[][], terms: readonly str
   const corKind = opts.cor;
   const fn = correlationFunction(corKind);
   const r = correlate(corKind, data, warnings);
-  const adequacy = kmo(r);
-  const sphericity = bartlett(r, n);
+  // Adequacy is judged on Pearson (phi) correlations of the same data. A tetrachoric or polychoric
+  // matrix is often not positive definite; smoothed, its inverse inflates the partial correlations
+  // KMO rests on (planted four-factor binary data: KMO 0.40 on the smoothed tetrachoric matrix,
+  // 0.82 on the phi matrix; structureless data: below 0.50 on both).
+  const rAdequacy = corKind === 'pearson' ? r : pearsonPairwise(data);
+  const adequacy = kmo(rAdequacy);
+  const sphericity = bartlett(rAdequacy, n);
   const adequate = adequacy.overall >= 0.5 && sphericity.p <= 0.05;
   if (!adequate) {
     const msg = adequacyMessage(adequacy.overall, sphericity.p);
