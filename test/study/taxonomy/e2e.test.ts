@@ -32,7 +32,7 @@ describe("taxonomy recovers the planted structure end to end from the paper's so
     const study = join(dir, 'study.yaml');
     writeFileSync(
       study,
-      `name: tax\nstore: run.db\nmodels:\n${models}\nelicit: {samples: 4, min_count: 3}\nrate: {respondents: 20, batch_size: 20, max_terms: 40}\ntaxonomy: {max_terms: 30, pa_iter: 50, folds: 3}\n`,
+      `name: tax\nstore: run.db\nmodels:\n${models}\nelicit: {samples: 4, min_count: 3}\nrate: {respondents: 20, batch_size: 20, max_terms: 40}\ntaxonomy: {pa_iter: 50, folds: 3}\n`,
     );
     const r = await runCliAsync(['run', study, '--stages', 'elicit,rate,taxonomy', '--json'], { cwd: dir });
     expect(r.stderr).not.toMatch(/valuelex: /);
@@ -44,11 +44,11 @@ describe("taxonomy recovers the planted structure end to end from the paper's so
     expect(summary.nfactors).toBe(3);
     // The terminal tells the unit, the reduction and the factor-count evidence (progress lines on
     // stderr, and the stage's account when printed for a person).
-    expect(r.stderr).toMatch(/taxonomy: 108 respondents \(model x prompt, 4 samples each aggregated\) from 6 models; \d+ descriptors -> \d+ unique terms -> \d+ in the lexicon -> 30 analysed/);
+    expect(r.stderr).toMatch(/taxonomy: 108 respondents \(model x prompt, 4 samples each aggregated\) from 6 models; \d+ descriptors -> \d+ unique terms -> \d+ in the lexicon -> \d+ analysed/);
     expect(r.stderr).toMatch(/taxonomy: 3 factors by parallel analysis \(50 permutation nulls, tetrachoric\)/);
     const told = describeTaxonomy(summary);
     expect(told).toMatch(/108 respondents = model x prompt \(6 models x 18 prompts\), up to 4 samples each aggregated/);
-    expect(told).toMatch(/reduction: \d+ descriptors -> \d+ unique terms -> \d+ in the lexicon \(min_count 3, min_models 2\) -> 30 analysed/);
+    expect(told).toMatch(/reduction: \d+ descriptors -> \d+ unique terms -> \d+ in the lexicon \(min_count 3, min_models 2\) -> \d+ analysed .*dropped for MSA < 0.5/);
     expect(told).toMatch(/factors: 3 \(parallel analysis, permutation null of 50: 3; MAP: \d/);
     expect(told).toMatch(/held-out models \(3-fold\): congruence mean/);
 
@@ -67,7 +67,11 @@ describe("taxonomy recovers the planted structure end to end from the paper's so
     db.close();
     expect(meta.unit.samples_per_respondent).toBe(4);
     expect(meta.unit.row_reliability!.median).toBeGreaterThan(0);
-    expect(meta.reduction.analysed).toBe(30);
+    // The words on no planted dimension (named now and then by any model) are the ones dropped for
+    // their low sampling adequacy; no planted word is.
+    expect(meta.reduction.low_msa.length).toBeGreaterThan(0);
+    for (const d of meta.reduction.low_msa) expect(plantedOf.has(d.term)).toBe(false);
+    expect(meta.reduction.analysed).toBe(meta.reduction.candidates - meta.reduction.too_rare - meta.reduction.low_msa.length);
     expect(meta.reduction.descriptors).toBeGreaterThan(meta.reduction.unique_terms);
     expect(meta.factor_count.iter).toBe(50);
     // Held-out models: 3 folds of 2 models, every model held out once.
