@@ -763,6 +763,7 @@ export const taxonomyStage: StageDefinition = {
       ...(result.validation ? { held_out: { ...result.validation.pooled, k: result.validation.k } } : {}),
       file,
     };
+    log(describeTaxonomy(summary));
     return summary;
   },
   describe: describeTaxonomy,
