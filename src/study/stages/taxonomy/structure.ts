@@ -116,7 +116,8 @@ export function assignItems(loadings: readonly (readonly number[])[], nfactors: 
 /**
  * Items unfit for the factor analysis by their own measure of sampling adequacy (Kaiser's MSA, the
  * item's KMO, on Pearson correlations as in discoverStructure): the worst item below `min` is dropped and the MSAs recomputed, one item at a time,
- * while one is below `min` and more than `keepAtLeast` items remain (Kaiser & Rice 1974; Hair et al.).
+ * while one is below `min` and more than `keepAtLeast` items remain (Kaiser & Rice 1974; Hair et al.),
+ * and only when the overall KMO already reaches `min`.
  * Words that share nothing with the others (named at random, or only by one kind of prompt) are
  * what this removes. Pure: works on the correlation matrix; returns the indices kept.
  */
@@ -126,6 +127,10 @@ export function pruneLowMsa(r: readonly (readonly number[])[], min: number, keep
   const sub = (): number[][] => keep.map((i) => keep.map((j) => r[i]![j]!));
   let k = kmo(sub());
   const kmoBefore = k.overall;
+  // Pruning refines an adequate matrix; it must not rescue an inadequate one: on structureless
+  // data, dropping the worst terms until the rest look adequate selects chance correlations that
+  // a parallel analysis of the survivors then takes for factors (2 found on pure noise).
+  if (!(kmoBefore >= min)) return { keep, dropped, kmoBefore };
   while (keep.length > keepAtLeast) {
     const worst = k.items.reduce((best, v, i) => (v < k.items[best]! ? i : best), 0);
     if (!(k.items[worst]! < min)) break;
