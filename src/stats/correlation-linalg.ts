@@ -3,9 +3,9 @@
  * (symmetric eigen-decomposition, inverse, log-determinant), kept private to those modules so
  * they do not depend on the factor-analysis helpers being written alongside.
  */
-import { LuDecomposition, Matrix, inverse } from 'ml-matrix';
 import { eigenSymmetricRows } from './eigen.js';
 import { StatsInputError } from './input-error.js';
+import { luDecompose, luDeterminant, luIsSingular, luSolve, toFlat, toRows } from './lu.js';
 
 export interface SymmetricEigen {
   /** Eigenvalues in decreasing order, as R's eigen() returns them. */
@@ -23,15 +23,17 @@ export function eigenvaluesSymmetric(a: readonly (readonly number[])[]): number[
   return eigenSymmetricRows(a, { vectors: false }).values;
 }
 
+/** The inverse through one LU (flat, bit-identical to ml-matrix's `inverse`; see ./lu.ts). */
 export function invertMatrix(a: readonly (readonly number[])[]): number[][] {
-  const m = new Matrix(a.map((row) => [...row]));
-  const lu = new LuDecomposition(m);
-  if (lu.isSingular()) throw new StatsInputError('the matrix is singular and cannot be inverted');
-  return inverse(m).to2DArray();
+  const n = a.length;
+  const lu = luDecompose(toFlat(a, n), n);
+  if (luIsSingular(lu)) throw new StatsInputError('the matrix is singular and cannot be inverted');
+  return toRows(luSolve(lu, null, n), n, n);
 }
 
 export function determinant(a: readonly (readonly number[])[]): number {
-  return new LuDecomposition(new Matrix(a.map((row) => [...row]))).determinant;
+  const n = a.length;
+  return luDeterminant(luDecompose(toFlat(a, n), n));
 }
 
 /** cov2cor: scale a covariance-like matrix to unit diagonal. */

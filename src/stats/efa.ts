@@ -10,9 +10,11 @@
  */
 import { Matrix, inverse, solve as mlSolve } from 'ml-matrix';
 import { bartlett, kmo } from './adequacy.js';
-import { corSmooth, pearsonPairwise } from './correlation.js';
-import { determinant, eigenSymmetric, invertMatrix } from './correlation-linalg.js';
+import { corSmooth, pairwiseCounts, pearsonPairwise } from './correlation.js';
+import { determinant, eigenSymmetric, eigenvaluesSymmetric, invertMatrix } from './correlation-linalg.js';
+import { eigenSymmetricTop, TopEigenTracker } from './eigen.js';
 import { StatsInputError } from './input-error.js';
+import { luDecompose, luDeterminant, luIsSingular, luLogAbsDeterminant, luSolve, solveRows, toFlat, toRows, type FlatLu } from './lu.js';
 import { brentRoot, chiSquareSurvival, nonCentralChiSquareCdf } from './probability.js';
 import { OBLIQUE_ROTATIONS, rotate, type RotationName } from './rotations.js';
 
@@ -96,11 +98,15 @@ function checkSquare(r: Mat, what: string): void {
   });
 }
 
-/** psych::smc: 1 - 1/diag(R^-1), through a pseudo-inverse when R is singular. */
-function smc(r: Mat): number[] {
+/**
+ * psych::smc: 1 - 1/diag(R^-1), through a pseudo-inverse when R is singular. `lu` is R's LU when
+ * the caller has it (fa factors R once for this, the score weights and the fit statistics).
+ */
+function smc(r: Mat, lu?: FlatLu): number[] {
   let inv: Mat;
   try {
-    inv = invertMatrix(r);
+    const p = r.length;
+    inv = lu ? (luIsSingular(lu) ? invertMatrix(r) : toRows(luSolve(lu, null, p), p, p)) : invertMatrix(r);
   } catch {
     const { values, vectors } = eigenSymmetric(r);
     const p = r.length;
@@ -113,13 +119,6 @@ function smc(r: Mat): number[] {
     );
   }
   return inv.map((row, i) => Math.min(1, Math.max(0, 1 - 1 / row[i]!)));
-}
-
-/** Leading k eigenpairs as loadings: vectors * sqrt(max(value - shift, 0)). */
-function leadingLoadings(s: Mat, k: number, shift = 0): { loadings: Mat; values: number[] } {
-  const { values, vectors } = eigenSymmetric(s);
-  const loadings = vectors.map((row) => Array.from({ length: k }, (_, j) => row[j]! * Math.sqrt(Math.max(values[j]! - shift, 0))));
-  return { loadings, values };
 }
 
 /**
@@ -151,42 +150,99 @@ function withDiagonal(r: Mat, diag: readonly number[]): Mat {
   return r.map((row, i) => row.map((v, j) => (i === j ? diag[i]! : v)));
 }
 
-/** minres (= uls): uniquenesses psi with communalities equal to diag of the rank-k fit. */
-function extractMinres(r: Mat, k: number): { loadings: Mat; psi: number[]; iterations: number; converged: boolean } {
+/**
+ * Communalities of the rank-k approximation of a symmetric matrix (row-major p x p), as the
+ * loadings leadingLoadings would give: sum over the k leading eigenpairs of
+ * (vector * sqrt(max(value - shift, 0)))^2. The fixed-point steps of minres and ML need only these
+ * p numbers, so they take the k leading eigenpairs (./eigen.ts eigenSymmetricTop), not all p.
+ */
+function rankKCommunalities(a: Float64Array, p: number, k: number, shift: number, tracker: TopEigenTracker | null): Float64Array {
+  const { values, vectors } = tracker ? tracker.solve(a) : eigenSymmetricTop(a, p, k);
+  const scale = Array.from({ length: k }, (_, j) => Math.sqrt(Math.max(values[j]! - shift, 0)));
+  const h2 = new Float64Array(p);
+  for (let i = 0; i < p; i++) {
+    let s = 0;
+    for (let j = 0; j < k; j++) {
+      const l = vectors[i * k + j]! * scale[j]!;
+      s += l * l;
+    }
+    h2[i] = s;
+  }
+  return h2;
+}
+
+/**
+ * Successive fixed-point steps change the matrix a little: from about 40 variables on, most steps
+ * reuse the previous eigenvectors (./eigen.ts TopEigenTracker, which proves each answer is the top
+ * k or else decomposes afresh). Small problems decompose every time.
+ */
+function trackerFor(p: number, k: number): TopEigenTracker | null {
+  return p >= 40 && k < p / 2 ? new TopEigenTracker(p, k) : null;
+}
+
+function flatten(r: Mat): Float64Array {
   const p = r.length;
+  const flat = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) flat[i * p + j] = r[i]![j]!;
+  return flat;
+}
+
+/** Loadings from the k leading eigenpairs: vectors * sqrt(max(value - shift, 0)). */
+function leadingLoadingsTop(a: Float64Array, p: number, k: number, shift = 0, tracker: TopEigenTracker | null = null): Mat {
+  const { values, vectors } = tracker ? tracker.solve(a) : eigenSymmetricTop(a, p, k);
+  const scale = Array.from({ length: k }, (_, j) => Math.sqrt(Math.max(values[j]! - shift, 0)));
+  return Array.from({ length: p }, (_, i) => Array.from({ length: k }, (_, j) => vectors[i * k + j]! * scale[j]!));
+}
+
+/** minres (= uls): uniquenesses psi with communalities equal to diag of the rank-k fit. */
+function extractMinres(r: Mat, k: number, lu?: FlatLu): { loadings: Mat; psi: number[]; iterations: number; converged: boolean } {
+  const p = r.length;
+  const reduced = flatten(r);
+  const tracker = trackerFor(p, k);
   const step = (psi: number[]): number[] => {
-    const { loadings } = leadingLoadings(withDiagonal(r, psi.map((u, i) => r[i]![i]! - u)), k);
-    return loadings.map((row, i) => r[i]![i]! - row.reduce((s, v) => s + v * v, 0));
+    for (let i = 0; i < p; i++) reduced[i * p + i] = r[i]![i]! - psi[i]!;
+    const h2 = rankKCommunalities(reduced, p, k, 0, tracker);
+    return Array.from({ length: p }, (_, i) => Math.min(1, Math.max(LOWER, r[i]![i]! - h2[i]!)));
   };
-  const start = smc(r).map((s, i) => r[i]![i]! - s);
-  const res = squarem(start, (psi) => step(psi).map((u) => Math.min(1, Math.max(LOWER, u))), LOWER, 1);
-  const { loadings } = leadingLoadings(withDiagonal(r, res.x.map((u, i) => r[i]![i]! - u)), k);
-  void p;
+  const start = smc(r, lu).map((s, i) => r[i]![i]! - s);
+  const res = squarem(start, step, LOWER, 1);
+  // The k eigenvectors agree with the full decomposition's to rounding; their signs may not, but
+  // fa sets every factor's sign afterwards (positive column sums, before and after rotation).
+  for (let i = 0; i < p; i++) reduced[i * p + i] = r[i]![i]! - res.x[i]!;
+  const loadings = leadingLoadingsTop(reduced, p, k, 0, tracker);
   return { loadings, psi: res.x, iterations: res.iterations, converged: res.converged };
 }
 
 /** ML: the same fixed point on the scaled matrix Psi^-1/2 S Psi^-1/2 (factanal's FAout). */
 function mlLoadings(s: Mat, psi: readonly number[], k: number): Mat {
+  const p = s.length;
   const sc = psi.map((u) => 1 / Math.sqrt(u));
-  const scaled = s.map((row, i) => row.map((v, j) => v * sc[i]! * sc[j]!));
-  const { loadings } = leadingLoadings(scaled, k, 1);
+  const scaled = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) scaled[i * p + j] = s[i]![j]! * sc[i]! * sc[j]!;
+  const loadings = leadingLoadingsTop(scaled, p, k, 1);
   return loadings.map((row, i) => row.map((v) => v * Math.sqrt(psi[i]!)));
 }
 
-function extractMl(r: Mat, k: number): { loadings: Mat; psi: number[]; iterations: number; converged: boolean } {
+function extractMl(r: Mat, k: number, lu?: FlatLu): { loadings: Mat; psi: number[]; iterations: number; converged: boolean } {
+  const p = r.length;
+  const scaled = new Float64Array(p * p);
+  const tracker = trackerFor(p, k);
   const step = (psi: number[]): number[] => {
-    const l = mlLoadings(r, psi, k);
-    return l.map((row, i) => Math.min(1, Math.max(LOWER, r[i]![i]! - row.reduce((s, v) => s + v * v, 0))));
+    const sc = psi.map((u) => 1 / Math.sqrt(u));
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) scaled[i * p + j] = r[i]![j]! * sc[i]! * sc[j]!;
+    // Loadings of the scaled matrix times sqrt(psi): their squares are h2 * psi.
+    const h2 = rankKCommunalities(scaled, p, k, 1, tracker);
+    return Array.from({ length: p }, (_, i) => Math.min(1, Math.max(LOWER, r[i]![i]! - h2[i]! * psi[i]!)));
   };
-  const start = smc(r).map((s, i) => r[i]![i]! - s);
+  const start = smc(r, lu).map((s, i) => r[i]![i]! - s);
   const res = squarem(start, step, LOWER, 1);
   return { loadings: mlLoadings(r, res.x, k), psi: res.x, iterations: res.iterations, converged: res.converged };
 }
 
 /** psych's iterated principal axis, step for step (SMC start; stop on |change in total communality| < minErr). */
-function extractPa(r: Mat, k: number, minErr: number, maxIter: number): { loadings: Mat; communalities: number[]; values: number[]; iterations: number; converged: boolean; warnings: string[] } {
+function extractPa(r: Mat, k: number, minErr: number, maxIter: number, lu?: FlatLu): { loadings: Mat; communalities: number[]; values: number[]; iterations: number; converged: boolean; warnings: string[] } {
   const warnings: string[] = [];
-  let h2 = smc(r);
+  let h2 = smc(r, lu);
   let comm = h2.reduce((a, b) => a + b, 0);
   let err = comm;
   let i = 1;
@@ -217,8 +273,24 @@ function extractPa(r: Mat, k: number, minErr: number, maxIter: number): { loadin
   return { loadings, communalities: h2, values: lastValues, iterations: i - 1, converged, warnings };
 }
 
+/** a b, summing over k in order from 0 as ml-matrix's mmul did (so results are unchanged). */
 function mmul(a: Mat, b: Mat): Mat {
-  return new Matrix(a).mmul(new Matrix(b)).to2DArray();
+  const m = a.length, n = b.length, q = b[0]!.length;
+  const bt = new Float64Array(n * q);
+  for (let k = 0; k < n; k++) for (let j = 0; j < q; j++) bt[j * n + k] = b[k]![j]!;
+  const out: Mat = new Array<number[]>(m);
+  for (let i = 0; i < m; i++) {
+    const row = a[i]!;
+    const o = new Array<number>(q);
+    for (let j = 0; j < q; j++) {
+      let s = 0;
+      const c = j * n;
+      for (let k = 0; k < n; k++) s += row[k]! * bt[c + k]!;
+      o[j] = s;
+    }
+    out[i] = o;
+  }
+  return out;
 }
 function transpose(a: Mat): Mat {
   return a[0]!.map((_, j) => a.map((row) => row[j]!));
@@ -226,6 +298,93 @@ function transpose(a: Mat): Mat {
 
 /** psych's fa.stats: residual fit, the ML objective and chi-square, TLI, RMSEA with interval, BIC. */
 export function faFitStatistics(r: Mat, loadings: Mat, phi: Mat | null, nObs: number | undefined, alpha = 0.1, npObs?: number[][]): FaFit {
+  return fitStatistics(r, loadings, phi, nObs, alpha, npObs);
+}
+
+/**
+ * What fa already knows about R when it asks for the fit statistics: R's LU, and that its
+ * smallest eigenvalue is at least machine epsilon (so cor.smooth would return R unchanged).
+ */
+interface KnownR {
+  lu: FlatLu;
+  positiveDefinite: boolean;
+}
+
+/**
+ * Whether cor.smooth would leave L Phi L' with R's diagonal unchanged, proved without its
+ * eigenvalues: that matrix is L Phi L' + diag(u) with u = diag(R) - diag(L Phi L'), so by Weyl its
+ * smallest eigenvalue is at least min(u) + min(0, lambda_min(Phi)) ||L||_F^2, less rounding
+ * (bounded generously by 1e-9 (1 + ||L||_F^2)). Margins of 1e-9 against cor.smooth's threshold of
+ * machine epsilon leave the decision exactly the eigenvalue test's. Heywood-free solutions pass.
+ */
+function modelIsPositiveDefinite(r: Mat, model: Mat, loadings: Mat, phi: Mat | null): boolean {
+  let minU = Infinity;
+  for (let i = 0; i < r.length; i++) minU = Math.min(minU, r[i]![i]! - model[i]![i]!);
+  let frob2 = 0;
+  for (const row of loadings) for (const v of row) frob2 += v * v;
+  const phiMin = phi ? Math.min(...eigenvaluesSymmetric(phi)) : 1;
+  return minU + Math.min(0, phiMin) * frob2 - 1e-9 * (1 + frob2) > 1e-9;
+}
+
+/**
+ * psych's ML objective tr(M^-1 R) - log det(M^-1 R) - p for the model M = L Phi L' + U, U the
+ * diagonal of uniquenesses (positive: the caller has proved M positive definite), in O(p^2 k)
+ * rather than a p x p solve and two more LU factorizations: with G = U^-1 L and C = I + L'G Phi,
+ * M^-1 = U^-1 - G Phi C^-1 G' (Woodbury, in the form that needs no inverse of Phi) and
+ * det M = det U det C (Sylvester). The two routes agree to rounding (about 1e-14 relative).
+ */
+function lowRankObjective(r: Mat, l: Mat, phi: Mat | null, model: Mat, luR: FlatLu): number {
+  const p = r.length, k = l[0]!.length;
+  const u = r.map((row, i) => row[i]! - model[i]![i]!);
+  const g = new Float64Array(p * k);
+  for (let i = 0; i < p; i++) for (let j = 0; j < k; j++) g[i * k + j] = l[i]![j]! / u[i]!;
+  const ph = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) ph[a * k + b] = phi ? phi[a]![b]! : a === b ? 1 : 0;
+  // S = L'G, C = I + S Phi, T = G' R G.
+  const sMat = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      let sum = 0;
+      for (let i = 0; i < p; i++) sum += l[i]![a]! * g[i * k + b]!;
+      sMat[a * k + b] = sum;
+    }
+  }
+  const c = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      let sum = a === b ? 1 : 0;
+      for (let t = 0; t < k; t++) sum += sMat[a * k + t]! * ph[t * k + b]!;
+      c[a * k + b] = sum;
+    }
+  }
+  const rg = new Float64Array(p * k);
+  for (let i = 0; i < p; i++) {
+    const row = r[i]!;
+    for (let j = 0; j < p; j++) {
+      const rij = row[j]!;
+      for (let b = 0; b < k; b++) rg[i * k + b]! += rij * g[j * k + b]!;
+    }
+  }
+  const t = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      let sum = 0;
+      for (let i = 0; i < p; i++) sum += g[i * k + a]! * rg[i * k + b]!;
+      t[a * k + b] = sum;
+    }
+  }
+  // tr(M^-1 R) = sum R_ii / u_i - tr(Phi C^-1 T).
+  const luC = luDecompose(c, k);
+  const x = luSolve(luC, t, k);
+  let trace = 0;
+  for (let i = 0; i < p; i++) trace += r[i]![i]! / u[i]!;
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) trace -= ph[a * k + b]! * x[b * k + a]!;
+  let logDetM = luLogAbsDeterminant(luC);
+  for (let i = 0; i < p; i++) logDetM += Math.log(u[i]!);
+  return trace - (luLogAbsDeterminant(luR) - logDetM) - p;
+}
+
+function fitStatistics(r: Mat, loadings: Mat, phi: Mat | null, nObs: number | undefined, alpha: number, npObs: number[][] | undefined, known?: KnownR): FaFit {
   const n = r.length;
   const k = loadings[0]!.length;
   const model = phi ? mmul(mmul(loadings, phi), transpose(loadings)) : mmul(loadings, transpose(loadings));
@@ -258,15 +417,20 @@ export function faFitStatistics(r: Mat, loadings: Mat, phi: Mat | null, nObs: nu
     fitOff = 1 - weighted / r2OffWeighted;
   } else rmsr = Math.sqrt(rstarOff / (n * (n - 1)));
   const modelDiag = withDiagonal(model, r.map((row, i) => row[i]!));
-  const smoothedModel = corSmooth(modelDiag).r;
-  const smoothedR = corSmooth(r).r;
+  const smoothedModel = modelIsPositiveDefinite(r, model, loadings, phi) ? modelDiag : corSmooth(modelDiag).r;
+  const modelKept = smoothedModel === modelDiag;
+  const rKept = known?.positiveDefinite === true;
+  const smoothedR = rKept ? r : corSmooth(r).r;
   let objective: number;
-  try {
-    const mInvR = mlSolve(new Matrix(smoothedModel), new Matrix(smoothedR)).to2DArray();
-    const trace = mInvR.reduce((s, row, i) => s + row[i]!, 0);
-    objective = trace - Math.log(determinant(mInvR)) - n;
-  } catch {
-    objective = NaN;
+  if (modelKept && rKept) objective = lowRankObjective(r, loadings, phi, model, known.lu);
+  else {
+    try {
+      const mInvR = solveRows(smoothedModel, smoothedR);
+      const trace = mInvR.reduce((s, row, i) => s + row[i]!, 0);
+      objective = trace - Math.log(determinant(mInvR)) - n;
+    } catch {
+      objective = NaN;
+    }
   }
   if (!Number.isFinite(objective)) objective = r2 - 0; // psych falls back to the residual sum
   const fit: FaFit = { rmsr, fit_off: fitOff, dof, objective, chisq: null, p: null, tli: null, rmsea: null, bic: null };
@@ -276,7 +440,7 @@ export function faFitStatistics(r: Mat, loadings: Mat, phi: Mat | null, nObs: nu
   if (chisq < 0) chisq = 0;
   fit.chisq = chisq;
   fit.p = dof > 0 ? chiSquareSurvival(chisq, dof) : null;
-  const f0Raw = smoothedR.reduce((s, row, i) => s + row[i]!, 0) - Math.log(determinant(smoothedR)) - n;
+  const f0Raw = smoothedR.reduce((s, row, i) => s + row[i]!, 0) - Math.log(rKept ? luDeterminant(known.lu) : determinant(smoothedR)) - n;
   const f0 = Number.isFinite(f0Raw) ? f0Raw : r2;
   const mm = objective / dof;
   const m0 = (f0 * 2) / (n * (n - 1));
@@ -329,11 +493,18 @@ export function fa(input: Mat, options: FaOptions): FaResult {
   for (let i = 0; i < p; i++) if (!(input[i]![i]! > 0)) throw new StatsInputError(`fa: variable ${i + 1} has zero or negative variance`);
   const sd = input.map((row, i) => Math.sqrt(row[i]!));
   let r = input.map((row, i) => row.map((v, j) => v / (sd[i]! * sd[j]!)));
-  const smoothed = corSmooth(r);
-  if (smoothed.smoothed) {
-    warnings.push('the correlation matrix was not positive definite; it was smoothed as psych::cor.smooth does');
-    r = smoothed.r;
+  // corSmooth's test, on eigenvalues we need anyway (e_values) when no smoothing is needed.
+  let eValues = eigenvaluesSymmetric(r);
+  if (!(Math.min(...eValues) >= Number.EPSILON)) {
+    const smoothed = corSmooth(r);
+    if (smoothed.smoothed) {
+      warnings.push('the correlation matrix was not positive definite; it was smoothed as psych::cor.smooth does');
+      r = smoothed.r;
+      eValues = eigenvaluesSymmetric(r);
+    }
   }
+  // One LU of R serves the SMC start, the fit statistics and the score weights.
+  const luR = luDecompose(flatten(r), p);
   const dof = (p * (p - 1)) / 2 - p * k + (k * (k - 1)) / 2;
   if (dof < 0 && fm !== 'pc') warnings.push(`${k} factors leave negative degrees of freedom (${dof}): the model is not identified`);
 
@@ -341,20 +512,19 @@ export function fa(input: Mat, options: FaOptions): FaResult {
   let iterations = 0;
   let converged = true;
   let values: number[] | undefined;
-  const eValues = eigenSymmetric(r).values;
   if (fm === 'pc') {
     const { values: ev, vectors } = eigenSymmetric(r);
     loadings = vectors.map((row) => Array.from({ length: k }, (_, j) => row[j]! * Math.sqrt(Math.max(ev[j]!, 0))));
     values = ev;
   } else if (fm === 'pa') {
-    const res = extractPa(r, k, options.minErr ?? 0.001, options.maxIter ?? 50);
+    const res = extractPa(r, k, options.minErr ?? 0.001, options.maxIter ?? 50, luR);
     loadings = res.loadings;
     values = res.values;
     iterations = res.iterations;
     converged = res.converged;
     warnings.push(...res.warnings);
   } else {
-    const res = fm === 'ml' ? extractMl(r, k) : extractMinres(r, k);
+    const res = fm === 'ml' ? extractMl(r, k, luR) : extractMinres(r, k, luR);
     loadings = res.loadings;
     iterations = res.iterations;
     converged = res.converged;
@@ -366,7 +536,7 @@ export function fa(input: Mat, options: FaOptions): FaResult {
   loadings = flipSigns(loadings);
   const model = mmul(loadings, transpose(loadings));
   const communalities = model.map((row, i) => row[i]!);
-  values ??= eigenSymmetric(withDiagonal(r, communalities)).values;
+  values ??= eigenvaluesSymmetric(withDiagonal(r, communalities));
   if (fm !== 'pc' && communalities.some((h) => h > 1 + 1e-8)) warnings.push('ultra-Heywood case: a communality exceeds 1; examine the results carefully');
 
   // Tiny exact zeros break some rotations (psych sets them to 1e-15).
@@ -397,11 +567,12 @@ export function fa(input: Mat, options: FaOptions): FaResult {
     proportion_explained: vx.map((v) => v / sumVx),
     cumulative_proportion: cumsum(vx.map((v) => v / sumVx)),
   };
-  const fit = faFitStatistics(r, rotated, phi, options.nObs, 0.1, options.npObs);
+  const fit = fitStatistics(r, rotated, phi, options.nObs, 0.1, options.npObs, { lu: luR, positiveDefinite: Math.min(...eValues) >= Number.EPSILON });
   // Regression (Thurstone) weights: solve(R, structure).
   let scoreWeights: Mat;
   try {
-    scoreWeights = mlSolve(new Matrix(r), new Matrix(structure)).to2DArray();
+    if (luIsSingular(luR)) throw new StatsInputError('singular');
+    scoreWeights = toRows(luSolve(luR, toFlat(structure, k), k), p, k);
   } catch {
     scoreWeights = inverse(new Matrix(r), true).mmul(new Matrix(structure)).to2DArray();
   }
@@ -438,8 +609,8 @@ function flipSigns(l: Mat): Mat {
 export function faData(data: (number | null)[][], options: Omit<FaOptions, 'nObs'> & { nObs?: number }): FaResult & { r: Mat; kmo: ReturnType<typeof kmo>; bartlett: ReturnType<typeof bartlett> } {
   const r = pearsonPairwise(data);
   const n = options.nObs ?? data.length;
-  const p = r.length;
-  const npObs = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => data.reduce((c, row) => c + (row[i] !== null && row[j] !== null && Number.isFinite(row[i]) && Number.isFinite(row[j]) ? 1 : 0), 0)));
+  // pearsonPairwise has rejected non-finite cells, so observed means non-null here.
+  const npObs = pairwiseCounts(data);
   const complete = npObs.every((row) => row.every((c) => c === data.length));
   const result = fa(r, { ...options, nObs: n, ...(complete ? {} : { npObs }) });
   return { ...result, r, kmo: kmo(r), bartlett: bartlett(r, n) };

@@ -6,6 +6,7 @@
  */
 import { Matrix, SingularValueDecomposition, solve as mlSolve, inverse } from 'ml-matrix';
 import { StatsInputError } from './input-error.js';
+import { luDecompose, luSolve } from './lu.js';
 
 type Mat = number[][];
 
@@ -82,88 +83,146 @@ export function promax(f: Mat, power = 4): RotationResult {
   return { loadings, phi, converged: vm.converged };
 }
 
-type Criterion = (l: Matrix) => { f: number; gq: Matrix };
+/**
+ * A rotation criterion on loadings L (row-major p x k): returns f(L) and writes dQ/dL into `gq`.
+ * Flat arrays because GPFoblq evaluates it in every step-halving try: through ml-matrix the
+ * allocations and get/set calls cost more than the arithmetic.
+ */
+export type Criterion = (l: Float64Array, p: number, k: number, gq: Float64Array) => number;
 
 /** vgQ.oblimin with gamma = 0, identical to vgQ.quartimin: f = sum(L^2 * (L^2 (1 - I))) / 4. */
-const obliminCriterion: Criterion = (l) => {
-  const p = l.rows, k = l.columns;
-  const gq = new Matrix(p, k);
+const obliminCriterion: Criterion = (l, p, k, gq) => {
   let f = 0;
   for (let i = 0; i < p; i++) {
+    const row = i * k;
     let tot = 0;
-    for (let j = 0; j < k; j++) tot += l.get(i, j) ** 2;
+    for (let j = 0; j < k; j++) tot += l[row + j]! ** 2;
     for (let j = 0; j < k; j++) {
-      const v = l.get(i, j);
+      const v = l[row + j]!;
       const x = tot - v * v;
-      gq.set(i, j, v * x);
+      gq[row + j] = v * x;
       f += v * v * x;
     }
   }
-  return { f: f / 4, gq };
+  return f / 4;
 };
 
 /** vgQ.geomin(L, delta = 0.01). */
 function geominCriterion(delta = 0.01): Criterion {
-  return (l) => {
-    const p = l.rows, k = l.columns;
-    const gq = new Matrix(p, k);
+  return (l, p, k, gq) => {
     let f = 0;
     for (let i = 0; i < p; i++) {
+      const row = i * k;
       let logSum = 0;
-      for (let j = 0; j < k; j++) logSum += Math.log(l.get(i, j) ** 2 + delta);
+      for (let j = 0; j < k; j++) logSum += Math.log(l[row + j]! ** 2 + delta);
       const pro = Math.exp(logSum / k);
       f += pro;
-      for (let j = 0; j < k; j++) gq.set(i, j, (2 / k) * (l.get(i, j) / (l.get(i, j) ** 2 + delta)) * pro);
+      for (let j = 0; j < k; j++) gq[row + j] = (2 / k) * (l[row + j]! / (l[row + j]! ** 2 + delta)) * pro;
     }
-    return { f, gq };
+    return f;
   };
 }
 
-/** GPArotation::GPFoblq(A, Tmat = I, normalize = FALSE, eps = 1e-5, maxit = 1000). */
+/** out = a b (a: m x n, b: n x q, row-major), each sum over n in order from 0 (as ml-matrix's mmul). */
+function matmul(a: Float64Array, b: Float64Array, m: number, n: number, q: number, out: Float64Array): Float64Array {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < q; j++) {
+      let s = 0;
+      for (let t = 0; t < n; t++) s += a[i * n + t]! * b[t * q + j]!;
+      out[i * q + j] = s;
+    }
+  }
+  return out;
+}
+
+/** out = inverse(t)' for a k x k t (the inverse bit-identical to ml-matrix's; see ./lu.ts). */
+function inverseTransposed(t: Float64Array, k: number, out: Float64Array): Float64Array {
+  const inv = luSolve(luDecompose(t, k), null, k);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) out[j * k + i] = inv[i * k + j]!;
+  return out;
+}
+
+/**
+ * GPArotation::GPFoblq(A, Tmat = I, normalize = FALSE, eps = 1e-5, maxit = 1000), step for step
+ * and operation for operation as the ml-matrix version it replaces (the same sums in the same
+ * order), on flat arrays allocated once.
+ */
 export function gpfOblique(a0: Mat, criterion: Criterion, options: { eps?: number; maxit?: number } = {}): RotationResult {
   const eps = options.eps ?? 1e-5;
   const maxit = options.maxit ?? 1000;
-  const a = m(a0);
-  const k = a.columns;
-  let tmat = Matrix.eye(k, k);
+  const p = a0.length;
+  const k = a0[0]!.length;
+  const a = new Float64Array(p * k);
+  for (let i = 0; i < p; i++) for (let j = 0; j < k; j++) a[i * k + j] = a0[i]![j]!;
+  let tmat = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) tmat[i * k + i] = 1;
+  let tmatt = new Float64Array(k * k);
+  const invT = new Float64Array(k * k);
+  const l = new Float64Array(p * k);
+  let gq = new Float64Array(p * k);
+  let gqt = new Float64Array(p * k);
+  const ltgq = new Float64Array(k * k);
+  const prod = new Float64Array(k * k);
+  const g = new Float64Array(k * k);
+  const gp = new Float64Array(k * k);
+  const x = new Float64Array(k * k);
+  const cs = new Float64Array(k);
+  const v = new Float64Array(k);
+  // G = -t(t(L) %*% Gq %*% solve(Tmat)), with t(L) %*% Gq summed over rows in order.
+  const gradient = (gqm: Float64Array, t: Float64Array): void => {
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        let s = 0;
+        for (let r = 0; r < p; r++) s += l[r * k + i]! * gqm[r * k + j]!;
+        ltgq[i * k + j] = s;
+      }
+    }
+    const inv = luSolve(luDecompose(t, k), null, k);
+    matmul(ltgq, inv, k, k, k, prod);
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) g[j * k + i] = -prod[i * k + j]!;
+  };
   let al = 1;
-  let l = a.mmul(inverse(tmat).transpose());
-  let vgq = criterion(l);
-  let g = l.transpose().mmul(vgq.gq).mmul(inverse(tmat)).transpose().mul(-1);
-  let f = vgq.f;
+  matmul(a, inverseTransposed(tmat, k, invT), p, k, k, l);
+  let f = criterion(l, p, k, gq);
+  gradient(gq, tmat);
   let s = Infinity;
   for (let iter = 0; iter <= maxit; iter++) {
     // Gp = G - Tmat %*% diag(colSums(Tmat * G))
-    const cs = new Array<number>(k).fill(0);
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) cs[j]! += tmat.get(i, j) * g.get(i, j);
-    const gp = g.clone();
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) gp.set(i, j, g.get(i, j) - tmat.get(i, j) * cs[j]!);
+    cs.fill(0);
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) cs[j]! += tmat[i * k + j]! * g[i * k + j]!;
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) gp[i * k + j] = g[i * k + j]! - tmat[i * k + j]! * cs[j]!;
     let ss = 0;
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) ss += gp.get(i, j) ** 2;
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) ss += gp[i * k + j]! ** 2;
     s = Math.sqrt(ss);
     if (s < eps) break;
     al *= 2;
-    let tmatt = tmat;
-    let vgqt = vgq;
+    let ft = f;
     for (let i = 0; i <= 10; i++) {
-      const x = tmat.clone().sub(gp.clone().mul(al));
-      const v = new Array<number>(k).fill(0);
-      for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) v[c]! += x.get(r, c) ** 2;
-      tmatt = x.clone();
-      for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) tmatt.set(r, c, x.get(r, c) / Math.sqrt(v[c]!));
-      l = a.mmul(inverse(tmatt).transpose());
-      vgqt = criterion(l);
-      const improvement = f - vgqt.f;
+      for (let e = 0; e < k * k; e++) x[e] = tmat[e]! - gp[e]! * al;
+      v.fill(0);
+      for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) v[c]! += x[r * k + c]! ** 2;
+      for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) tmatt[r * k + c] = x[r * k + c]! / Math.sqrt(v[c]!);
+      matmul(a, inverseTransposed(tmatt, k, invT), p, k, k, l);
+      ft = criterion(l, p, k, gqt);
+      const improvement = f - ft;
       if (improvement > 0.5 * s * s * al) break;
       al /= 2;
     }
-    tmat = tmatt;
-    f = vgqt.f;
-    vgq = vgqt;
-    g = l.transpose().mmul(vgqt.gq).mmul(inverse(tmatt)).transpose().mul(-1);
+    [tmat, tmatt] = [tmatt, tmat];
+    [gq, gqt] = [gqt, gq];
+    f = ft;
+    gradient(gq, tmat);
   }
-  const phi = tmat.transpose().mmul(tmat).to2DArray();
-  return { loadings: l.to2DArray(), phi, converged: s < eps };
+  // Phi = t(Tmat) %*% Tmat
+  const phi: Mat = Array.from({ length: k }, (_, i) =>
+    Array.from({ length: k }, (_, j) => {
+      let sum = 0;
+      for (let r = 0; r < k; r++) sum += tmat[r * k + i]! * tmat[r * k + j]!;
+      return sum;
+    }),
+  );
+  const loadings: Mat = Array.from({ length: p }, (_, i) => Array.from(l.subarray(i * k, (i + 1) * k)));
+  return { loadings, phi, converged: s < eps };
 }
 
 /** Rotate unrotated loadings as psych::fa does for the named rotation. */

@@ -5,7 +5,7 @@
 import { InputError } from '../../core/errors.js';
 import { readCorrelationCsv, readItemCsv } from '../../core/csv.js';
 import { bartlett, kmo } from '../../stats/adequacy.js';
-import { pearsonPairwise } from '../../stats/correlation.js';
+import { pairwiseCounts, pearsonPairwise } from '../../stats/correlation.js';
 import { fa, FACTOR_METHODS, type FactorMethod, type FaResult } from '../../stats/efa.js';
 import { StatsInputError } from '../../stats/input-error.js';
 import { velicerMap, type MapResult } from '../../stats/map.js';
@@ -94,8 +94,7 @@ export function efa(opts: EfaOptions): void {
     names = table.names;
     r = asInputError(() => pearsonPairwise(table.rows));
     n = opts.nObs ?? table.rows.length;
-    const p = names.length;
-    const counts = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => table.rows.reduce((c, row) => c + (row[i] !== null && row[j] !== null ? 1 : 0), 0)));
+    const counts = pairwiseCounts(table.rows);
     if (counts.some((row) => row.some((c) => c !== table.rows.length))) npObs = counts;
   }
   let nfactors: number;
