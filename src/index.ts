@@ -166,8 +166,14 @@ export {
   listMerges,
   mergeSynonyms,
   respondentTermMatrix,
+  elicitationMatrix,
+  lexiconReduction,
   setMergeActive,
   termSources,
+  type ElicitationCells,
+  type ElicitationMatrix,
+  type ElicitationRespondent,
+  type LexiconReduction,
   type LexiconEntry,
   type LexiconFilter,
   type LexiconMerge,
@@ -175,8 +181,15 @@ export {
   type TermSource,
 } from './study/stages/elicit/lexicon.js';
 export { DEFAULT_BANK_FILE, elicitPromptSchema, loadPromptBank, promptBankSchema, selectPrompts, type ElicitPrompt, type PromptBank } from './study/stages/elicit/prompts.js';
-export { parseRatings, ratingMatrix } from './study/stages/rate/stage.js';
-export { buildTaxonomy, compareSystems, dimensionOmega, discoverStructure, loadTaxonomy, nearestSchwartz, overlapWithSchwartz, type TaxonomyResult } from './study/stages/taxonomy/stage.js';
+export { parseRatings, ratingMatrix, type RatingMatrix } from './study/stages/rate/stage.js';
+export { ipsatize, rateItems, responseStyle, styleVarianceExplained, valueAntonyms, type ModelStyle, type RateItem, type RateItemKind, type RespondentStyle, type StyleShare } from './study/stages/rate/style.js';
+export {
+  buildTaxonomy, compareSystems, describeTaxonomy, dimensionOmega, discoverStructure, InadequateDataError, loadTaxonomy, nearestSchwartz, overlapWithSchwartz,
+  type ResponseStyleReport, type SourceAgreement, type TaxonomyReduction, type TaxonomyResult, type TaxonomyUnit,
+} from './study/stages/taxonomy/stage.js';
+export { modelFolds, ordinalCfa, validateByModels, type FoldResult, type ModelValidation, type OrdinalFit, type ValidationInput } from './study/stages/taxonomy/validation.js';
+export { modelDimensionScores, retestStability, type RetestDimension, type RetestResult } from './study/stages/taxonomy/retest.js';
+export type { CorrelationKind, FactorCountSummary, Structure, StructureOptions } from './study/stages/taxonomy/structure.js';
 export {
   analyseProjectiveRun,
   loadItemBank,

@@ -56,18 +56,30 @@ stages: [elicit, rate, taxonomy, projective]
 
 elicit:
   prompts: all                       # or a list of prompt ids from the bank
-  samples: 5                         # samples per prompt per model; each is one respondent (at most 10000)
+  samples: 5                         # samples per prompt per model (at most 10000): repeated measurements of one
+                                     # respondent (model x prompt, as in the paper), not new respondents
   temperature: 1.0
-  min_count: 2                       # lexicon filters
-  min_models: 2
+  min_count: 5                       # lexicon filters: named in >= 5 answers by >= 2 models. The paper
+  min_models: 2                      # reduced 43,884 words to 197 terms by frequency; a word one model
+                                     # says once cannot carry a structure shared across models
 
 rate:
   respondents: 10                    # rating respondents per model (at most 10000)
   scale: 5                           # Likert points
+  style_items: 10                    # antonym/reversed partner items (never in the lexicon): acquiescence
+  # retest: true                     # a second administration (other seeds): test-retest ICC per dimension
 
 taxonomy:
-  source: ratings                    # ratings | elicitation (the paper's respondent x term matrix)
-  factors: auto                      # auto = parallel analysis, or a number
+  source: elicitation                # elicitation (the paper's respondent x term matrix) | ratings
+  cells: any                         # any: named in any of the respondent's samples (tetrachoric)
+                                     # count: in how many samples (polychoric; needs many samples)
+  min_share: 0.05                    # analyse terms named by >= 5% of respondents (and >= 5)
+  min_msa: 0.5                       # drop terms whose own sampling adequacy (MSA) is below this
+  max_terms: 200                     # the most frequent terms at most (the paper analysed 197)
+  factors: auto                      # auto = parallel analysis (permutation null, same correlations), or a number
+  pa_iter: 100                       # null data sets of the parallel analysis
+  folds: 5                           # validation over held-out models: EFA on the others, CFA (WLSMV) on them
+  subdimensions: silhouette          # k-means of each dimension's words; k by gap (k = 1: none) then silhouette
   fm: minres                         # minres | ml | pa
   rotate: oblimin                    # none | varimax | promax | oblimin | quartimin | geomin
   # compare: earlier/taxonomy.yaml   # Tucker congruence with another value system's loadings

@@ -6,7 +6,7 @@
  */
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { ReportModel } from './model.js';
+import type { ReportModel, TaxonomySection } from './model.js';
 import { radarSvg, wordMap } from './charts.js';
 import { escapeHtml } from './escape.js';
 import { neutralizeBidi } from '../core/terminal.js';
@@ -72,67 +72,7 @@ export async function renderHtml(model: ReportModel): Promise<string> {
   }
 
   const tax = model.taxonomy;
-  if (tax) {
-    parts.push('<h2>Value taxonomy</h2>');
-    parts.push(`<p>${escapeHtml(tax.nfactors)} dimensions from ${escapeHtml(tax.source ?? '')} (${escapeHtml(tax.correlation ?? '')} correlations); KMO ${escapeHtml(num(tax.kmo, 2))}.</p>`);
-    const roots = tax.dimensions.filter((d) => d.parent === null);
-    parts.push(
-      `<ul class="tree">${roots
-        .map(
-          (d) =>
-            `<li><b>${escapeHtml(d.label)}</b> <span class="muted">(${escapeHtml(d.id)}, alpha ${escapeHtml(num(tax.alpha[d.id], 2))})</span>: ${escapeHtml(d.words.join(', '))}<ul>${tax.dimensions
-              .filter((s) => s.parent === d.id)
-              .map((s) => `<li>${escapeHtml(s.label)}: ${escapeHtml(s.words.join(', '))}</li>`)
-              .join('')}</ul></li>`,
-        )
-        .join('')}</ul>`,
-    );
-    if (tax.scree) {
-      const values = tax.scree.observed.slice(0, 15).flatMap((v, i) => [
-        { k: i + 1, eigenvalue: v, series: 'observed' },
-        ...(tax.scree!.parallel?.[i] !== undefined ? [{ k: i + 1, eigenvalue: tax.scree!.parallel[i]!, series: 'parallel analysis' }] : []),
-      ]);
-      parts.push('<h3>Scree plot</h3>');
-      parts.push(await chart({ width: 480, height: 240, data: { values }, mark: { type: 'line', point: true }, encoding: { x: { field: 'k', type: 'ordinal', title: 'factor' }, y: { field: 'eigenvalue', type: 'quantitative' }, color: { field: 'series', type: 'nominal' } } }));
-    }
-    const cells = roots.flatMap((d) => Object.entries(d.loadings).map(([word, loading]) => ({ word, dimension: d.label, loading })));
-    if (cells.length > 0) {
-      parts.push('<h3>Loadings</h3>');
-      parts.push(
-        await chart({
-          width: 80 * roots.length,
-          height: 14 * cells.length,
-          data: { values: cells },
-          mark: 'rect',
-          encoding: { x: { field: 'dimension', type: 'nominal', title: null }, y: { field: 'word', type: 'nominal', title: null, sort: null }, color: { field: 'loading', type: 'quantitative', scale: { scheme: 'redblue', domain: [-1, 1], reverse: true } } },
-        }),
-      );
-    }
-    const points = wordMap(roots);
-    if (points.length > 0) {
-      parts.push('<h3>Map of value words</h3><p class="muted">PCA of each word\'s loadings over the dimensions, coloured by the dimension it was assigned to.</p>');
-      parts.push(
-        await chart({
-          width: 560,
-          height: 380,
-          data: { values: points },
-          layer: [
-            { mark: { type: 'circle', size: 60 }, encoding: { x: { field: 'x', type: 'quantitative', title: 'PC1' }, y: { field: 'y', type: 'quantitative', title: 'PC2' }, color: { field: 'dimension', type: 'nominal' } } },
-            { mark: { type: 'text', dx: 6, align: 'left', fontSize: 9 }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, text: { field: 'word' }, color: { field: 'dimension', type: 'nominal' } } },
-          ],
-        } as TopLevelSpec),
-      );
-    }
-    if (tax.alpha && Object.keys(tax.alpha).length > 0) {
-      parts.push('<h3>Reliability and overlap with Schwartz</h3>');
-      parts.push(table(['dimension', "Cronbach's alpha", "McDonald's omega", 'nearest Schwartz value (share of words)'], Object.keys(tax.alpha).map((d) => { const o = tax.schwartz_overlap?.find((x) => x.dimension === d); return [d, tax.alpha![d], tax.omega?.[d] ?? '', o ? `${o.top} (${num(100 * o.share, 0)}%)` : '']; })));
-    }
-    if (tax.comparison) parts.push(`<p>Tucker congruence with <code>${escapeHtml(tax.comparison.file)}</code> on ${escapeHtml(tax.comparison.shared_terms)} shared words:</p>`, table(['dimension', 'matched dimension', 'congruence'], tax.comparison.pairs.map((p) => [p.dimension, p.other, p.congruence])));
-    const fit = tax.validation?.fit;
-    const sfit = tax.validation?.schwartz;
-    if (fit) parts.push(`<p>Split-half validation (EFA on ${escapeHtml(tax.validation!.efa_half)} respondents, CFA on ${escapeHtml(tax.validation!.cfa_half)}): CFI ${escapeHtml(num(fit.cfi))}, TLI ${escapeHtml(num(fit.tli))}, RMSEA ${escapeHtml(num(fit.rmsea))} [${escapeHtml(num(fit.rmsea_lower))}, ${escapeHtml(num(fit.rmsea_upper))}], SRMR ${escapeHtml(num(fit.srmr))}.</p>`);
-    if (fit && sfit) parts.push(`<p>Schwartz's structure on the same half (${escapeHtml(Object.keys(sfit.factors).length)} values, words grouped by their nearest Schwartz value): ${sfit.fit ? `CFI ${escapeHtml(num(sfit.fit.cfi))}, TLI ${escapeHtml(num(sfit.fit.tli))}, RMSEA ${escapeHtml(num(sfit.fit.rmsea))}, SRMR ${escapeHtml(num(sfit.fit.srmr))}` : `the data do not support it (${escapeHtml(sfit.error ?? '')})`}.</p>`);
-  }
+  if (tax) parts.push(...(await taxonomyHtml(tax)));
 
   const profiles = model.profiles;
   if (profiles && profiles.length > 0) {
@@ -427,3 +367,164 @@ async function alignSection(align: NonNullable<ReportModel['align']>): Promise<s
   return parts;
 }
 
+/** The taxonomy as a reader of the paper checks it: unit, reduction, factor count, structure, fit, held-out models. */
+async function taxonomyHtml(tax: TaxonomySection): Promise<string[]> {
+  const parts: string[] = ['<h2>Value taxonomy</h2>'];
+  const roots = tax.dimensions.filter((d) => d.parent === null);
+  const u = tax.unit;
+  const r = tax.reduction;
+  const fc = tax.factor_count;
+  parts.push(`<p>${escapeHtml(tax.nfactors)} dimension${tax.nfactors === 1 ? '' : 's'} from the ${escapeHtml(tax.source === 'elicitation' ? "respondent x term matrix of the elicitation (the paper's source)" : 'ratings')}, ${escapeHtml(tax.correlation ?? '')} correlations; KMO ${escapeHtml(num(tax.kmo, 2))} (on Pearson correlations of the same data: a smoothed tetrachoric or polychoric matrix inflates the partial correlations KMO rests on), Bartlett p ${escapeHtml(typeof tax.bartlett?.p === 'number' ? tax.bartlett.p.toExponential(2) : '')}.</p>`);
+  if (tax.status === 'no-structure') parts.push(`<p class="banner">No value structure is claimed: ${escapeHtml(tax.status_reason ?? '')}. The lexicon above is what these data support.</p>`);
+  else if (tax.adequate === false) parts.push('<p class="banner">The data are below the usual adequacy thresholds (KMO &lt; 0.50 or Bartlett p &gt; 0.05); the structure below is reported because the study allowed it, and is weak.</p>');
+  if (u) {
+    parts.push('<h3>Unit of analysis</h3>');
+    const unitText = u.respondent === 'model x prompt'
+      ? `Each respondent is one model answering one prompt, as in the paper: ${u.respondents} respondents (${u.models} models x ${u.prompts ?? '?'} prompts). A respondent's ${u.samples_per_respondent ?? 1} samples are repeated measurements of it, not further respondents: its row ${u.cells === 'any' ? 'marks a term named in any sample (tetrachoric correlations)' : 'counts in how many samples it named each term (polychoric correlations)'}.`
+      : `Each respondent is one sampled rating respondent of a model: ${u.respondents} respondents from ${u.models} models.`;
+    parts.push(`<p>${escapeHtml(unitText)}</p>`);
+    const rel = u.row_reliability;
+    if (rel) {
+      parts.push(`<p>Reliability of each row (agreement of a respondent's samples with each other, mean pairwise Jaccard of the analysed terms they named): median ${escapeHtml(num(rel.median, 2))}, quartiles ${escapeHtml(num(rel.q1, 2))}-${escapeHtml(num(rel.q3, 2))}, range ${escapeHtml(num(rel.min, 2))}-${escapeHtml(num(rel.max, 2))} over ${escapeHtml(rel.respondents)} respondents.</p>`);
+      parts.push(table(['model', 'mean row reliability'], Object.entries(rel.per_model).map(([m, v]) => [m, v])));
+    }
+  }
+  if (r) {
+    parts.push('<h3>From elicited words to analysed terms</h3>');
+    parts.push(table(['step', 'count', 'rule'], [
+      ['value descriptors elicited', String(r.descriptors), 'every accepted value word of every parsed answer'],
+      ['unique terms', String(r.unique_terms), 'after normalization (lemmas, spelling variants, synonym merges)'],
+      ['lexicon', String(r.lexicon_terms), `named in >= ${r.min_count} answers by >= ${r.min_models} models`],
+      ['analysed', String(r.analysed), `${r.min_respondents ? `named (and not named) by >= ${r.min_respondents} respondents; ` : ''}varying; at most ${r.max_terms} (${r.too_rare} too rare, ${r.over_max} over the cap${r.low_msa ? `, ${r.low_msa.length} with a measure of sampling adequacy below ${r.min_msa}` : ''})`],
+    ]));
+    if (r.low_msa && r.low_msa.length > 0) parts.push(`<p class="muted">Dropped one at a time, worst first, for their own measure of sampling adequacy (MSA) below ${escapeHtml(r.min_msa)}: ${escapeHtml(r.low_msa.map((x) => `${x.term} (${num(x.msa, 2)})`).join(', '))}. KMO before: ${escapeHtml(num(r.kmo_before_msa, 2))}; after: ${escapeHtml(num(tax.kmo, 2))}.</p>`);
+  }
+  if (fc && fc.iter > 0) {
+    parts.push('<h3>How many dimensions</h3>');
+    parts.push(`<p>${escapeHtml(fc.rule)}. Chosen: ${escapeHtml(fc.chosen)}.</p>`);
+    parts.push(table(['evidence', 'dimensions suggested'], [
+      [`parallel analysis, factors (permutation null, ${fc.iter} data sets, ${Math.round(100 * fc.quantile)}th percentile)`, String(fc.parallel)],
+      ['parallel analysis, components', String(fc.parallel_components)],
+      ["Velicer's MAP (squared partials)", fc.map === null ? 'n/a' : String(fc.map)],
+      ["Velicer's MAP (4th power)", fc.map4 === null ? 'n/a' : String(fc.map4)],
+      ['eigenvalues > 1 (shown for reference; keeps too many)', String(fc.kaiser)],
+    ]));
+    const values = fc.scree.slice(0, 15).flatMap((p) => [
+      { k: p.k, eigenvalue: p.fa, series: 'factors' },
+      { k: p.k, eigenvalue: p.faThreshold, series: 'null (95th pct)' },
+      { k: p.k, eigenvalue: p.pc, series: 'components' },
+    ]);
+    parts.push(await chart({ width: 480, height: 240, data: { values }, mark: { type: 'line', point: true }, encoding: { x: { field: 'k', type: 'ordinal', title: 'factor' }, y: { field: 'eigenvalue', type: 'quantitative' }, color: { field: 'series', type: 'nominal' } } }));
+  } else if (tax.scree && tax.scree.observed.length > 0) {
+    const values = tax.scree.observed.slice(0, 15).flatMap((v, i) => [
+      { k: i + 1, eigenvalue: v, series: 'observed' },
+      ...(tax.scree!.parallel?.[i] !== undefined ? [{ k: i + 1, eigenvalue: tax.scree!.parallel[i]!, series: 'parallel analysis' }] : []),
+    ]);
+    parts.push('<h3>Scree plot</h3>');
+    parts.push(await chart({ width: 480, height: 240, data: { values }, mark: { type: 'line', point: true }, encoding: { x: { field: 'k', type: 'ordinal', title: 'factor' }, y: { field: 'eigenvalue', type: 'quantitative' }, color: { field: 'series', type: 'nominal' } } }));
+  }
+  if (roots.length > 0) {
+    parts.push('<h3>Dimensions and subdimensions</h3>');
+    const ruleOf = new Map((tax.subdimensions ?? []).map((s) => [s.dimension, s]));
+    parts.push(
+      `<ul class="tree">${roots
+        .map((d) => {
+          const split = ruleOf.get(d.id);
+          const bipolar = Object.values(d.loadings).some((l) => l < 0);
+          const words = Object.entries(d.loadings).map(([w, l]) => (bipolar ? `${l < 0 ? '-' : '+'}${w}` : w));
+          return `<li><b>${escapeHtml(d.label)}</b> <span class="muted">(${escapeHtml(d.id)}${bipolar ? ', bipolar' : ''}, alpha ${escapeHtml(num(tax.alpha[d.id], 2))})</span>: ${escapeHtml(words.join(', '))}${split ? ` <span class="muted">[subdimensions: k = ${escapeHtml(split.k)}; ${escapeHtml(split.rule)}]</span>` : ''}<ul>${tax.dimensions
+            .filter((s) => s.parent === d.id)
+            .map((s) => `<li>${escapeHtml(s.label)}: ${escapeHtml(s.words.join(', '))}</li>`)
+            .join('')}</ul></li>`;
+        })
+        .join('')}</ul>`,
+    );
+    const cells = roots.flatMap((d) => Object.entries(d.loadings).map(([word, loading]) => ({ word, dimension: d.label, loading })));
+    if (cells.length > 0) {
+      parts.push('<h3>Loadings</h3>');
+      parts.push(
+        await chart({
+          width: 80 * roots.length,
+          height: 14 * cells.length,
+          data: { values: cells },
+          mark: 'rect',
+          encoding: { x: { field: 'dimension', type: 'nominal', title: null }, y: { field: 'word', type: 'nominal', title: null, sort: null }, color: { field: 'loading', type: 'quantitative', scale: { scheme: 'redblue', domain: [-1, 1], reverse: true } } },
+        }),
+      );
+    }
+    const points = wordMap(roots);
+    if (points.length > 0) {
+      parts.push('<h3>Map of value words</h3><p class="muted">PCA of each word\'s loadings over the dimensions, coloured by the dimension it was assigned to.</p>');
+      parts.push(
+        await chart({
+          width: 560,
+          height: 380,
+          data: { values: points },
+          layer: [
+            { mark: { type: 'circle', size: 60 }, encoding: { x: { field: 'x', type: 'quantitative', title: 'PC1' }, y: { field: 'y', type: 'quantitative', title: 'PC2' }, color: { field: 'dimension', type: 'nominal' } } },
+            { mark: { type: 'text', dx: 6, align: 'left', fontSize: 9 }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, text: { field: 'word' }, color: { field: 'dimension', type: 'nominal' } } },
+          ],
+        } as TopLevelSpec),
+      );
+    }
+  }
+  const v = tax.validation;
+  // Runs made before validation over models kept a split-half validation: still shown.
+  const legacy = tax.validation as unknown as { efa_half?: number; cfa_half?: number; fit?: Record<string, number | null> | null } | null;
+  const pooled = v && 'folds' in v ? v.pooled : undefined;
+  if (tax.alpha && Object.keys(tax.alpha).length > 0) {
+    parts.push('<h3>Reliability and overlap with Schwartz</h3><p class="muted">In sample: on the respondents that defined the dimensions. Held-out models: each dimension\'s items as the EFA of the other models defined them, scored on the held-out models\' respondents (mean over folds).</p>');
+    parts.push(
+      table(
+        ['dimension', "alpha (in sample)", "omega (in sample)", 'alpha (held-out models)', 'omega (held-out models)', 'nearest Schwartz value (share of words)'],
+        Object.keys(tax.alpha).map((d) => {
+          const o = tax.schwartz_overlap?.find((x) => x.dimension === d);
+          return [d, tax.alpha[d], tax.omega?.[d] ?? '', pooled?.alpha[d] ?? '', pooled?.omega[d] ?? '', o ? `${o.top} (${num(100 * o.share, 0)}%)` : ''];
+        }),
+      ),
+    );
+  }
+  if (tax.comparison) parts.push(`<p>Tucker congruence with <code>${escapeHtml(tax.comparison.file)}</code> on ${escapeHtml(tax.comparison.shared_terms)} shared words:</p>`, table(['dimension', 'matched dimension', 'congruence'], tax.comparison.pairs.map((p) => [p.dimension, p.other, p.congruence])));
+  const fitRow = (name: string, f: NonNullable<TaxonomySection['ordinal_fit']>): unknown[] => [name, String(f.n), String(f.items), String(f.factors), `${num(f.chisq_scaled, 1)} / ${num(f.df_scaled, 1)}`, f.p_scaled ?? '', f.cfi_scaled, f.tli_scaled, f.rmsea_scaled, f.srmr];
+  const fitHeaders = ['structure', 'respondents', 'items', 'factors', 'scaled chi-square / df', 'p', 'CFI (scaled)', 'TLI (scaled)', 'RMSEA (scaled)', 'SRMR'];
+  if (tax.ordinal_fit || tax.schwartz_fit) {
+    parts.push('<h3>Ordinal confirmatory fit</h3><p class="muted">CFA of ordinal items by DWLS with the robust (mean- and variance-adjusted, scaled-shifted) test, as lavaan\'s WLSMV with ordered items, on the 8 strongest items of each factor. In sample for the taxonomy (its own respondents); Schwartz\'s structure (each word under its nearest Schwartz value) is not fitted to these data, so its fit is out of sample.</p>');
+    const rows: unknown[][] = [];
+    if (tax.ordinal_fit) rows.push(fitRow('this taxonomy (in sample)', tax.ordinal_fit));
+    if (tax.schwartz_fit?.fit) rows.push(fitRow(`Schwartz (${Object.keys(tax.schwartz_fit.factors).length} values)`, tax.schwartz_fit.fit));
+    if (rows.length > 0) parts.push(table(fitHeaders, rows));
+    if (tax.ordinal_fit_error) parts.push(`<p class="muted">The taxonomy's CFA did not run: ${escapeHtml(tax.ordinal_fit_error)}</p>`);
+    if (tax.schwartz_fit && !tax.schwartz_fit.fit) parts.push(`<p class="muted">Schwartz's structure: the data do not support it (${escapeHtml(tax.schwartz_fit.error ?? '')}).</p>`);
+  }
+  if (v && 'folds' in v) {
+    parts.push(`<h3>Validation on held-out models</h3><p>The models were split into ${escapeHtml(v.k)} folds. For each fold the EFA was run on the other models' respondents only; its structure was then checked on the held-out models' respondents: Tucker congruence with an EFA of the held-out respondents, and the WLSMV CFA of the training structure. Pooled over folds: congruence mean ${escapeHtml(num(v.pooled.congruence_mean, 2))} (lowest ${escapeHtml(num(v.pooled.congruence_min, 2))}); CFA on ${escapeHtml(v.pooled.cfa_folds)} folds, summed scaled chi-square ${escapeHtml(num(v.pooled.chisq_scaled, 1))} on ${escapeHtml(num(v.pooled.df_scaled, 1))} df (p ${escapeHtml(num(v.pooled.p_scaled, 3))}), mean CFI ${escapeHtml(num(v.pooled.cfi_scaled, 3))}, TLI ${escapeHtml(num(v.pooled.tli_scaled, 3))}, RMSEA ${escapeHtml(num(v.pooled.rmsea_scaled, 3))}, SRMR ${escapeHtml(num(v.pooled.srmr, 3))}.</p>`);
+    parts.push(
+      table(
+        ['fold', 'held-out models', 'training respondents', 'held-out respondents', 'congruence per dimension', 'CFI (scaled)', 'RMSEA (scaled)', 'SRMR', 'note'],
+        v.folds.map((f) => [String(f.fold), f.held_out_models.join(', '), String(f.train_respondents), String(f.test_respondents), Object.entries(f.congruence).map(([d, c]) => `${d} ${num(c, 2)}`).join('; '), f.fit?.cfi_scaled ?? '', f.fit?.rmsea_scaled ?? '', f.fit?.srmr ?? '', f.error ?? '']),
+      ),
+    );
+  } else if (legacy?.fit) {
+    parts.push(`<p>Split-half validation (EFA on ${escapeHtml(legacy.efa_half ?? '')} respondents, CFA on ${escapeHtml(legacy.cfa_half ?? '')}; same models in both halves): CFI ${escapeHtml(num(legacy.fit.cfi))}, RMSEA ${escapeHtml(num(legacy.fit.rmsea))}, SRMR ${escapeHtml(num(legacy.fit.srmr))}.</p>`);
+  } else if (tax.validation_note) parts.push(`<p class="muted">Validation on held-out models not run: ${escapeHtml(tax.validation_note)}.</p>`);
+  const src = tax.sources;
+  if (src) {
+    parts.push(`<h3>Agreement with the ${escapeHtml(src.other)}</h3><p>The ${escapeHtml(src.other)} were factored on their own (own parallel analysis: ${escapeHtml(src.nfactors)} factors) on the ${escapeHtml(src.shared_terms)} words both sources analyse; each dimension's Tucker congruence with its matched factor there (0.85-0.94 fair similarity, >= 0.95 equal, Lorenzo-Seva & ten Berge 2006). Agreement between methods is evidence; disagreement is a finding.${src.note ? ` ${escapeHtml(src.note)}.` : ''}</p>`);
+    parts.push(table(['dimension', 'matched factor', 'congruence'], src.pairs.map((p) => [p.dimension, p.other_factor === null ? 'none' : String(p.other_factor), p.congruence ?? ''])));
+  }
+  const st = tax.response_style;
+  if (st) {
+    parts.push(`<h3>Response style in the ratings</h3><p>${escapeHtml(st.pairs)} balanced pairs (a term and an antonym or reversed item, never in the lexicon) measure acquiescence: the mean of a pair's two ratings minus the scale midpoint (${escapeHtml((st.scale + 1) / 2)}). Straight-lining: share of a model's respondents giving one rating to >= 90% of the words.</p>`);
+    parts.push(table(['model', 'respondents', 'acquiescence', 'straight-lining', 'mean SD of ratings'], st.models.map((m) => [m.model, String(m.respondents), m.acquiescence ?? '', m.straight_lining, m.mean_sd ?? ''])));
+    if (st.variance_explained.length > 0) parts.push('<p>Share of the between-model variance of the rating scores that acquiescence explains (r² across models, t-test of r):</p>', table(['score', 'models', 'r²', 'r', 'p'], st.variance_explained.map((x) => [x.dimension === 'all' ? 'all lexicon words' : x.dimension, String(x.models), x.r2, x.r, x.p])));
+    if (st.ipsatized) parts.push(`<p>The ratings' own structure: ${escapeHtml(st.raw_nfactors ?? '')} factors raw; ${escapeHtml(st.ipsatized.nfactors)} after ipsatizing (each respondent's ratings centred on its own mean over every item it rated, as Schwartz's MRAT correction).${st.ipsatized.error ? ` ${escapeHtml(st.ipsatized.error)}` : ''}</p>`, st.ipsatized.congruence.length > 0 ? table(['dimension', 'congruence with the ipsatized ratings'], st.ipsatized.congruence.map((c) => [c.dimension, c.congruence ?? 'none'])) : '');
+  }
+  const rt = tax.retest;
+  if (rt) {
+    parts.push('<h3>Test-retest of the rating scores</h3><p class="muted">A second, independent administration (other seeds and item order). Per dimension, the models\' scores in the two runs: ICC(2,1) (absolute agreement) with its 95% interval and the rank-order stability of the models (Spearman). Per model, the ipsative stability of its profile.</p>');
+    parts.push(table(['dimension', 'models', 'ICC(2,1)', '95% low', '95% high', 'Spearman', 'p'], rt.dimensions.map((d) => [d.dimension, String(d.models), d.icc, d.icc_low, d.icc_high, d.spearman ?? '', d.spearman_p ?? ''])));
+    parts.push(table(['model', 'ipsative stability (r)'], rt.ipsative.map((m) => [m.model, m.r ?? 'n/a'])));
+  }
+  if (tax.warnings && tax.warnings.length > 0) parts.push(`<details><summary>Notes from the analysis (${escapeHtml(tax.warnings.length)})</summary><ul>${tax.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul></details>`);
+  return parts;
+}

@@ -41,9 +41,10 @@ export interface TaxonomyReportDimension {
   definition: string;
 }
 
-export interface TaxonomySection extends Pick<TaxonomyResult, 'nfactors' | 'kmo' | 'alpha' | 'source' | 'correlation' | 'bartlett' | 'scree' | 'validation' | 'cross_loadings'> {
+export interface TaxonomySection
+  extends Pick<TaxonomyResult, 'nfactors' | 'kmo' | 'alpha' | 'source' | 'correlation' | 'bartlett' | 'scree' | 'validation' | 'cross_loadings'>,
+    Partial<Pick<TaxonomyResult, 'status' | 'status_reason' | 'adequate' | 'unit' | 'reduction' | 'factor_count' | 'subdimensions' | 'ordinal_fit' | 'ordinal_fit_error' | 'validation_note' | 'schwartz_fit' | 'sources' | 'response_style' | 'retest' | 'unassigned' | 'warnings'>> {
   dimensions: TaxonomyReportDimension[];
-  /** Not carried into the report yet (the HTML's reliability table leaves their columns empty). */
   omega?: TaxonomyResult['omega'];
   schwartz_overlap?: TaxonomyResult['schwartz_overlap'];
   comparison?: TaxonomyResult['comparison'];

@@ -24,7 +24,17 @@ export function renderMarkdown(model: ReportModel): string {
   const lexicon = model.lexicon;
   if (lexicon) out.push('## Lexicon', '', mdTable(['descriptor', 'count', 'models'], lexicon.slice(0, 50).map((l) => [l.descriptor, l.count, l.models])), '');
   const tax = model.taxonomy;
-  if (tax) out.push('## Taxonomy', '', `KMO ${cell(tax.kmo)}`, '', mdTable(['id', 'label', 'parent', 'alpha', 'words'], tax.dimensions.map((d) => [d.id, d.label, d.parent ?? '', tax.alpha[d.id] ?? '', d.words.join(', ')])), '');
+  if (tax) {
+    out.push('## Taxonomy', '');
+    if (tax.unit) out.push(`Unit: ${tax.unit.respondents} respondents (${tax.unit.respondent}${tax.unit.samples_per_respondent ? `, up to ${tax.unit.samples_per_respondent} samples each aggregated` : ''}) from ${tax.unit.models} models.`, '');
+    if (tax.reduction) out.push(`Reduction: ${tax.reduction.descriptors} descriptors -> ${tax.reduction.unique_terms} unique terms -> ${tax.reduction.lexicon_terms} in the lexicon -> ${tax.reduction.analysed} analysed.`, '');
+    if (tax.factor_count && tax.factor_count.iter > 0) out.push(`Factors: ${tax.factor_count.chosen} (parallel analysis with ${tax.factor_count.iter} permutation nulls: ${tax.factor_count.parallel}; MAP: ${tax.factor_count.map ?? 'n/a'}; eigenvalues > 1: ${tax.factor_count.kaiser}). KMO ${cell(tax.kmo)}.`, '');
+    else out.push(`KMO ${cell(tax.kmo)}`, '');
+    if (tax.status === 'no-structure') out.push(`No value structure is claimed: ${cell(tax.status_reason)}.`, '');
+    const pooled = tax.validation && 'folds' in tax.validation ? tax.validation.pooled : undefined;
+    out.push(mdTable(['id', 'label', 'parent', 'alpha', 'omega', 'alpha (held-out models)', 'words'], tax.dimensions.map((d) => [d.id, d.label, d.parent ?? '', tax.alpha[d.id] ?? '', tax.omega?.[d.id] ?? '', pooled?.alpha[d.id] ?? '', d.words.join(', ')])), '');
+    if (pooled) out.push(`Held-out models (${tax.validation!.k} folds): congruence mean ${cell(pooled.congruence_mean)}; WLSMV CFA CFI ${cell(pooled.cfi_scaled)}, RMSEA ${cell(pooled.rmsea_scaled)}, SRMR ${cell(pooled.srmr)}.`, '');
+  }
   const profiles = model.profiles;
   if (profiles) out.push('## Profiles', '', 'Intervals resample items (stems), then samples within items; n = items.', '', mdTable(['model', 'dimension', 'mean', '95% low', '95% high', 'n (items)', 'samples'], profiles.map((p) => [shown(p.model), p.dimension, p.mean, p.ci_low ?? '', p.ci_high ?? '', p.n, p.n_samples])), '');
   const vc = model.variance_components;

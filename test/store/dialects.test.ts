@@ -120,6 +120,7 @@ function exercise(store: RunStore, called: Set<string>): Record<string, unknown>
   out.acceptedDescriptors = [...e.acceptedDescriptors(store)];
   out.descriptorKeys = byJson([...e.descriptorKeys(store)]);
   out.parsedRespondents = e.parsedRespondents(store);
+  out.parsedAnswers = e.parsedAnswers(store);
   const lex = (descriptor: string, count: number, models: number): elicitTables.LexiconRow => ({ descriptor, term_key: descriptor.replace(/[\s-]/g, ''), variants: JSON.stringify([descriptor]), count, n_models: models, per_model: '{}', first_seen: '[]' });
   e.replaceLexicon(store, [lex('honesty', 2, 2), lex('kindness', 1, 1), lex('fairness', 1, 1)]);
   e.replaceLexicon(store, [lex('honesty', 2, 2), lex('kindness', 1, 1), lex('fairness', 1, 1), lex('open-mindedness', 1, 1)]);
@@ -141,9 +142,10 @@ function exercise(store: RunStore, called: Set<string>): Record<string, unknown>
   // rate
   r.ensureRateSchema(store);
   r.resetRespondents(store, [
-    { id: 'zeta/r0', model: 'zeta', respondent: 0, scale: 5, prompt_version: 'rate@1' },
-    { id: 'alpha/r0', model: 'alpha', respondent: 0, scale: 5, prompt_version: 'rate@1' },
-  ]);
+    { id: 'zeta/r0', model: 'zeta', respondent: 0, administration: 1, scale: 5, prompt_version: 'rate@1' },
+    { id: 'alpha/r0', model: 'alpha', respondent: 0, administration: 2, scale: 5, prompt_version: 'rate@1' },
+  ], [{ item: 'honesty', kind: 'lexicon', reverses: null }, { item: 'dishonesty', kind: 'antonym', reverses: 'honesty' }]);
+  out.rateItems = r.rateItemRows(store);
   const ratings = r.ratingsWriter(store);
   ratings([{ respondent_id: 'zeta/r0', term: 'honesty', rating: 5, batch: 0, attempts: 1 }, { respondent_id: 'zeta/r0', term: 'kindness', rating: null, batch: 0, attempts: 3 }]);
   ratings([{ respondent_id: 'alpha/r0', term: 'honesty', rating: 2, batch: 0, attempts: 1 }, { respondent_id: 'zeta/r0', term: 'kindness', rating: 4, batch: 1, attempts: 2 }]);

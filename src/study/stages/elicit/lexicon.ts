@@ -19,6 +19,7 @@ import {
   lexiconKeys,
   lexiconRows,
   mergeRows,
+  parsedAnswers,
   parsedRespondents,
   putMerges,
   replaceLexicon,
@@ -173,6 +174,129 @@ export function respondentTermMatrix(store: RunStore, opts: { terms?: readonly s
     matrix[i]![j] = opts.binary ? 1 : matrix[i]![j]! + 1;
   }
   return { respondents, terms, matrix };
+}
+
+/** The largest count cell (8 ordered categories, the most polychoric correlations take). */
+const MAX_COUNT = 7;
+
+/** How a respondent's repeated samples become one cell per term. */
+export type ElicitationCells = 'count' | 'any';
+
+export interface ElicitationRespondent {
+  /** `model/prompt_id`: the paper's respondent. */
+  id: string;
+  model: string;
+  prompt_id: string;
+  /** Parsed answers (samples x temperatures) of this respondent; refusals and errors are not measurements. */
+  samples: number;
+}
+
+export interface ElicitationMatrix {
+  respondents: ElicitationRespondent[];
+  terms: string[];
+  /**
+   * respondents x terms. `count`: in how many of the respondent's samples the term was named,
+   * 0..S (S = the most samples any respondent has; a respondent with fewer parsed samples is put
+   * on the same 0..S scale by its share, rounded; above 7 samples the scale is 0..7). `any`: 1 when named in at least one sample.
+   */
+  matrix: number[][];
+  cells: ElicitationCells;
+  /** S: the largest number of samples per respondent. */
+  maxSamples: number;
+  /**
+   * Each respondent's agreement with itself across its samples: the mean Jaccard similarity of the
+   * sets of `terms` its samples named, over the pairs of samples in which at least one term was
+   * named (null with fewer than two such samples). A row whose samples disagree is a noisy
+   * measurement of that respondent.
+   */
+  reliability: Array<number | null>;
+}
+
+/**
+ * The paper's respondent x term matrix: one row per model x prompt (Biedma et al. 2024), its
+ * repeated samples (and temperatures) aggregated within the row, because five samples of one
+ * model answering one prompt are repeated measurements of one respondent, not five respondents.
+ */
+export function elicitationMatrix(store: RunStore, opts: { terms: readonly string[]; cells?: ElicitationCells }): ElicitationMatrix {
+  const cells = opts.cells ?? 'count';
+  const terms = [...opts.terms];
+  const merges = mergeMap(store);
+  const lex = store.hasTable('lexicon') ? lexiconKeys(store) : [];
+  const keyByDescriptor = new Map(lex.map((r) => [r.descriptor, r.term_key]));
+  const colOfKey = new Map<string, number>();
+  terms.forEach((t, j) => colOfKey.set(keyByDescriptor.get(t) ?? termKey(t), j));
+  const answers = parsedAnswers(store);
+  const respondents: ElicitationRespondent[] = [];
+  const rowOfRespondent = new Map<string, number>();
+  const answerOf = new Map<string, { row: number; sample: number }>();
+  for (const a of answers) {
+    const id = `${a.model}/${a.prompt_id}`;
+    let row = rowOfRespondent.get(id);
+    if (row === undefined) {
+      row = respondents.length;
+      rowOfRespondent.set(id, row);
+      respondents.push({ id, model: a.model, prompt_id: a.prompt_id, samples: 0 });
+    }
+    answerOf.set(a.id, { row, sample: respondents[row]!.samples++ });
+  }
+  // Per respondent, per sample: the set of named columns.
+  const named: Array<Array<Set<number>>> = respondents.map((r) => Array.from({ length: r.samples }, () => new Set<number>()));
+  for (const d of descriptorKeys(store)) {
+    const at = answerOf.get(d.rid);
+    const j = colOfKey.get(merges.get(d.key) ?? d.key);
+    if (at === undefined || j === undefined) continue;
+    named[at.row]![at.sample]!.add(j);
+  }
+  const maxSamples = Math.max(0, ...respondents.map((r) => r.samples));
+  // Polychoric correlations take at most 8 categories (0..7): more samples are binned onto that scale.
+  const top = Math.min(maxSamples, MAX_COUNT);
+  const matrix = respondents.map((r, i) => {
+    const row = new Array<number>(terms.length).fill(0);
+    for (const set of named[i]!) for (const j of set) row[j]!++;
+    if (cells === 'any') return row.map((c) => (c > 0 ? 1 : 0));
+    return r.samples === top ? row : row.map((c) => Math.round((top * c) / r.samples));
+  });
+  const reliability = named.map((sets) => {
+    const used = sets.filter((s) => s.size > 0);
+    if (used.length < 2) return null;
+    let sum = 0;
+    let pairs = 0;
+    for (let a = 0; a < used.length; a++) {
+      for (let b = a + 1; b < used.length; b++) {
+        let both = 0;
+        for (const j of used[a]!) if (used[b]!.has(j)) both++;
+        sum += both / (used[a]!.size + used[b]!.size - both);
+        pairs++;
+      }
+    }
+    return sum / pairs;
+  });
+  return { respondents, terms, matrix, cells, maxSamples, reliability };
+}
+
+/** From everything elicited to what is analysed: the lexicon's reduction, for the terminal and the report. */
+export interface LexiconReduction {
+  /** Accepted descriptor items (every value word of every parsed answer). */
+  descriptors: number;
+  /** Distinct normalized terms (after synonym merges). */
+  unique_terms: number;
+  /** Terms that pass the lexicon filters (min_count answers, min_models models). */
+  lexicon_terms: number;
+  min_count: number;
+  min_models: number;
+}
+
+export function lexiconReduction(store: RunStore, filter: { minCount: number; minModels: number }): LexiconReduction {
+  let descriptors = 0;
+  for (const _ of acceptedDescriptors(store)) descriptors++;
+  const all = listLexicon(store);
+  return {
+    descriptors,
+    unique_terms: all.length,
+    lexicon_terms: all.filter((e) => e.count >= filter.minCount && e.n_models >= filter.minModels).length,
+    min_count: filter.minCount,
+    min_models: filter.minModels,
+  };
 }
 
 export interface TermSource {

@@ -229,6 +229,15 @@ export function parsedRespondents(store: RunStore): Array<{ id: string; model: s
   return t.all(t.q.selectFrom('elicit_respondents').select(['id', 'model']).where('status', '=', 'ok').orderBy('seq'));
 }
 
+/**
+ * Parsed answers (status ok) with the paper's respondent they belong to (model x prompt) and the
+ * repeated measurement they are (temperature, sample), in plan order.
+ */
+export function parsedAnswers(store: RunStore): Array<{ id: string; model: string; prompt_id: string; temperature: number; sample: number }> {
+  const t = db(store);
+  return t.all(t.q.selectFrom('elicit_respondents').select(['id', 'model', 'prompt_id', 'temperature', 'sample']).where('status', '=', 'ok').orderBy('seq'));
+}
+
 /** Replace the lexicon with `rows` (one transaction). */
 export function replaceLexicon(store: RunStore, rows: readonly LexiconRow[]): void {
   const t = db(store);

@@ -170,7 +170,7 @@ export async function runProjective(engine: Engine, config: StudyConfig, log: (m
   if (judges.length === 0) throw new InputError('projective: scoring needs a judge model; add `judge:` to the study');
   const pc = config.projective;
   const bank = loadItemBank(pc.items as 'default' | string | string[]);
-  const system = resolveValueSystem(store, pc.system);
+  const system = resolveValueSystem(store, pc.system, (reason) => log(`projective: ${reason}`));
   const samples = pc.samples;
   requirePlanSize('projective', [['models', config.models.length], ['items', bank.items.length], ['samples (both administrations)', samples * (pc.retest ? 2 : 1)], ['judges x (1 + repeats + variants)', judges.length * (pc.judge_repeats + 1 + pc.judge_variants)]]);
   const generated: ProjectiveJob[] = config.models.flatMap((m) => bank.items.flatMap((item) => Array.from({ length: samples }, (_, s) => ({ model: m.name, item, sample: s }))));

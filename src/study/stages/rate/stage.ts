@@ -11,7 +11,8 @@ import { rngFor, shuffleInPlace } from '../../../stats/rng.js';
 import type { RunStore } from '../../../store/store.js';
 import { requirePlanSize, type StageDefinition, type StageSummary } from '../../stage.js';
 import { listLexicon } from '../elicit/lexicon.js';
-import { allRatings, ensureRateSchema, ratedTerms, rateRespondents, ratingsWriter, resetRespondents } from './tables.js';
+import { rateItems, type RateItem, type RateItemKind } from './style.js';
+import { allRatings, ensureRateSchema, ratedTerms, rateItemRows, rateRespondents, ratingsWriter, resetRespondents } from './tables.js';
 
 export const RATE_PROMPT_VERSION = 'rate@1';
 
@@ -83,10 +84,16 @@ export function parseRatings(text: string, terms: readonly string[], scale: numb
   return out;
 }
 
+/** The engine sample index of a retest respondent: far from the first administration's, so its seeds differ. */
+export const RETEST_SAMPLE_OFFSET = 10_000;
+
 export interface RateSummary extends StageSummary {
   models: number;
   respondents: number;
   terms: number;
+  /** Style items (antonym or reversed partners) rated beside the lexicon. */
+  style_items: number;
+  administrations: number;
   ratings: number;
   missing: number;
   reasked_batches: number;
@@ -100,20 +107,29 @@ export async function runRating(engine: Engine, config: StudyConfig): Promise<Ra
     throw new Error(`rate: the lexicon has ${terms.length} terms after filters (min_count ${config.elicit.min_count}, min_models ${config.elicit.min_models}); run elicit first or relax the filters`);
   }
   const { respondents: perModel, scale, batch_size: batchSize, temperature } = config.rate;
-  requirePlanSize('rate', [['models', config.models.length], ['respondents', perModel], ['batches', Math.ceil(terms.length / batchSize)]]);
-  interface Job { model: string; respondent: number; batch: number; terms: string[] }
+  const items = rateItems(terms, config.rate.style_items);
+  const administrations = config.rate.retest ? [1, 2] : [1];
+  const respondentId = (model: string, r: number, administration: number): string => (administration === 1 ? `${model}/r${r}` : `${model}/retest/r${r}`);
+  interface Job { model: string; respondent: number; administration: number; batch: number; terms: string[] }
+  requirePlanSize('rate', [['models', config.models.length], ['respondents', perModel], ['administrations', administrations.length], ['batches', Math.ceil(items.length / batchSize)]]);
   const jobs: Job[] = [];
-  for (const m of config.models) {
-    for (let r = 0; r < perModel; r++) {
-      // Item order randomized per respondent (seeded, so a rerun asks the same questions).
-      const rng = rngFor(String(config.seed), m.name, 'rate-order', String(r));
-      const order = shuffleInPlace(rng, [...terms]);
-      for (let b = 0; b * batchSize < order.length; b++) jobs.push({ model: m.name, respondent: r, batch: b, terms: order.slice(b * batchSize, (b + 1) * batchSize) });
+  for (const administration of administrations) {
+    for (const m of config.models) {
+      for (let r = 0; r < perModel; r++) {
+        // Item order randomized per respondent (seeded, so a rerun asks the same questions); the
+        // retest draws another order, as a second administration would.
+        const rng = rngFor(String(config.seed), m.name, 'rate-order', String(r), ...(administration === 1 ? [] : [`retest${administration}`]));
+        const order = shuffleInPlace(rng, items.map((it) => it.item));
+        for (let b = 0; b * batchSize < order.length; b++) jobs.push({ model: m.name, respondent: r, administration, batch: b, terms: order.slice(b * batchSize, (b + 1) * batchSize) });
+      }
     }
   }
   resetRespondents(
     store,
-    config.models.flatMap((m) => Array.from({ length: perModel }, (_, r) => ({ id: `${m.name}/r${r}`, model: m.name, respondent: r, scale, prompt_version: RATE_PROMPT_VERSION }))),
+    administrations.flatMap((administration) =>
+      config.models.flatMap((m) => Array.from({ length: perModel }, (_, r) => ({ id: respondentId(m.name, r, administration), model: m.name, respondent: r, administration, scale, prompt_version: RATE_PROMPT_VERSION }))),
+    ),
+    items.map((it) => ({ item: it.item, kind: it.kind, reverses: it.reverses })),
   );
   const writeRatings = ratingsWriter(store);
   let reasked = 0;
@@ -129,7 +145,8 @@ export async function runRating(engine: Engine, config: StudyConfig): Promise<Ra
           stage: 'rate',
           messages: [{ role: 'user', content: ratingPrompt(job.terms, scale) }],
           params: { temperature, max_tokens: 40 + 12 * job.terms.length, json_schema: ratingSchema(job.terms, scale) },
-          sample: job.respondent,
+          // Each respondent is its own sample index (its own seed); the retest's are offset.
+          sample: job.respondent + (job.administration - 1) * RETEST_SAMPLE_OFFSET,
         },
         (text) => {
           try {
@@ -142,7 +159,7 @@ export async function runRating(engine: Engine, config: StudyConfig): Promise<Ra
       );
       const ratings = res.value ?? best;
       if (res.attempts > 1) reasked++;
-      const id = `${job.model}/r${job.respondent}`;
+      const id = respondentId(job.model, job.respondent, job.administration);
       writeRatings(
         job.terms.map((t) => {
           const v = ratings.get(t);
@@ -154,27 +171,61 @@ export async function runRating(engine: Engine, config: StudyConfig): Promise<Ra
     },
     { label: 'rate' },
   );
-  return { models: config.models.length, respondents: config.models.length * perModel, terms: terms.length, ratings: stored, missing, reasked_batches: reasked };
+  return {
+    models: config.models.length,
+    respondents: config.models.length * perModel,
+    terms: terms.length,
+    style_items: items.length - terms.length,
+    administrations: administrations.length,
+    ratings: stored,
+    missing,
+    reasked_batches: reasked,
+  };
 }
 
-/** Respondents x terms matrix of ratings (null = missing), for the taxonomy stage. */
-export function ratingMatrix(store: RunStore): { respondents: Array<{ id: string; model: string }>; terms: string[]; matrix: (number | null)[][] } {
+export interface RatingMatrix {
+  respondents: Array<{ id: string; model: string }>;
+  /** The lexicon terms (style items excluded), by code point. */
+  terms: string[];
+  /** respondents x terms (null = missing). */
+  matrix: (number | null)[][];
+  /** The style items and their ratings, in the same respondent order. */
+  styleItems: RateItem[];
+  styleMatrix: (number | null)[][];
+  scale: number;
+}
+
+/**
+ * Respondents x terms matrix of one administration's ratings (null = missing), for the taxonomy
+ * stage; style items come separately so they never enter the factor analysis.
+ */
+export function ratingMatrix(store: RunStore, administration = 1): RatingMatrix {
   ensureRateSchema(store);
   // Sorted here by code point, not by the database's collation, so SQLite and PostgreSQL agree.
   const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  const respondents = rateRespondents(store)
+  const rows = rateRespondents(store).filter((r) => r.administration === administration);
+  const scale = rows[0]?.scale ?? 5;
+  const respondents = rows
     .sort((a, b) => cmp(a.model, b.model) || a.respondent - b.respondent)
     .map(({ id, model }) => ({ id, model }));
-  const terms = ratedTerms(store).sort(cmp);
+  const kinds = new Map(rateItemRows(store).map((r) => [r.item, r]));
+  const all = ratedTerms(store).sort(cmp);
+  const terms = all.filter((t) => (kinds.get(t)?.kind ?? 'lexicon') === 'lexicon');
+  const styleItems: RateItem[] = all.filter((t) => (kinds.get(t)?.kind ?? 'lexicon') !== 'lexicon').map((t) => ({ item: t, kind: kinds.get(t)!.kind as RateItemKind, reverses: kinds.get(t)!.reverses }));
+  const styleIndex = new Map(styleItems.map((it, j) => [it.item, j]));
+  const styleMatrix: (number | null)[][] = respondents.map(() => new Array<number | null>(styleItems.length).fill(null));
   const index = new Map(terms.map((t, i) => [t, i]));
   const rowOf = new Map(respondents.map((r, i) => [r.id, i]));
   const matrix: (number | null)[][] = respondents.map(() => new Array<number | null>(terms.length).fill(null));
   for (const row of allRatings(store)) {
     const i = rowOf.get(row.respondent_id);
+    if (i === undefined) continue;
     const j = index.get(row.term);
-    if (i !== undefined && j !== undefined) matrix[i]![j] = row.rating;
+    if (j !== undefined) matrix[i]![j] = row.rating;
+    const k = styleIndex.get(row.term);
+    if (k !== undefined) styleMatrix[i]![k] = row.rating;
   }
-  return { respondents, terms, matrix };
+  return { respondents, terms, matrix, styleItems, styleMatrix, scale };
 }
 
 export const rateStage: StageDefinition = {
@@ -182,5 +233,7 @@ export const rateStage: StageDefinition = {
   description: 'models rate how well each lexicon value describes their own values (Likert)',
   configOf: (config) => ({ rate: config.rate, filters: { min_count: config.elicit.min_count, min_models: config.elicit.min_models }, prompt: RATE_PROMPT_VERSION }),
   run: ({ engine, config }) => runRating(engine, config),
-  describe: (s) => `rate: ${String(s.respondents)} respondents rated ${String(s.terms)} terms (${String(s.missing)} ratings missing)`,
+  describe: (s) =>
+    `rate: ${String(s.respondents)} respondents rated ${String(s.terms)} terms and ${String(s.style_items ?? 0)} response-style items (antonym/reversed, not in the lexicon)` +
+    `${Number(s.administrations ?? 1) > 1 ? ', twice (retest)' : ''} (${String(s.missing)} ratings missing)`,
 };

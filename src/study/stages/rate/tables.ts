@@ -5,13 +5,28 @@
 import type { RunStore } from '../../../store/store.js';
 import type { Ddl, TableDb } from '../../../store/sql.js';
 
+/**
+ * Version 2 adds the administration (1, or 2 for the retest) and the rated items with their kind.
+ * The stage clears and re-asks these tables from the request cache on every run, so a schema
+ * change drops and recreates them (no model call is lost).
+ */
+const SCHEMA_VERSION = 2;
 const SCHEMA: Ddl = () => `
+DROP TABLE IF EXISTS ratings;
+DROP TABLE IF EXISTS rate_respondents;
+DROP TABLE IF EXISTS rate_items;
 CREATE TABLE IF NOT EXISTS rate_respondents (
-  id TEXT PRIMARY KEY,            -- model/r<index>
+  id TEXT PRIMARY KEY,            -- model/r<index>, or model/retest/r<index>
   model TEXT NOT NULL,
   respondent INTEGER NOT NULL,
+  administration INTEGER NOT NULL DEFAULT 1,  -- 1; 2 = the independent retest (other seeds)
   scale INTEGER NOT NULL,
   prompt_version TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rate_items (
+  item TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,             -- lexicon | antonym | reversed (style items never enter the lexicon)
+  reverses TEXT                   -- the lexicon term a style item opposes
 );
 CREATE TABLE IF NOT EXISTS ratings (
   respondent_id TEXT NOT NULL,
@@ -28,6 +43,7 @@ export interface RateRespondentRow {
   id: string;
   model: string;
   respondent: number;
+  administration: number;
   scale: number;
   prompt_version: string;
 }
@@ -40,33 +56,49 @@ export interface RatingRow {
   attempts: number;
 }
 
+export interface RateItemRow {
+  item: string;
+  kind: string;
+  reverses: string | null;
+}
+
 interface RateTables {
   rate_respondents: RateRespondentRow;
   ratings: RatingRow;
+  rate_items: RateItemRow;
 }
 
 const db = (store: RunStore): TableDb<RateTables> => store.tables<RateTables>();
 
 export function ensureRateSchema(store: RunStore): void {
-  store.ensureSchema('rate', 1, SCHEMA);
+  store.ensureSchema('rate', SCHEMA_VERSION, SCHEMA);
 }
 
-/** Empty both tables and register this run's respondents (one transaction). */
-export function resetRespondents(store: RunStore, respondents: readonly RateRespondentRow[]): void {
+/** Empty the tables and register this run's respondents and items (one transaction). */
+export function resetRespondents(store: RunStore, respondents: readonly RateRespondentRow[], items: readonly RateItemRow[] = []): void {
   const t = db(store);
   const insert = t.prepare<RateRespondentRow>((p) =>
     t.q
       .insertInto('rate_respondents')
-      .values({ id: p('id'), model: p('model'), respondent: p('respondent'), scale: p('scale'), prompt_version: p('prompt_version') })
+      .values({ id: p('id'), model: p('model'), respondent: p('respondent'), administration: p('administration'), scale: p('scale'), prompt_version: p('prompt_version') })
       .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({ model: eb.ref('excluded.model'), respondent: eb.ref('excluded.respondent'), scale: eb.ref('excluded.scale'), prompt_version: eb.ref('excluded.prompt_version') })),
+        oc.column('id').doUpdateSet((eb) => ({ model: eb.ref('excluded.model'), respondent: eb.ref('excluded.respondent'), administration: eb.ref('excluded.administration'), scale: eb.ref('excluded.scale'), prompt_version: eb.ref('excluded.prompt_version') })),
       ),
   );
+  const putItem = t.prepare<RateItemRow>((p) => t.q.insertInto('rate_items').values({ item: p('item'), kind: p('kind'), reverses: p('reverses') }));
   t.transaction(() => {
     t.run(t.q.deleteFrom('ratings'));
     t.run(t.q.deleteFrom('rate_respondents'));
+    t.run(t.q.deleteFrom('rate_items'));
     for (const r of respondents) insert.run(r);
+    for (const it of items) putItem.run(it);
   });
+}
+
+/** The rated items with their kind (lexicon or style item). */
+export function rateItemRows(store: RunStore): RateItemRow[] {
+  const t = db(store);
+  return t.all(t.q.selectFrom('rate_items').selectAll().orderBy('item'));
 }
 
 /** A writer of one batch's ratings (compiled once; one transaction per call). */
@@ -86,9 +118,9 @@ export function ratingsWriter(store: RunStore): (rows: readonly RatingRow[]) => 
     });
 }
 
-export function rateRespondents(store: RunStore): Array<{ id: string; model: string; respondent: number }> {
+export function rateRespondents(store: RunStore): Array<{ id: string; model: string; respondent: number; administration: number; scale: number }> {
   const t = db(store);
-  return t.all(t.q.selectFrom('rate_respondents').select(['id', 'model', 'respondent']));
+  return t.all(t.q.selectFrom('rate_respondents').select(['id', 'model', 'respondent', 'administration', 'scale']));
 }
 
 export function ratedTerms(store: RunStore): string[] {
