@@ -188,7 +188,7 @@ export {
   type ResponseStyleReport, type SourceAgreement, type TaxonomyReduction, type TaxonomyResult, type TaxonomyUnit,
 } from './study/stages/taxonomy/stage.js';
 export { modelFolds, ordinalCfa, validateByModels, type FoldResult, type ModelValidation, type OrdinalFit, type ValidationInput } from './study/stages/taxonomy/validation.js';
-export { modelDimensionScores, retestStability, type RetestDimension, type RetestResult } from './study/stages/taxonomy/retest.js';
+export { modelDimensionScores, retestStability as ratingsRetestStability, type RetestDimension as RatingsRetestDimension, type RetestResult as RatingsRetestResult } from './study/stages/taxonomy/retest.js';
 export type { CorrelationKind, FactorCountSummary, Structure, StructureOptions } from './study/stages/taxonomy/structure.js';
 export {
   analyseProjectiveRun,
