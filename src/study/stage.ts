@@ -31,3 +31,12 @@ export function judgesOf(config: StudyConfig): ModelConfig[] {
   const j = config.judge;
   return j === undefined ? [] : Array.isArray(j) ? j : [j];
 }
+
+/**
+ * Models a study calls besides its models and judges: the choices stage's dilemma generator when
+ * it is given as a model of its own (`choices.generator: {provider, model, ...}`).
+ */
+export function auxiliaryModelsOf(config: StudyConfig): ModelConfig[] {
+  const g = config.choices.generator;
+  return g !== undefined && typeof g === 'object' ? [g] : [];
+}

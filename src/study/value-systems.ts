@@ -9,10 +9,10 @@ import { leafSystem, loadValueSystem, type ValueSystem } from '../values/value-s
 import { loadTaxonomy } from './stages/taxonomy/stage.js';
 
 /** `taxonomy` (this run's), `schwartz`, or a value-system file; scored on the leaf dimensions. */
-export function resolveValueSystem(store: RunStore, spec: string): ValueSystem {
+export function resolveValueSystem(store: RunStore, spec: string, field = 'projective.system'): ValueSystem {
   if (spec === 'taxonomy') {
     const t = loadTaxonomy(store);
-    if (!t) throw new InputError('projective.system: taxonomy, but this run has no taxonomy yet; run the taxonomy stage first or use schwartz');
+    if (!t) throw new InputError(`${field}: taxonomy, but this run has no taxonomy yet; run the taxonomy stage first or use schwartz`);
     return { name: t.system.name, dimensions: t.system.dimensions.filter((d) => d.parent === null) };
   }
   // Score on the leaf values (Schwartz's ten), not on their higher-order groups.
