@@ -7,6 +7,8 @@ import type { AlignSummary } from '../evaluation/align.js';
 import type { ValueAnalysis } from '../evaluation/analysis.js';
 import type { CostSummary, RunStore, StageRunRow } from '../store/store.js';
 import type { GroupComparison, JudgeQuality, ProfileRow, RetestRow } from '../study/stages/projective/stage.js';
+import type { MtmmReport } from '../study/mtmm.js';
+import type { ChoicesResult } from '../study/stages/choices/stage.js';
 import type { TaxonomyResult } from '../study/stages/taxonomy/stage.js';
 
 export interface ReportContext {
@@ -47,6 +49,11 @@ export interface TaxonomySection extends Pick<TaxonomyResult, 'nfactors' | 'kmo'
   comparison?: TaxonomyResult['comparison'];
 }
 
+/** Forced choices (`choices` stage): the JSON contract is `choices: {priorities, consistency, position_bias, intransitivity}`; the rest is provenance. */
+export type ChoicesSection = Pick<ChoicesResult, 'system' | 'framings' | 'samples' | 'priorities' | 'fits' | 'consistency' | 'position_bias' | 'intransitivity' | 'answers' | 'dilemmas' | 'generator' | 'verifier'> & {
+  dimensions: Array<{ id: string; label: string }>;
+};
+
 export interface ReportModel {
   study: string;
   models: string[];
@@ -63,6 +70,9 @@ export interface ReportModel {
   judges?: Array<Record<string, unknown>>;
   judge_quality?: JudgeQuality;
   test_retest?: RetestRow[];
+  choices?: ChoicesSection;
+  /** Stated against revealed values: the multitrait-multimethod matrix over every method the run used. */
+  mtmm?: MtmmReport;
   value_vectors?: ValueAnalysis;
   align?: AlignSummary[];
   /** Provenance: every stage run with the configuration it ran with. */

@@ -5,7 +5,7 @@
 import { InputError } from '../core/errors.js';
 import type { RunStore } from '../store/store.js';
 import { schwartzValues } from '../values/schwartz.js';
-import { leafSystem, loadValueSystem, type ValueSystem } from '../values/value-system.js';
+import { leafSystem, loadValueSystem, type ValueDimension, type ValueSystem } from '../values/value-system.js';
 import { loadTaxonomy } from './stages/taxonomy/stage.js';
 
 /** `taxonomy` (this run's), `schwartz`, or a value-system file; scored on the leaf dimensions. */
@@ -17,4 +17,12 @@ export function resolveValueSystem(store: RunStore, spec: string, field = 'proje
   }
   // Score on the leaf values (Schwartz's ten), not on their higher-order groups.
   return spec === 'schwartz' ? schwartzValues() : leafSystem(loadValueSystem(spec));
+}
+
+/**
+ * The words of a dimension: a taxonomy dimension's words (those that load on it), else the
+ * dimension's examples. Self-ratings and elicitation measure a dimension through these words.
+ */
+export function dimensionWords(d: ValueDimension & { loadings?: Record<string, number> }): string[] {
+  return d.loadings && Object.keys(d.loadings).length > 0 ? Object.keys(d.loadings) : [...(d.examples ?? [])];
 }

@@ -21,7 +21,7 @@ import { rngFor, shuffleInPlace } from '../../../stats/rng.js';
 import type { RunStore } from '../../../store/store.js';
 import type { ValueDimension } from '../../../values/value-system.js';
 import { judgesOf, type StageDefinition, type StageSummary } from '../../stage.js';
-import { resolveValueSystem } from '../../value-systems.js';
+import { dimensionWords, resolveValueSystem } from '../../value-systems.js';
 import { analyseChoices, type ChoiceRecord, type ChoicesAnalysis } from './analysis.js';
 import { findDuplicates } from './dedupe.js';
 import {
@@ -45,7 +45,8 @@ import { loadTemplateBank, type DilemmaTemplate } from './templates.js';
 
 export interface ChoicesResult extends ChoicesAnalysis {
   system: string;
-  dimensions: Array<{ id: string; label: string }>;
+  /** The values, with the words that express them (for the multitrait-multimethod comparison). */
+  dimensions: Array<{ id: string; label: string; words: string[] }>;
   framings: Framing[];
   samples: number;
   prompt_version: string;
@@ -315,7 +316,7 @@ export async function runChoices(engine: Engine, config: StudyConfig, log: (m: s
   const pairIds = dims.flatMap((a, i) => dims.slice(i + 1).map((b) => `${a.id}~${b.id}`));
   const result: ChoicesResult = {
     system: system.name,
-    dimensions: dims.map((d) => ({ id: d.id, label: d.label })),
+    dimensions: dims.map((d) => ({ id: d.id, label: d.label, words: dimensionWords(d) })),
     framings: [...cfg.framings],
     samples: cfg.samples,
     prompt_version: CHOICES_PROMPT_VERSION,

@@ -1,0 +1,28 @@
+/** The choices section: value priorities from forced choices, framing consistency, position bias, intransitivity. */
+import { loadChoices } from '../../study/stages/choices/stage.js';
+import type { ReportSection } from '../model.js';
+
+export const choicesSection: ReportSection = {
+  name: 'choices',
+  build(store) {
+    const c = loadChoices(store);
+    if (!c) return undefined;
+    return {
+      choices: {
+        system: c.system,
+        dimensions: c.dimensions.map((d) => ({ id: d.id, label: d.label })),
+        framings: c.framings,
+        samples: c.samples,
+        priorities: c.priorities,
+        fits: c.fits,
+        consistency: c.consistency,
+        position_bias: c.position_bias,
+        intransitivity: c.intransitivity,
+        answers: c.answers,
+        dilemmas: c.dilemmas,
+        generator: c.generator,
+        verifier: c.verifier,
+      },
+    };
+  },
+};
