@@ -152,7 +152,7 @@ export const choicesConfigSchema = z
     /** Label of the model that writes the dilemmas (a configured model or judge), or a model of its own; default: the (first) judge. */
     generator: z.union([label, modelConfigSchema]).optional(),
     /** Dilemmas kept per pair of values (after deduplication and verification). */
-    dilemmas_per_pair: z.number().int().min(1).max(100).default(3),
+    dilemmas_per_pair: z.number().int().min(1).max(100).default(4),
     /** Template bank: `default` (data/choices/templates.v1.yaml) or a file of your own. */
     templates: z.string().min(1).default('default'),
     /** `act` ("which would you choose?") and its opposite `reject` ("which would you reject?"); both are needed for framing consistency. */

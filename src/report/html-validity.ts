@@ -63,6 +63,13 @@ export async function choicesHtml(c: ChoicesSection, simulated: boolean, kit: Ht
       }),
     ),
   );
+  if (c.items.length > 0) {
+    parts.push(
+      `<details><summary>The ${escapeHtml(c.items.length)} dilemmas (written by the generator model; shown as text)</summary>`,
+      kit.table(['value A', 'value B', 'situation', 'dilemma', 'option honouring A', 'option honouring B'], c.items.map((i) => [labelOf.get(i.value_a) ?? i.value_a, labelOf.get(i.value_b) ?? i.value_b, `${i.template} (${i.setting})`, i.dilemma, i.option_a, i.option_b])),
+      '</details>',
+    );
+  }
   if (c.consistency) {
     parts.push(
       '<h3>Framing consistency</h3>',

@@ -52,6 +52,8 @@ export interface TaxonomySection extends Pick<TaxonomyResult, 'nfactors' | 'kmo'
 /** Forced choices (`choices` stage): the JSON contract is `choices: {priorities, consistency, position_bias, intransitivity}`; the rest is provenance. */
 export type ChoicesSection = Pick<ChoicesResult, 'system' | 'framings' | 'samples' | 'priorities' | 'fits' | 'consistency' | 'position_bias' | 'intransitivity' | 'answers' | 'dilemmas' | 'generator' | 'verifier'> & {
   dimensions: Array<{ id: string; label: string }>;
+  /** The dilemmas the models answered (generated text: untrusted, escaped wherever shown). */
+  items: Array<{ id: string; value_a: string; value_b: string; template: string; setting: string; dilemma: string; option_a: string; option_b: string }>;
 };
 
 export interface ReportModel {

@@ -1,5 +1,6 @@
 /** The choices section: value priorities from forced choices, framing consistency, position bias, intransitivity. */
 import { loadChoices } from '../../study/stages/choices/stage.js';
+import { dilemmaRows } from '../../study/stages/choices/tables.js';
 import type { ReportSection } from '../model.js';
 
 export const choicesSection: ReportSection = {
@@ -22,6 +23,12 @@ export const choicesSection: ReportSection = {
         dilemmas: c.dilemmas,
         generator: c.generator,
         verifier: c.verifier,
+        items: store.hasTable('choice_dilemmas')
+          ? dilemmaRows(store)
+              .filter((d) => d.status === 'kept')
+              .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+              .map((d) => ({ id: d.id, value_a: d.value_a, value_b: d.value_b, template: d.template, setting: d.setting, dilemma: d.dilemma ?? '', option_a: d.option_a ?? '', option_b: d.option_b ?? '' }))
+          : [],
       },
     };
   },

@@ -230,6 +230,7 @@ function signFlip(x: readonly number[], y: readonly number[], permutations: numb
 
 function holm<T extends { p: number | null; p_holm: number | null }>(rows: T[]): void {
   const idx = rows.map((r, i) => (r.p === null ? -1 : i)).filter((i) => i >= 0);
+  if (idx.length === 0) return;
   const adjusted = pAdjust(idx.map((i) => rows[i]!.p!), 'holm');
   idx.forEach((i, k) => (rows[i]!.p_holm = adjusted[k]!));
 }

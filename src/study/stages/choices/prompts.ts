@@ -136,8 +136,9 @@ export const CHOICE_SCHEMA: JsonSchema = { type: 'object', properties: { choice:
  */
 export function parseChoice(text: string): Letter {
   const t = text.trim();
-  if (t.startsWith('{')) {
-    const o = z.object({ choice: z.string() }).safeParse(jsonObject(t));
+  const unfenced = t.replace(/^```(?:json)?\s*|\s*```$/g, '').trim();
+  if (unfenced.startsWith('{')) {
+    const o = z.object({ choice: z.string() }).safeParse(jsonObject(unfenced));
     const c = o.success ? o.data.choice.trim().toUpperCase() : '';
     if (c === 'A' || c === 'B') return c;
     throw new Error(`the JSON answer has no choice "A" or "B": ${JSON.stringify(t.slice(0, 60))}`);
