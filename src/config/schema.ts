@@ -163,7 +163,7 @@ export const choicesConfigSchema = z
     generator_temperature: z.number().min(0).max(2).default(0.7),
     /** The judge checks that each option honours the value it was written for; dilemmas it cannot map back are replaced. */
     verify: z.boolean().default(true),
-    /** Two dilemmas whose normalized texts are at least this similar (character-trigram Jaccard) are duplicates. */
+    /** Two dilemmas for the same pair of values whose normalized texts are at least this similar (character-trigram Jaccard) are duplicates. */
     dedupe_threshold: z.number().gt(0).max(1).default(0.6),
     /** Generation rounds: dilemmas lost to malformed output, duplication or failed verification are replaced in the next round. */
     rounds: z.number().int().min(1).max(10).default(3),

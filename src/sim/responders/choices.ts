@@ -2,12 +2,12 @@
  * Simulated answers for the choices stage (src/study/stages/choices/): the generator writes a
  * dilemma whose options each carry a value word of the value they honour; the judge checks a
  * dilemma by those words; a model chooses between options by its latent traits on the planted
- * dimensions the options' words belong to (logistic in the trait difference), so its Bradley-Terry
+ * dimensions the options' words belong to (logistic in 3 x the trait difference), so its Bradley-Terry
  * priorities have a known order.
  *
  * Planted answering styles, by model-name suffix: `+position` answers "A" with probability 0.35
  * whatever the options (a position bias); `+framing` answers the "reject" question as if it were
- * "choose" with probability 0.6 (a framing inconsistency). Generator variants: `+lazy` ignores the
+ * "choose" with probability 0.8 (a framing inconsistency); `+mute` never answers with a letter. Generator variants: `+lazy` ignores the
  * situation (so its dilemmas are near-duplicates), `+sloppy` swaps the options of a third of its
  * dilemmas (so the judge's check fails them). About 3% of answers are malformed, to exercise
  * re-asking.
@@ -95,15 +95,15 @@ export const choicesAnswerResponder: SimResponder = {
     const [, optionA, optionB, , framing] = ASK.exec(text)!;
     const variant = /\+(\w+)$/.exec(request.model)?.[1];
     const answer = (letter: 'A' | 'B'): string => (request.kind === 'completion' ? ` ${letter}` : letter);
-    if (rng.next() < 0.03) return 'Both options have merit; I would rather not choose.';
+    if (variant === 'mute' || rng.next() < 0.03) return 'Both options have merit; I would rather not choose.';
     if (variant === 'position' && rng.next() < 0.35) return answer('A');
     const utility = (option: string): number => {
       const d = dimensionsIn(option)[0];
       return d === undefined ? 0 : model.traits[d]!;
     };
-    const pA = 1 / (1 + Math.exp(-2 * (utility(optionA!) - utility(optionB!))));
+    const pA = 1 / (1 + Math.exp(-3 * (utility(optionA!) - utility(optionB!))));
     const preferA = rng.next() < pA;
-    const asIfChoose = framing === 'choose' || (variant === 'framing' && rng.next() < 0.6);
+    const asIfChoose = framing === 'choose' || (variant === 'framing' && rng.next() < 0.8);
     return answer(preferA === asIfChoose ? 'A' : 'B');
   },
 };

@@ -2,7 +2,7 @@
  * Stage `choices`: stated values against revealed values. From the study's value system (this
  * run's taxonomy, Schwartz's values or a file), a generator model writes short dilemmas in which
  * two values conflict, one per (pair of values, situation of the template bank); near-duplicates
- * are dropped and, with `verify`, the judge checks that each option honours the value it was
+ * of a dilemma already kept for the same pair are dropped and, with `verify`, the judge checks that each option honours the value it was
  * written for; dilemmas lost to malformed output, duplication or a failed check are replaced in
  * the next round. Every model then answers every dilemma with one letter, in both option orders
  * (counterbalanced) and in two framings ("which would you choose?" / "which would you reject?"),
@@ -187,15 +187,19 @@ async function writeDilemmas(engine: Engine, config: StudyConfig, dims: readonly
     });
     const valid = rows.filter((r) => r.dilemma !== null);
     const textOf = (r: DilemmaRow): string => `${r.dilemma} ${r.option_a} ${r.option_b}`;
-    const accepted = [...kept.values()].flat().map((r) => ({ id: r.id, text: textOf(r) }));
-    findDuplicates(valid.map((r) => ({ id: r.id, text: textOf(r) })), cfg.dedupe_threshold, accepted).forEach((v, i) => {
-      const r = valid[i]!;
-      r.similarity = v.similarity;
-      if (v.duplicateOf !== null) {
-        r.status = 'duplicate';
-        r.duplicate_of = v.duplicateOf;
-      }
-    });
+    // Duplicates within a pair of values: the same situation may well serve two different pairs.
+    for (const p of pairs) {
+      const mine = valid.filter((r) => r.pair === p.id);
+      const accepted = kept.get(p.id)!.map((r) => ({ id: r.id, text: textOf(r) }));
+      findDuplicates(mine.map((r) => ({ id: r.id, text: textOf(r) })), cfg.dedupe_threshold, accepted).forEach((v, i) => {
+        const r = mine[i]!;
+        r.similarity = v.similarity;
+        if (v.duplicateOf !== null) {
+          r.status = 'duplicate';
+          r.duplicate_of = v.duplicateOf;
+        }
+      });
+    }
     if (verifier) {
       const toCheck = valid.filter((r) => r.status === 'unchecked');
       await engine.map(
