@@ -107,7 +107,7 @@ export async function mtmmHtml(m: MtmmReport, simulated: boolean, kit: HtmlKit):
   const labelOf = new Map(m.traits.map((t) => [t.id, t.label]));
   const colName = (i: number): string => `${labelOf.get(m.columns[i]!.trait) ?? m.columns[i]!.trait} · ${m.columns[i]!.method}`;
   parts.push(
-    `<p>Traits: the ${escapeHtml(m.traits.length)} dimensions of ${escapeHtml(m.system)}. Methods: ${m.methods.map((x) => `<b>${escapeHtml(x.id)}</b> (${escapeHtml(x.family)}: ${escapeHtml(x.description)})`).join('; ')}. Correlations across ${escapeHtml(m.models.length)} models; scores centred within model, so every method measures how much a model puts a value before its other values.</p>`,
+    `<p>Traits: the ${escapeHtml(m.traits.length)} dimensions of ${escapeHtml(m.system)}. Methods: ${m.methods.map((x) => `<b>${escapeHtml(x.id)}</b> (${escapeHtml(x.family)}: ${escapeHtml(x.description)})`).join('; ')}. Correlations across ${escapeHtml(m.models.length)} models, each method on its own scale. A style of one method (acquiescent ratings, verbose answers, a lenient judge) shows as high correlations between different values of that method, which count against the convergence.</p>`,
   );
   if (simulated) parts.push(SIMULATED_NOTE);
   for (const note of m.notes) parts.push(`<p class="note">${escapeHtml(note)}</p>`);

@@ -55,7 +55,7 @@ function choicesMarkdown(model: ReportModel): string[] {
   }
   const m = model.mtmm;
   if (m) {
-    out.push('## Stated against revealed values (MTMM)', '', `${m.models.length} models; methods: ${m.methods.map((x) => `${x.id} (${x.family})`).join(', ')}; scores centred within model.`, '');
+    out.push('## Stated against revealed values (MTMM)', '', `${m.models.length} models; methods: ${m.methods.map((x) => `${x.id} (${x.family})`).join(', ')}; each method on its own scale.`, '');
     for (const note of m.notes) out.push(`> ${cell(note)}`, '');
     out.push(mdTable(['value', 'convergent r', '95% low', '95% high', 'models', 'verdict', 'reading'], m.per_trait.map((t) => [t.label, t.convergent ?? 'NA', t.ci?.[0] ?? 'NA', t.ci?.[1] ?? 'NA', t.n, t.verdict, t.statement])), '');
     const names = m.columns.map((col) => `${col.trait}·${col.method}`);

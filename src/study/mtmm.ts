@@ -9,14 +9,14 @@
  * The first two are what a model says about itself (self-report); the last two are indirect (what
  * it writes when asked something else, what it chooses).
  *
- * Scale: every method's scores are centred within model (each model's score on a dimension minus
- * its mean over the dimensions), so all four measure the same thing, how much a model puts a value
- * before its other values. Forced choices identify nothing else (Bradley-Terry strengths are
- * relative), and centring removes the styles that would otherwise pass for a trait: acquiescent
- * ratings, verbose answers, a lenient judge (Schwartz's own scoring centres value ratings on each
- * respondent's mean for the same reason). The price: centred scores sum to zero, so with k
- * dimensions the traits of one method correlate about -1/(k-1) by construction, and with two
- * dimensions they are mirror images (discriminant validity cannot be judged).
+ * Scale: every method on its own scale, across models: mean ratings, shares of answers, mean judge
+ * scores, and Bradley-Terry log-strengths (relative by construction: each model's are centred on
+ * zero). Scores are deliberately not centred within model for the other methods: centred
+ * (ipsative) scores share minus the mean of the other values, which makes the methods agree on a
+ * value that only one of them measures (r = 1/sqrt(k) for k values), the very artefact this
+ * analysis exists to catch. A general style of one method (acquiescent ratings, verbose answers, a
+ * lenient judge) shows instead as high correlations between different values within that method
+ * (heterotrait-monomethod), which the Campbell-Fiske comparisons count against the value.
  *
  * Every method is read through the owning stage's results and tables; a method the run did not use
  * (or used on another value system) is simply absent. Verdicts come from `mtmm` (src/stats), which
@@ -54,7 +54,7 @@ export interface TraitDefinition {
   words: string[];
 }
 
-/** Scores of one method: model -> dimension -> score (raw, before centring). */
+/** Scores of one method: model -> dimension -> score. */
 export type MethodScores = Map<string, Map<string, number>>;
 
 /** A plain-language reading of a trait's validity. */
@@ -97,8 +97,9 @@ export interface MtmmReport {
   traits: Array<{ id: string; label: string }>;
   methods: Array<{ id: MtmmMethod; family: MethodFamily; description: string }>;
   models: string[];
-  scale: 'centred-within-model';
-  /** The centred scores the matrix is computed from (one row per model and column). */
+  /** Each method on its own scale (see the module comment). */
+  scale: 'per-method';
+  /** The scores the matrix is computed from (one row per model and column). */
   scores: Array<{ model: string; trait: string; method: MtmmMethod; score: number }>;
   columns: MtmmColumn[];
   r: (number | null)[][];
@@ -202,17 +203,6 @@ export function choiceScores(store: RunStore, system: string): MethodScores {
   return out;
 }
 
-/** Each model's scores minus their mean over the dimensions the method measured for it. */
-export function centreWithinModel(scores: MethodScores): MethodScores {
-  const out: MethodScores = new Map();
-  for (const [model, byTrait] of scores) {
-    const values = [...byTrait.values()];
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    out.set(model, new Map([...byTrait].map(([t, v]) => [t, v - mean])));
-  }
-  return out;
-}
-
 function fisherMean(cs: readonly ConvergentValidity[], level: number): FamilyAgreement {
   const valid = cs.filter((c) => c.r !== null);
   if (valid.length === 0) return { r: null, n: 0, ci: null, pairs: 0 };
@@ -273,8 +263,8 @@ export function readTrait(t: MtmmResult['perTrait'][number], label: string, conv
 }
 
 /**
- * The MTMM matrix from each method's raw scores: centred within model, one column per (trait,
- * method) with any score, rows in `models` order. Undefined when fewer than two columns exist.
+ * The MTMM matrix from each method's scores: one column per (trait, method) with any score, rows
+ * in `models` order. Undefined when fewer than two methods measured anything.
  */
 export function mtmmFromScores(
   byMethod: ReadonlyMap<MtmmMethod, MethodScores>,
@@ -284,19 +274,19 @@ export function mtmmFromScores(
 ): Omit<MtmmReport, 'system' | 'source'> | undefined {
   const level = opts.level ?? 0.95;
   const thresholds = { adequate: opts.adequate ?? 0.5, weak: opts.weak ?? 0.3 };
-  const centred = new Map([...byMethod].filter(([, s]) => s.size > 0).map(([m, s]) => [m, centreWithinModel(s)] as const));
-  const methods = MTMM_METHODS.filter((m) => centred.has(m));
+  const present = new Map([...byMethod].filter(([, s]) => s.size > 0));
+  const methods = MTMM_METHODS.filter((m) => present.has(m));
   const columns: MtmmColumn[] = [];
-  for (const t of traits) for (const m of methods) if ([...centred.get(m)!.values()].some((s) => s.has(t.id))) columns.push({ trait: t.id, method: m });
+  for (const t of traits) for (const m of methods) if ([...present.get(m)!.values()].some((s) => s.has(t.id))) columns.push({ trait: t.id, method: m });
   if (columns.length < 2 || new Set(columns.map((c) => c.method)).size < 2) return undefined;
-  const rows = models.filter((model) => columns.some((c) => centred.get(c.method as MtmmMethod)!.get(model)?.has(c.trait)));
-  const scores = rows.map((model) => columns.map((c) => centred.get(c.method as MtmmMethod)!.get(model)?.get(c.trait) ?? null));
+  const rows = models.filter((model) => columns.some((c) => present.get(c.method as MtmmMethod)!.get(model)?.has(c.trait)));
+  const scores = rows.map((model) => columns.map((c) => present.get(c.method as MtmmMethod)!.get(model)?.get(c.trait) ?? null));
   const res = mtmm(scores, columns, { level, ...thresholds });
   const labelOf = new Map(traits.map((t) => [t.id, t.label]));
   const notes: string[] = [];
   if (rows.length < MODELS_FOR_VERDICTS) notes.push(`${rows.length} models: correlations across so few models have wide intervals, so most verdicts are "insufficient-data"; about ${MODELS_FOR_VERDICTS} or more models are needed to tell convergent from weak.`);
   const measured = new Set(columns.map((c) => c.trait));
-  if (measured.size === 2) notes.push('Two dimensions: within-model centred scores of the two are mirror images (r = -1 within every method), so discriminant validity cannot be judged; only convergence is informative.');
+  if (measured.size === 2 && methods.includes('choices')) notes.push('Two dimensions: their forced-choice strengths are mirror images (r = -1), so discriminant validity cannot be judged within that method.');
   const unmeasured = traits.filter((t) => !measured.has(t.id)).map((t) => t.label);
   if (unmeasured.length > 0) notes.push(`No method measured: ${unmeasured.join(', ')}.`);
   for (const t of res.perTrait) if (t.methods.length < 2) notes.push(`${labelOf.get(t.trait) ?? t.trait} is measured by one method only (${t.methods.join(', ')}).`);
@@ -304,7 +294,7 @@ export function mtmmFromScores(
     traits: traits.map((t) => ({ id: t.id, label: t.label })),
     methods: methods.map((m) => ({ id: m, ...METHOD_INFO[m] })),
     models: rows,
-    scale: 'centred-within-model',
+    scale: 'per-method',
     scores: rows.flatMap((model, i) => columns.flatMap((c, j) => (scores[i]![j] === null ? [] : [{ model, trait: c.trait, method: c.method as MtmmMethod, score: scores[i]![j]! }]))),
     columns: res.columns,
     r: res.r,
