@@ -153,6 +153,7 @@ export function demoStudy(pop: DemoPopulation, storePath: string): StudyConfig {
     rate: { respondents: size.respondents, scale: 5, batch_size: pop.kind === 'local' ? 15 : 20, max_terms: size.max_terms },
     taxonomy: { source: 'ratings', factors: 'auto', fm: 'minres', rotate: 'oblimin' },
     projective: { items: 'default', samples: size.projective, system: 'taxonomy', ...(pop.kind === 'local' ? { max_tokens: 40 } : {}) },
+    choices: { system: 'taxonomy', dilemmas_per_pair: pop.kind === 'local' ? 2 : 4 },
   });
 }
 
