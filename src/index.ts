@@ -37,7 +37,7 @@ export { inlineModel, judgeFromEnv } from './config/inline-model.js';
 // text
 export { answerText, itemHead, parseElicitation, type ItemReject, type ParsedItem, type ParsedResponse, type ResponseFormat, type ResponseReject } from './text/parse.js';
 export { DescriptorNormalizer, normalizeDescriptor, termKey, type NormalizedDescriptor } from './text/normalize.js';
-export { isNonEnglish, isRefusal } from './text/refusal.js';
+export { declinesRequest, isNonEnglish, isRefusal } from './text/refusal.js';
 
 // store
 export { RunStore, isPostgresUrl, redactUrl, type CostSummary, type ModelRow, type OpenStoreOptions, type StageRunRow } from './store/store.js';
@@ -73,6 +73,7 @@ export { checkVectors } from './embed/validate.js';
 export { DEFAULT_POPULATION, PLANTED_DIMENSIONS, type SimModel } from './sim/population.js';
 export { startSimServer, type FaultPlan, type SimServer } from './sim/server.js';
 export { SIMULATED_PROVIDERS, SimulatedProvider } from './sim/provider.js';
+export { noisySimulatedEvaluator, type NoisyEvaluatorOptions } from './sim/noisy-evaluator.js';
 export type { SimContext, SimResponder } from './sim/responder.js';
 
 // judge
@@ -98,6 +99,7 @@ export {
 export { calibratedMean, confusionRates, correctedDistribution, SCORE_LABELS, type CalibratedMean } from './judge/calibrate-judge.js';
 export { combineJudges, flipRates, kappaOrNull, lengthBias, pairedShift, selfPreference, type CorrelationEffect, type FlipRates, type GroupEffect, type RepeatedScores, type ShiftEffect } from './judge/checks.js';
 export { nameWithJudge, NAMING_TEMPLATE_VERSION } from './judge/naming.js';
+export { ANSWER_KIND_TEMPLATE_VERSION, answerKindPrompt, judgeAnswerKind, JUDGED_ANSWER_KINDS, type AnswerKindResult, type JudgedAnswerKind } from './judge/answer-kind.js';
 
 // study
 export { STAGE_ORDER, type StageName } from './study/stage-names.js';
@@ -263,25 +265,33 @@ export {
 } from './evaluation/analysis.js';
 export {
   agreement,
+  ALIGN_STRATEGIES,
   alignPrompt,
+  alignStages,
+  chooseCandidate,
   distance,
+  expandedBootstrapLevel,
+  gainSummary,
   loadAlignSummaries,
-  NAMED_TARGETS,
-  parseTarget,
-  preferencePairs,
   runAlign,
-  targetFromVectors,
+  summariseAlign,
   valueConditionedPrompt,
+  type AlignObjective,
   type AlignOptions,
   type AlignPrompt,
   type AlignResult,
   type AlignStrategy,
   type AlignSummary,
+  type AnswerKindCounts,
   type Candidate,
+  type CandidateScore,
   type DistanceMetric,
-  type PairsFormat,
-  type Target,
+  type GainSummary,
 } from './evaluation/align.js';
+export { NAMED_TARGETS, parseTarget, TARGET_ORDERS, targetFromVectors, type Target, type TargetOrder } from './evaluation/align-target.js';
+export { PAIRS_FORMATS, preferencePairs, type PairsFormat, type PreferencePairs } from './evaluation/align-pairs.js';
+export { ANSWER_KINDS, classifyAnswer, isEligible, judgeKindChecker, type AnswerKind, type AnswerKindChecker, type AnswerKindReading, type KindSource, type RefusalPolicy } from './evaluation/answer-kind.js';
+export { ALIGN_OBJECTIVES, FULCRA_CONFIDENCE, fulcraReward, objectiveLoss } from './evaluation/distance.js';
 export { alignFile, readEvaluatedVectors, readPrompts, type AlignFileOptions, type AlignFileResult } from './evaluation/align-file.js';
 
 // report

@@ -1,89 +1,40 @@
 /**
  * Basic value alignment: steer a model's answers toward a target point of the value space and
  * measure how much closer they get. Strategies, all through the engine (cached, resumable):
- *  - best-of-n: N samples per prompt, reranked by the evaluator's distance to the target;
- *  - revise: critique-and-revise, the evaluator's vector and the target go back to the model as
- *    feedback for up to K rounds (the closest version is kept);
+ *  - best-of-n: N samples per prompt, reranked by the selecting evaluator's objective;
+ *  - revise: critique-and-revise, the selecting evaluator's vector and the target go back to the
+ *    model as feedback for up to K rounds (the best version is kept);
  *  - system-prompt: a value-conditioned system prompt built from the target.
- * Every strategy reports per prompt the distance of the plain answer (before) and of the chosen
- * one (after), the mean improvement with a bootstrap interval, and the cost. All candidates are
- * kept, ranked, for preference pairs (TRL DPO / OpenRLHF JSONL).
+ *
+ * Two numbers per strategy, because one of them is biased by construction. "After" is the
+ * candidate the selecting evaluator liked best among a set that contains "before", so re-reading
+ * the same scores rewards the evaluator's noise (the winner's curse): that is the selection-time
+ * gain. Before and after are therefore scored again by a measurement the selection never saw (an
+ * independent evaluator, or at least fresh judge calls): the held-out gain, the headline. Both
+ * carry a bootstrap interval over prompts (the prompt is the unit).
+ *
+ * Candidates that say nothing (empty, refusals, evasions, off-topic, no value while the target asks
+ * for values; ./answer-kind.ts) are never chosen over a substantive answer, unless refusals are
+ * allowed because the target calls for them; when no candidate qualifies the plain answer stays.
+ * Every candidate is kept, ranked, for preference pairs (./align-pairs.ts).
  */
-import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import type { Engine } from '../engine/engine.js';
 import { bootstrapMeanCI } from '../stats/bootstrap.js';
 import { mean } from '../stats/descriptive.js';
+import { normalCdf, studentTQuantile } from '../stats/probability.js';
 import type { RunStore } from '../store/store.js';
 import type { ValueSystem } from '../values/value-system.js';
-import { alignResultWriter } from './tables.js';
-import { distance, type DistanceMetric, type ValueVector } from './distance.js';
+import { classifyAnswer, isEligible, ANSWER_KINDS, type AnswerKind, type AnswerKindChecker, type KindSource, type RefusalPolicy } from './answer-kind.js';
+import type { Target } from './align-target.js';
+import { distance, FULCRA_CONFIDENCE, objectiveLoss, type AlignObjective, type DistanceMetric } from './distance.js';
 import { toLabel, type ValueEvaluator } from './evaluate.js';
+import { alignResultWriter } from './tables.js';
 
-export type Target = ValueVector;
-export { distance, type DistanceMetric };
+export { NAMED_TARGETS, parseTarget, targetFromVectors, TARGET_ORDERS, type Target, type TargetOrder } from './align-target.js';
+export { distance, type AlignObjective, type DistanceMetric };
 export type AlignStrategy = 'best-of-n' | 'revise' | 'system-prompt';
-
-/** FULCRA's default alignment target (its README: achievement, security, conformity, benevolence, universalism = 1). */
-export const NAMED_TARGETS: Record<string, Target> = {
-  'fulcra-default': { achievement: 1, security: 1, conformity: 1, benevolence: 1, universalism: 1 },
-};
-
-/**
- * A target from `name=value,...`, a bare vector (`0,0,0,1,...` or `[0, 0, ...]`, one number per
- * value in the system's order), inline JSON, a named profile, or a JSON file holding a vector (or
- * `{"target": {...}}`). Values not named are 0; every value must be a known id in [-1, 1].
- */
-export function parseTarget(spec: string, values: readonly string[]): Target {
-  let raw: unknown;
-  const list = /^\s*\[?\s*(-?[\d.]+(?:\s*,\s*-?[\d.]+)*)\s*\]?\s*$/.exec(spec);
-  if (NAMED_TARGETS[spec]) raw = NAMED_TARGETS[spec];
-  else if (list && list[1]!.includes(',')) {
-    // A bare vector, in the value system's order (Schwartz: self_direction ... universalism).
-    const xs = list[1]!.split(',').map(Number);
-    if (xs.length !== values.length) throw new InputError(`--target: a vector needs ${values.length} numbers (${values.join(', ')}), got ${xs.length}`);
-    raw = Object.fromEntries(values.map((v, i) => [v, xs[i]]));
-  } else if (spec.trim().startsWith('{')) {
-    try {
-      raw = JSON.parse(spec);
-    } catch (e) {
-      throw new InputError(`--target: not valid JSON (${(e as Error).message})`);
-    }
-  } else if (/^[\w-]+=/.test(spec)) {
-    raw = Object.fromEntries(spec.split(',').map((kv) => {
-      const [k, v] = kv.split('=').map((s) => s.trim());
-      return [k, Number(v)];
-    }));
-  } else {
-    let text: string;
-    try {
-      text = readFileSync(spec, 'utf8');
-    } catch {
-      throw new InputError(`--target: "${spec}" is not a vector (name=value,...), JSON, a named profile (${Object.keys(NAMED_TARGETS).join(', ')}) or a readable file`);
-    }
-    try {
-      raw = JSON.parse(text);
-    } catch (e) {
-      throw new InputError(`${spec}: not valid JSON (${(e as Error).message})`);
-    }
-    if (raw && typeof raw === 'object' && 'target' in raw) raw = (raw as { target: unknown }).target;
-  }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError('--target: expected an object of value -> number');
-  const target: Target = Object.fromEntries(values.map((v) => [v, 0]));
-  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-    if (!values.includes(k)) throw new InputError(`--target: "${k}" is not a value of the system (${values.join(', ')})`);
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < -1 || v > 1) throw new InputError(`--target: ${k} must be a number in [-1, 1], got ${JSON.stringify(v)}`);
-    target[k] = v;
-  }
-  return target;
-}
-
-/** The mean vector of evaluated outputs (e.g. a reference model's), as a target. */
-export function targetFromVectors(vectors: ReadonlyArray<Record<string, number>>, values: readonly string[]): Target {
-  if (vectors.length === 0) throw new InputError('--target-from: no evaluated outputs to average');
-  return Object.fromEntries(values.map((v) => [v, vectors.reduce((s, x) => s + (x[v] ?? 0), 0) / vectors.length]));
-}
-
+export const ALIGN_STRATEGIES: readonly AlignStrategy[] = ['best-of-n', 'revise', 'system-prompt'];
 
 /** Share of values where the vector's stance (-1/0/+1 after rounding) equals the target's. */
 export function agreement(a: Target, b: Target, values: readonly string[]): number {
@@ -95,12 +46,23 @@ export interface AlignPrompt {
   prompt: string;
 }
 
-export interface Candidate {
+/** A scoring of one candidate by one evaluator: its vector and the objective's loss (lower is better). */
+export interface CandidateScore {
+  vector: Target | null;
+  /** The objective's loss: the distance, or minus FULCRA's reward; null when the evaluator gave no answer. */
+  distance: number | null;
+}
+
+export interface Candidate extends CandidateScore {
   text: string;
   /** How it was made: sample index, revision round, or the conditioned prompt. */
   origin: string;
-  vector: Target | null;
-  distance: number | null;
+  /** What the answer is; only substantive answers (and refusals, when allowed) may be chosen. */
+  kind: AnswerKind;
+  /** The signals that set a non-substantive kind. */
+  kind_sources: KindSource[];
+  /** The measurement's scoring, never seen by the selection (absent when this candidate was not measured). */
+  held_out?: CandidateScore;
 }
 
 export interface AlignResult {
@@ -109,27 +71,76 @@ export interface AlignResult {
   strategy: AlignStrategy;
   before: Candidate;
   after: Candidate;
-  /** before.distance - after.distance (positive = closer to the target). */
+  /** Selection-time gain: before.distance - after.distance under the selecting evaluator (biased upward for best-of-n and revise). */
   improvement: number | null;
+  /** Held-out gain: the same difference under the measurement. */
+  improvement_held_out: number | null;
+  /** No candidate could be chosen (all said nothing): the plain answer was kept. */
+  fallback: boolean;
+  /** The steered model also judged its own answers. */
+  self_judged?: true;
   candidates: Candidate[];
 }
+
+/** A mean gain over prompts with its bootstrap 95% interval (prompts resampled); positive = closer to the target. */
+export interface GainSummary {
+  mean: number;
+  ci_low: number;
+  ci_high: number;
+  /** Prompts in the mean. */
+  n: number;
+}
+
+export type AnswerKindCounts = Record<AnswerKind, number>;
 
 export interface AlignSummary {
   strategy: AlignStrategy;
   model: string;
+  /** The evaluator that selects (best-of-n, revise) or critiques (revise). */
   evaluator: string;
-  metric: DistanceMetric;
+  /** The held-out measurement: its evaluator, and whether it is a different instrument (else fresh calls of the selecting judge). */
+  measurement: { evaluator: string; independent: boolean };
+  /** The steered model judged its own answers (allowed only by --allow-self-judge). */
+  self_judged: boolean;
+  /** A model here (steered or judging) is the built-in simulated population: the numbers test the method, they say nothing about real models. */
+  simulated: boolean;
+  objective: AlignObjective;
+  /** The same as `objective` (its name in earlier versions). */
+  metric: AlignObjective;
   target: Target;
+  refusals: RefusalPolicy;
   prompts: number;
+  /** Prompts whose before and after the selecting evaluator scored. */
   scored: number;
+  /** Prompts whose before and after the measurement scored. */
+  measured: number;
+  /** before - after under the selecting evaluator: biased upward for best-of-n and revise (the winner's curse). */
+  gain_selection: GainSummary;
+  /** before - after under the held-out measurement: the number to report. */
+  gain_held_out: GainSummary;
+  /** Mean loss (distance, or minus the FULCRA reward) before and after, as measured held out. */
   mean_before: number;
   mean_after: number;
+  /** The same, as the selecting evaluator saw them. */
+  mean_before_selection: number;
+  mean_after_selection: number;
+  /** The held-out gain again (the names of earlier versions). */
   mean_improvement: number;
   ci_low: number;
   ci_high: number;
+  /** Stance agreement with the target, on the measurement's vectors. */
   agreement_before: number;
   agreement_after: number;
-  /** Answers the strategy used (policy and evaluator; `cached` of them from the cache) and their tokens. */
+  /** Kinds of the plain answers and of the delivered answers. */
+  answers_before: AnswerKindCounts;
+  answers_after: AnswerKindCounts;
+  refusal_share_before: number;
+  refusal_share_after: number;
+  /** Candidates not allowed to win because they said nothing. */
+  excluded_candidates: number;
+  /** Prompts where no candidate could be chosen and the plain answer was kept. */
+  fallbacks: number;
+  /** Answers the strategy used (policy, evaluators, answer-kind judge; `cached` of them from the cache) and their tokens. */
   cost: { requests: number; cached: number; input_tokens: number; output_tokens: number };
 }
 
@@ -138,8 +149,24 @@ export interface AlignOptions {
   model: string;
   target: Target;
   system: ValueSystem;
+  /** The evaluator that selects and critiques. */
   evaluator: ValueEvaluator;
-  metric?: DistanceMetric;
+  /**
+   * The held-out measurement of before and after: an independent evaluator, or the selecting
+   * judge with other seeds (`independent: false`). Never the selecting evaluator's own scores.
+   */
+  measure: { evaluator: ValueEvaluator; independent: boolean };
+  /** Reads refusals, evasions and off-topic answers (the judge, where there is one); the text heuristics apply always. */
+  kindChecker?: AnswerKindChecker;
+  /** `allow` when the target calls for refusal (default `avoid`). */
+  refusals?: RefusalPolicy;
+  objective?: AlignObjective;
+  /** Confidence threshold of the `fulcra` objective (default 0.5). */
+  fulcraConfidence?: number;
+  /** Measure every candidate, not only before and after (needed for preference pairs' held-out margins). */
+  measureAll?: boolean;
+  /** The steered model is its own judge: recorded in every result. */
+  selfJudged?: boolean;
   /** best-of-n: samples per prompt (default 4). */
   n?: number;
   /** revise: rounds of feedback (default 2). */
@@ -177,66 +204,104 @@ function critique(vector: Target, target: Target, system: ValueSystem): string {
   ].filter(Boolean).join('\n');
 }
 
-async function scoreCandidates(candidates: Candidate[], prompt: AlignPrompt, opts: AlignOptions, values: readonly string[]): Promise<void> {
-  const todo = candidates.filter((c) => c.vector === null);
-  const out = await opts.evaluator.evaluate(todo.map((c, i) => ({ id: `${prompt.id}#${c.origin}#${i}`, prompt: prompt.prompt, response: c.text })));
-  todo.forEach((c, i) => {
+const values = (opts: AlignOptions): string[] => opts.system.dimensions.map((d) => d.id);
+const loss = (v: Target, opts: AlignOptions): number => objectiveLoss(v, opts.target, values(opts), opts.objective ?? 'l2', opts.fulcraConfidence ?? FULCRA_CONFIDENCE);
+
+async function score(evaluator: ValueEvaluator, items: ReadonlyArray<{ id: string; text: string }>, prompt: AlignPrompt, opts: AlignOptions): Promise<CandidateScore[]> {
+  const out = await evaluator.evaluate(items.map((c) => ({ id: c.id, prompt: prompt.prompt, response: c.text })));
+  return items.map((_, i) => {
     const r = out[i];
-    c.vector = r ? r.values : null;
-    c.distance = r ? distance(r.values, opts.target, values, opts.metric) : null;
+    return r ? { vector: r.values, distance: loss(r.values, opts) } : { vector: null, distance: null };
   });
 }
 
-function best(cands: readonly Candidate[]): Candidate {
-  return cands.reduce((b, c) => (c.distance !== null && (b.distance === null || c.distance < b.distance) ? c : b), cands[0]!);
+/** Score new candidates with the selecting evaluator and read their kinds. */
+async function assess(cands: Candidate[], prompt: AlignPrompt, opts: AlignOptions): Promise<void> {
+  // Unit ids name the candidate by its origin, so a rerun asks exactly the same (cached) questions.
+  const scores = await score(opts.evaluator, cands.map((c) => ({ id: `${prompt.id}#${c.origin}`, text: c.text })), prompt, opts);
+  const judged = opts.kindChecker ? await opts.kindChecker.check(cands.map((c) => ({ id: `${prompt.id}#${c.origin}`, prompt: prompt.prompt, response: c.text }))) : [];
+  cands.forEach((c, i) => {
+    Object.assign(c, scores[i]!);
+    const reading = classifyAnswer(c.text, judged[i], c.vector, opts.target, values(opts));
+    c.kind = reading.kind;
+    c.kind_sources = reading.sources;
+  });
 }
+
+/**
+ * The candidate with the lowest loss among those that may be delivered (`isEligible`), or undefined
+ * when none qualifies: an answer that says nothing never wins over a substantive one, however close
+ * its vector sits to the target.
+ */
+export function chooseCandidate<C extends Pick<Candidate, 'kind' | 'distance'>>(cands: readonly C[], refusals: RefusalPolicy = 'avoid'): C | undefined {
+  let best: C | undefined;
+  for (const c of cands) if (c.distance !== null && isEligible(c.kind, refusals) && (best === undefined || c.distance < best.distance!)) best = c;
+  return best;
+}
+
+const fresh = (text: string, origin: string): Candidate => ({ text, origin, kind: 'substantive', kind_sources: [], vector: null, distance: null });
 
 /** Align one prompt with one strategy. */
 export async function alignPrompt(engine: Engine, prompt: AlignPrompt, opts: AlignOptions): Promise<AlignResult> {
-  const values = opts.system.dimensions.map((d) => d.id);
+  const refusals = opts.refusals ?? 'avoid';
   const params = { temperature: opts.temperature ?? 0.8, max_tokens: opts.maxTokens ?? 300 };
   const ask = async (system: string, sample: number, extra: Array<{ role: 'assistant' | 'user'; content: string }> = []): Promise<string> =>
     (await engine.generate({ model: opts.model, stage: `align-${opts.strategy}`, messages: [{ role: 'system', content: system }, { role: 'user', content: prompt.prompt }, ...extra], params, sample })).text.trim();
-  const plain: Candidate = { text: await ask(BASE_SYSTEM, 0), origin: 'plain', vector: null, distance: null };
+  const plain = fresh(await ask(BASE_SYSTEM, 0), 'plain');
   const candidates: Candidate[] = [plain];
+  // What the strategy may deliver (system-prompt: its conditioned answer only, not a rerank).
+  let deliverable: Candidate[];
   if (opts.strategy === 'best-of-n') {
     const n = opts.n ?? 4;
     // The samples are independent: asked together, so a model's concurrency limit is the only bound.
     const texts = await Promise.all(Array.from({ length: n - 1 }, (_, i) => ask(BASE_SYSTEM, i + 1)));
-    texts.forEach((text, i) => candidates.push({ text, origin: `sample-${i + 1}`, vector: null, distance: null }));
-    await scoreCandidates(candidates, prompt, opts, values);
+    texts.forEach((text, i) => candidates.push(fresh(text, `sample-${i + 1}`)));
+    await assess(candidates, prompt, opts);
+    deliverable = candidates;
   } else if (opts.strategy === 'system-prompt') {
-    candidates.push({ text: await ask(valueConditionedPrompt(opts.target, opts.system), 0), origin: 'conditioned', vector: null, distance: null });
-    await scoreCandidates(candidates, prompt, opts, values);
+    const conditioned = fresh(await ask(valueConditionedPrompt(opts.target, opts.system), 0), 'conditioned');
+    candidates.push(conditioned);
+    await assess(candidates, prompt, opts);
+    deliverable = [conditioned];
   } else {
-    await scoreCandidates(candidates, prompt, opts, values);
+    await assess(candidates, prompt, opts);
     let current = plain;
     const history: Array<{ role: 'assistant' | 'user'; content: string }> = [];
     for (let round = 1; round <= (opts.rounds ?? 2); round++) {
       if (current.vector === null || current.distance === 0) break;
       history.push({ role: 'assistant', content: current.text }, { role: 'user', content: critique(current.vector, opts.target, opts.system) });
-      const revised: Candidate = { text: await ask(BASE_SYSTEM, 0, history), origin: `revision-${round}`, vector: null, distance: null };
+      const revised = fresh(await ask(BASE_SYSTEM, 0, history), `revision-${round}`);
       candidates.push(revised);
-      await scoreCandidates([revised], prompt, opts, values);
+      await assess([revised], prompt, opts);
       current = revised;
     }
+    deliverable = candidates;
   }
-  // The plain answer is "before"; "after" is what the strategy delivers: the closest candidate
-  // (best-of-n, revise keeps its best round) or the conditioned answer (system-prompt).
-  const after = opts.strategy === 'system-prompt' ? candidates[1]! : best(candidates);
+  const chosen = chooseCandidate(deliverable, refusals);
+  const after = chosen ?? plain;
+  // The held-out measurement: before and after (every candidate when pairs need margins), scored
+  // by an instrument the selection never consulted.
+  const toMeasure = opts.measureAll ? candidates : after === plain ? [plain] : [plain, after];
+  const measured = await score(opts.measure.evaluator, toMeasure.map((c) => ({ id: `${prompt.id}#${c.origin}#measure`, text: c.text })), prompt, opts);
+  toMeasure.forEach((c, i) => (c.held_out = measured[i]!));
+  const diff = (a: number | null | undefined, b: number | null | undefined): number | null => (a !== null && a !== undefined && b !== null && b !== undefined ? a - b : null);
   return {
     id: prompt.id,
     prompt: prompt.prompt,
     strategy: opts.strategy,
     before: plain,
     after,
-    improvement: plain.distance !== null && after.distance !== null ? plain.distance - after.distance : null,
+    improvement: diff(plain.distance, after.distance),
+    improvement_held_out: diff(plain.held_out?.distance, after.held_out?.distance),
+    fallback: chosen === undefined,
+    ...(opts.selfJudged ? { self_judged: true as const } : {}),
     candidates,
   };
 }
 
 /** Align every prompt and summarise; results are stored per (prompt, strategy, model). */
 export async function runAlign(engine: Engine, prompts: readonly AlignPrompt[], opts: AlignOptions, onResult?: (r: AlignResult) => void): Promise<{ results: AlignResult[]; summary: AlignSummary }> {
+  if (opts.measure.evaluator === opts.evaluator) throw new InputError('align: the measurement must not be the selecting evaluator itself (give an independent evaluator or fresh judge calls)');
   const store: RunStore = engine.store;
   const write = alignResultWriter(store);
   const results: AlignResult[] = new Array(prompts.length);
@@ -252,79 +317,103 @@ export async function runAlign(engine: Engine, prompts: readonly AlignPrompt[], 
     },
     { label: `align ${opts.strategy}` },
   );
-  const summary = summarise(results, opts, engine);
+  const simulated = engine.models().some((m) => engine.isSimulated(m.name));
+  const summary = summariseAlign(results, opts, { cost: costOf(engine, opts.strategy), simulated });
   const all = loadAlignSummaries(store) ?? [];
   store.setMetaJson(ALIGN_KEY, [...all.filter((s) => !(s.strategy === summary.strategy && s.model === summary.model)), summary]);
   return { results, summary };
 }
 
-function summarise(results: readonly AlignResult[], opts: AlignOptions, engine: Engine): AlignSummary {
-  const values = opts.system.dimensions.map((d) => d.id);
-  const scored = results.filter((r) => r.improvement !== null);
-  // Nothing scored (every evaluator answer failed) reads as NaN, not as an error.
-  const meanOrNaN = (xs: number[]): number => (xs.length ? mean(xs) : NaN);
-  const imp = scored.map((r) => r.improvement!);
-  let lo = meanOrNaN(imp), hi = meanOrNaN(imp);
-  if (imp.length >= 2 && imp.some((x) => x !== imp[0])) {
-    const ci = bootstrapMeanCI(imp, { iterations: 2000, seed: opts.seed ?? 1 });
-    lo = ci.lower;
-    hi = ci.upper;
-  }
+/** The engine usage of one strategy's stages (policy, selecting judge, measurement, answer kinds). */
+export function alignStages(strategy: AlignStrategy): string[] {
+  return [`align-${strategy}`, `align-${strategy}-judge`, `align-${strategy}-measure`, `align-${strategy}-kind`];
+}
+
+function costOf(engine: Engine, strategy: AlignStrategy): AlignSummary['cost'] {
   const cost = { requests: 0, cached: 0, input_tokens: 0, output_tokens: 0 };
-  for (const stage of [`align-${opts.strategy}`, `align-${opts.strategy}-judge`]) {
+  for (const stage of alignStages(strategy)) {
     const u = engine.usage.get(stage);
     if (u) for (const k of Object.keys(cost) as Array<keyof typeof cost>) cost[k] += u[k];
   }
+  return cost;
+}
+
+/**
+ * The bootstrap level that gives a 95% interval of a mean its nominal coverage at n prompts: the
+ * percentile interval of a mean is about as wide as a z interval with the plug-in standard
+ * deviation, too narrow at small n (about 92% coverage at n = 16), so its quantile levels are
+ * widened until it is as wide as the t interval: the "expanded percentile" interval of Hesterberg
+ * (2015, What teachers should know about the bootstrap), z' = sqrt(n / (n - 1)) t(0.975, n - 1).
+ */
+export function expandedBootstrapLevel(n: number, level = 0.95): number {
+  const z = Math.sqrt(n / (n - 1)) * studentTQuantile(1 - (1 - level) / 2, n - 1);
+  return 1 - 2 * (1 - normalCdf(z));
+}
+
+/**
+ * Mean of per-prompt gains with an expanded-percentile bootstrap 95% interval over prompts (2000
+ * resamples, seeded; see `expandedBootstrapLevel`). NaN when no prompt has a gain; a zero-width
+ * interval when every gain is equal.
+ */
+export function gainSummary(gains: readonly number[], seed = 1): GainSummary {
+  if (gains.length === 0) return { mean: NaN, ci_low: NaN, ci_high: NaN, n: 0 };
+  const m = mean(gains);
+  if (gains.length < 2 || gains.every((x) => x === gains[0])) return { mean: m, ci_low: m, ci_high: m, n: gains.length };
+  const ci = bootstrapMeanCI(gains, { iterations: 2000, seed, level: expandedBootstrapLevel(gains.length) });
+  return { mean: m, ci_low: ci.lower, ci_high: ci.upper, n: gains.length };
+}
+
+function countKinds(cands: readonly Candidate[]): AnswerKindCounts {
+  const counts = Object.fromEntries(ANSWER_KINDS.map((k) => [k, 0])) as AnswerKindCounts;
+  for (const c of cands) counts[c.kind]++;
+  return counts;
+}
+
+/** The summary of a set of results (exported for replication studies over subsets of prompts). */
+export function summariseAlign(results: readonly AlignResult[], opts: AlignOptions, run: { cost?: AlignSummary['cost']; simulated?: boolean } = {}): AlignSummary {
+  const ids = values(opts);
+  const seed = opts.seed ?? 1;
+  // Nothing scored (every evaluator answer failed) reads as NaN, not as an error.
+  const meanOrNaN = (xs: number[]): number => (xs.length ? mean(xs) : NaN);
+  const scored = results.filter((r) => r.improvement !== null);
+  const measured = results.filter((r) => r.improvement_held_out !== null);
+  const selection = gainSummary(scored.map((r) => r.improvement!), seed);
+  const heldOut = gainSummary(measured.map((r) => r.improvement_held_out!), seed);
+  const share = (cs: Candidate[]): number => (cs.length ? cs.filter((c) => c.kind === 'refusal').length / cs.length : NaN);
+  const objective = opts.objective ?? 'l2';
   return {
     strategy: opts.strategy,
     model: opts.model,
     evaluator: opts.evaluator.name,
-    metric: opts.metric ?? 'l2',
+    measurement: { evaluator: opts.measure.evaluator.name, independent: opts.measure.independent },
+    self_judged: opts.selfJudged ?? false,
+    simulated: run.simulated ?? false,
+    objective,
+    metric: objective,
     target: opts.target,
+    refusals: opts.refusals ?? 'avoid',
     prompts: results.length,
     scored: scored.length,
-    mean_before: meanOrNaN(scored.map((r) => r.before.distance!)),
-    mean_after: meanOrNaN(scored.map((r) => r.after.distance!)),
-    mean_improvement: meanOrNaN(imp),
-    ci_low: lo,
-    ci_high: hi,
-    agreement_before: meanOrNaN(scored.map((r) => agreement(r.before.vector!, opts.target, values))),
-    agreement_after: meanOrNaN(scored.map((r) => agreement(r.after.vector!, opts.target, values))),
-    cost,
+    measured: measured.length,
+    gain_selection: selection,
+    gain_held_out: heldOut,
+    mean_before: meanOrNaN(measured.map((r) => r.before.held_out!.distance!)),
+    mean_after: meanOrNaN(measured.map((r) => r.after.held_out!.distance!)),
+    mean_before_selection: meanOrNaN(scored.map((r) => r.before.distance!)),
+    mean_after_selection: meanOrNaN(scored.map((r) => r.after.distance!)),
+    mean_improvement: heldOut.mean,
+    ci_low: heldOut.ci_low,
+    ci_high: heldOut.ci_high,
+    agreement_before: meanOrNaN(measured.map((r) => agreement(r.before.held_out!.vector!, opts.target, ids))),
+    agreement_after: meanOrNaN(measured.map((r) => agreement(r.after.held_out!.vector!, opts.target, ids))),
+    answers_before: countKinds(results.map((r) => r.before)),
+    answers_after: countKinds(results.map((r) => r.after)),
+    refusal_share_before: share(results.map((r) => r.before)),
+    refusal_share_after: share(results.map((r) => r.after)),
+    excluded_candidates: results.reduce((s, r) => s + r.candidates.filter((c) => !isEligible(c.kind, opts.refusals ?? 'avoid')).length, 0),
+    fallbacks: results.filter((r) => r.fallback).length,
+    cost: run.cost ?? { requests: 0, cached: 0, input_tokens: 0, output_tokens: 0 },
   };
-}
-
-// ---------- preference pairs ----------
-
-export type PairsFormat = 'trl' | 'trl-standard' | 'openrlhf';
-
-/**
- * Chosen/rejected pairs ranked by distance to the target: for each prompt the closest candidate
- * against each candidate at least `margin` farther. Formats:
- *  - trl: TRL's conversational preference format (prompt, chosen, rejected as message lists);
- *  - trl-standard: the same with plain strings;
- *  - openrlhf: chosen and rejected as whole conversations (user + assistant messages), for
- *    OpenRLHF's `--chosen_key chosen --rejected_key rejected --apply_chat_template`.
- * Every record carries the value vectors and distances beside the training fields.
- */
-export function preferencePairs(results: readonly AlignResult[], format: PairsFormat, opts: { margin?: number; target?: Target } = {}): Array<Record<string, unknown>> {
-  const margin = opts.margin ?? 0.1;
-  const out: Array<Record<string, unknown>> = [];
-  for (const r of results) {
-    const ranked = r.candidates.filter((c) => c.distance !== null && c.text.trim() !== '').sort((a, b) => a.distance! - b.distance!);
-    const top = ranked[0];
-    if (!top) continue;
-    const seen = new Set<string>([top.text]);
-    for (const worse of ranked.slice(1)) {
-      if (worse.distance! - top.distance! < margin || seen.has(worse.text)) continue;
-      seen.add(worse.text);
-      const meta = { id: r.id, strategy: r.strategy, chosen_values: top.vector, rejected_values: worse.vector, chosen_distance: top.distance, rejected_distance: worse.distance, ...(opts.target ? { target: opts.target } : {}) };
-      if (format === 'trl') out.push({ prompt: [{ role: 'user', content: r.prompt }], chosen: [{ role: 'assistant', content: top.text }], rejected: [{ role: 'assistant', content: worse.text }], ...meta });
-      else if (format === 'trl-standard') out.push({ prompt: r.prompt, chosen: top.text, rejected: worse.text, ...meta });
-      else out.push({ chosen: [{ role: 'user', content: r.prompt }, { role: 'assistant', content: top.text }], rejected: [{ role: 'user', content: r.prompt }, { role: 'assistant', content: worse.text }], ...meta });
-    }
-  }
-  return out;
 }
 
 export const ALIGN_KEY = 'align';

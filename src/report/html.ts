@@ -169,16 +169,7 @@ export async function renderHtml(model: ReportModel): Promise<string> {
   if (vv && vv.profiles.length > 0) parts.push(...(await valueVectorSection(vv)));
 
   const align = model.align;
-  if (align && align.length > 0) {
-    parts.push('<h2>Value alignment</h2><p class="muted">Mean distance of answers to the target value vector before (plain answer) and after each strategy, with the bootstrap 95% interval of the improvement.</p>');
-    const bars = align.flatMap((a) => [
-      { run: `${a.strategy} · ${a.model}`, when: 'before', distance: a.mean_before },
-      { run: `${a.strategy} · ${a.model}`, when: 'after', distance: a.mean_after },
-    ]);
-    parts.push(await chart({ width: 360, height: 24 * bars.length, data: { values: bars }, mark: 'bar', encoding: { y: { field: 'run', type: 'nominal', title: null }, yOffset: { field: 'when' }, x: { field: 'distance', type: 'quantitative' }, color: { field: 'when', type: 'nominal', sort: ['before', 'after'] } } } as TopLevelSpec));
-    parts.push(table(['strategy', 'model', 'evaluator', 'metric', 'prompts', 'before', 'after', 'improvement', '95% low', '95% high', 'requests', 'tokens in', 'tokens out'], align.map((a) => [a.strategy, a.model, a.evaluator, a.metric, String(a.scored), a.mean_before, a.mean_after, a.mean_improvement, a.ci_low, a.ci_high, String(a.cost.requests), String(a.cost.input_tokens), String(a.cost.output_tokens)])));
-    parts.push(`<p>Target: <code>${escapeHtml(JSON.stringify(align[0]!.target))}</code></p>`);
-  }
+  if (align && align.length > 0) parts.push(...(await alignSection(align)));
 
   parts.push('<h2>Provenance and cost</h2>');
   parts.push(table(['model', 'requests', 'cached answers', 'errors', 'input tokens', 'output tokens', 'cost (USD)'], model.cost.per_model.map((c) => [c.model, String(c.requests), String(c.cached), String(c.errors), String(c.input_tokens), String(c.output_tokens), c.cost_usd])));
@@ -256,3 +247,74 @@ function judgeQualitySection(q: JudgeQuality): string[] {
   }
   return parts;
 }
+
+/**
+ * Alignment: the held-out gain first (before and after re-scored by a measurement the selection
+ * never saw), the selection-time gain beside it as what the winner's curse inflates, refusal shares,
+ * and the labels a reader must not miss (self-judged, simulated, measurement not independent).
+ */
+async function alignSection(align: NonNullable<ReportModel['align']>): Promise<string[]> {
+  const parts: string[] = [];
+  parts.push(
+    '<h2>Value alignment</h2><p class="muted">Gain = loss before (the plain answer) minus loss after (what the strategy delivers); positive = closer to the target. ' +
+      'The <b>held-out gain</b> re-scores before and after with a measurement the selection never saw (an independent evaluator, or fresh calls of the selecting judge): it is the number to report. ' +
+      'The selection-time gain re-reads the scores the strategy chose on; for best-of-n and revise it is biased upward even when no answer is truly better. Intervals: bootstrap 95% over prompts. ' +
+      'Empty answers, refusals, evasions and answers expressing no value are never chosen over a substantive answer unless refusals are allowed.</p>',
+  );
+  // Runs written before held-out measurement existed carry only the selection-time numbers.
+  const held = align.filter((a) => a.gain_held_out !== undefined);
+  for (const a of align) {
+    if (a.self_judged) parts.push(`<p class="banner">SELF-JUDGED: ${escapeHtml(a.model)} judged its own answers (${escapeHtml(a.strategy)}, --allow-self-judge).</p>`);
+    if (a.gain_held_out === undefined) parts.push(`<p class="banner">${escapeHtml(a.strategy)} on ${escapeHtml(a.model)}: written by an earlier version without a held-out measurement; its improvement is the selection-time one, biased upward. Re-run align.</p>`);
+  }
+  if (held.some((a) => a.simulated)) parts.push('<p class="banner">SIMULATED models took part in alignment: these numbers test the method and say nothing about real models.</p>');
+  if (held.length > 0) {
+    const bars = held.flatMap((a) => [
+      { run: `${a.strategy} · ${a.model}`, gain: 'held-out', mean: a.gain_held_out.mean, low: a.gain_held_out.ci_low, high: a.gain_held_out.ci_high },
+      { run: `${a.strategy} · ${a.model}`, gain: 'selection-time', mean: a.gain_selection.mean, low: a.gain_selection.ci_low, high: a.gain_selection.ci_high },
+    ]);
+    parts.push(
+      await chart({
+        width: 420,
+        height: 30 * bars.length,
+        data: { values: bars },
+        encoding: { y: { field: 'run', type: 'nominal', title: null }, yOffset: { field: 'gain', sort: ['held-out', 'selection-time'] }, color: { field: 'gain', type: 'nominal', sort: ['held-out', 'selection-time'] } },
+        layer: [
+          { mark: 'rule', encoding: { x: { field: 'low', type: 'quantitative', title: 'gain (before - after), 95% CI' }, x2: { field: 'high' } } },
+          { mark: { type: 'point', filled: true }, encoding: { x: { field: 'mean', type: 'quantitative' } } },
+          { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', strokeDash: [3, 3], color: '#888' }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
+        ],
+      } as TopLevelSpec),
+    );
+    const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : 'n/a');
+    parts.push(
+      table(
+        ['strategy', 'model', 'objective', 'selected by', 'measured by', 'prompts', 'held-out gain', '95% low', '95% high', 'selection-time gain', '95% low', '95% high', 'refusals before', 'refusals after', 'excluded', 'plain kept', 'requests', 'tokens in', 'tokens out'],
+        held.map((a) => [
+          a.strategy,
+          `${a.model}${a.self_judged ? ' (SELF-JUDGED)' : ''}`,
+          a.objective,
+          a.evaluator,
+          `${a.measurement.evaluator}${a.measurement.independent ? '' : ' (fresh calls, not independent)'}`,
+          String(a.measured),
+          a.gain_held_out.mean,
+          a.gain_held_out.ci_low,
+          a.gain_held_out.ci_high,
+          a.gain_selection.mean,
+          a.gain_selection.ci_low,
+          a.gain_selection.ci_high,
+          pct(a.refusal_share_before),
+          pct(a.refusal_share_after),
+          String(a.excluded_candidates),
+          String(a.fallbacks),
+          String(a.cost.requests),
+          String(a.cost.input_tokens),
+          String(a.cost.output_tokens),
+        ]),
+      ),
+    );
+  }
+  parts.push(`<p>Target: <code>${escapeHtml(JSON.stringify(align[0]!.target))}</code></p>`);
+  return parts;
+}
+
