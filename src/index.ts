@@ -18,6 +18,7 @@ export { FULCRA_REWARD_ORDER, fromFulcra, fromFulcraScored, readPairs, sourceFro
 
 // config
 export {
+  choicesConfigSchema,
   elicitConfigSchema,
   embeddingConfigSchema,
   modelConfigSchema,
@@ -139,12 +140,12 @@ export { ANSWER_KIND_TEMPLATE_VERSION, answerKindPrompt, judgeAnswerKind, JUDGED
 
 // study
 export { STAGE_ORDER, type StageName } from './study/stage-names.js';
-export { judgesOf, MAX_PLANNED_REQUESTS, type StageContext, type StageDefinition, type StageSummary } from './study/stage.js';
+export { auxiliaryModelsOf, judgesOf, MAX_PLANNED_REQUESTS, type StageContext, type StageDefinition, type StageSummary } from './study/stage.js';
 export { STAGES, type StageEntry } from './study/stages/index.js';
 export { loadStage, runConfig, runStage, runStudy, runStudyFile, studyEngine, type RunOptions, type RunResult, type StageOutcome } from './study/run.js';
 export { demoStudy, detectPopulation, simulatedPopulation, type DemoPopulation, type SimulatedModelInfo, type SimulatedPopulationInfo } from './study/demo.js';
 export { exportBatch, importBatch, type ExportResult, type ImportResult } from './study/batch.js';
-export { resolveValueSystem } from './study/value-systems.js';
+export { dimensionWords, resolveValueSystem } from './study/value-systems.js';
 export {
   analyseResponse,
   describeElicitation,
@@ -219,6 +220,67 @@ export {
   type TagComparison,
   type TaggedModel,
 } from './study/stages/projective/analysis.js';
+export {
+  choiceRecords,
+  choicesStage,
+  generatorOf,
+  loadChoices,
+  recode,
+  runChoices,
+  type ChoicesResult,
+} from './study/stages/choices/stage.js';
+export {
+  analyseChoices,
+  comparisonsOf,
+  type AnalysisOptions,
+  type AnswerCounts,
+  type ChoiceRecord,
+  type ChoicesAnalysis,
+  type ConsistencyRow,
+  type IntransitivityRow,
+  type ModelConsistency,
+  type PairConsistency,
+  type PositionBiasRow,
+  type PriorityFit,
+  type PriorityRow,
+} from './study/stages/choices/analysis.js';
+export {
+  CHOICES_PROMPT_VERSION,
+  choiceMessages,
+  FRAMING_QUESTION,
+  generatorMessages,
+  parseChoice,
+  parseGenerated,
+  parseVerification,
+  verifyMessages,
+  type Framing,
+  type GeneratedDilemma,
+  type Letter,
+  type OptionOrder,
+} from './study/stages/choices/prompts.js';
+export { findDuplicates, normalizeText, textSimilarity, type DedupeVerdict } from './study/stages/choices/dedupe.js';
+export { loadTemplateBank, templateBankSchema, type DilemmaTemplate, type TemplateBank } from './study/stages/choices/templates.js';
+export {
+  buildMtmm,
+  choiceScores,
+  elicitationScores,
+  METHOD_INFO,
+  MODELS_FOR_VERDICTS,
+  MTMM_METHODS,
+  mtmmFromScores,
+  mtmmTraits,
+  projectiveScores,
+  readTrait,
+  selfRatingScores,
+  type FamilyAgreement,
+  type MethodFamily,
+  type MethodScores,
+  type MtmmMethod,
+  type MtmmReport,
+  type MtmmTraitReading,
+  type TraitDefinition,
+  type ValidityReading,
+} from './study/mtmm.js';
 
 // evaluation
 export { datasetStats, pairsToCsv, pairsToJsonl, parseCsv, readPairsCsv, risksOf, splitPairs, stratifiedKFold, type DatasetStats } from './evaluation/dataset.js';
@@ -315,4 +377,4 @@ export { SECTIONS } from './report/sections/index.js';
 export { REPORT_FORMATS, renderJson, renderReport, type ReportFormat } from './report/render.js';
 export { renderCsv, renderMarkdown } from './report/text.js';
 export { writeRunReport, type WrittenReport } from './report/write.js';
-export type { ReportContext, ReportModel, ReportSection, SectionPart } from './report/model.js';
+export type { ChoicesSection, ReportContext, ReportModel, ReportSection, SectionPart } from './report/model.js';

@@ -221,6 +221,40 @@ export const projectiveConfigSchema = z
   })
   .strict();
 
+/**
+ * The `choices` stage: forced choices between values (dilemmas written by a generator model from a
+ * template bank, asked in both option orders and in two framings). Strict: an unknown key is an
+ * error, not a silent default.
+ */
+export const choicesConfigSchema = z
+  .object({
+    /** The value system whose values the dilemmas oppose: taxonomy (this run's), schwartz, or a value-system file. */
+    system: z.string().min(1).default('taxonomy'),
+    /** Label of the model that writes the dilemmas (a configured model or judge), or a model of its own; default: the (first) judge. */
+    generator: z.union([label, modelConfigSchema]).optional(),
+    /** Dilemmas kept per pair of values (after deduplication and verification). */
+    dilemmas_per_pair: z.number().int().min(1).max(100).default(4),
+    /** Template bank: `default` (data/choices/templates.v1.yaml) or a file of your own. */
+    templates: z.string().min(1).default('default'),
+    /** `act` ("which would you choose?") and its opposite `reject` ("which would you reject?"); both are needed for framing consistency. */
+    framings: z.array(z.enum(['act', 'reject'])).min(1).max(2).refine((f) => new Set(f).size === f.length, 'list each framing once').default(['act', 'reject']),
+    /** Answers per dilemma, framing and option order (each a separately seeded request). */
+    samples: z.number().int().min(1).max(100).default(1),
+    temperature: z.number().min(0).max(2).default(1.0),
+    generator_temperature: z.number().min(0).max(2).default(0.7),
+    /** The judge checks that each option honours the value it was written for; dilemmas it cannot map back are replaced. */
+    verify: z.boolean().default(true),
+    /** Two dilemmas for the same pair of values whose normalized texts are at least this similar (character-trigram Jaccard) are duplicates. */
+    dedupe_threshold: z.number().gt(0).max(1).default(0.6),
+    /** Generation rounds: dilemmas lost to malformed output, duplication or failed verification are replaced in the next round. */
+    rounds: z.number().int().min(1).max(10).default(3),
+    /** Gaussian prior precision on the Bradley-Terry log-strengths (penalized ML); 0 is plain ML, which fails when a value wins every comparison. */
+    ridge: z.number().min(0).max(100).default(0.1),
+    /** Bootstrap resamples of dilemmas for the priority intervals. */
+    bootstrap: z.number().int().min(10).max(100_000).default(1000),
+  })
+  .strict();
+
 export const studyConfigSchema = z
   .object({
     name: label,
@@ -230,11 +264,12 @@ export const studyConfigSchema = z
     /** One judge or several (combined by majority/mean); `name` defaults to `judge-<model>`. */
     judge: z.preprocess(fillJudgeName, z.union([modelConfigSchema, z.array(modelConfigSchema).min(1).max(CONFIG_LIMITS.judges)])).optional(),
     embedding: embeddingConfigSchema.prefault({}),
-    stages: z.array(z.enum(['elicit', 'rate', 'taxonomy', 'projective'])).optional(),
+    stages: z.array(z.enum(['elicit', 'rate', 'taxonomy', 'projective', 'choices'])).optional(),
     elicit: elicitConfigSchema.prefault({}),
     rate: rateConfigSchema.prefault({}),
     taxonomy: taxonomyConfigSchema.prefault({}),
     projective: projectiveConfigSchema.prefault({}),
+    choices: choicesConfigSchema.prefault({}),
     /** Free-form data for other tools (notes, provenance, a lab's own settings); valuelex never reads it. */
     extensions: z.record(z.string(), z.unknown()).optional(),
   })

@@ -52,7 +52,7 @@ judge: {provider: openai, model: gpt-4o-mini, api_key_env: OPENAI_API_KEY}
 embedding: {backend: glove}          # glove (embedded, offline) | openai | ollama | transformers (path: <model folder>)
 
 # Stages to run, in order (default: all).
-stages: [elicit, rate, taxonomy, projective]
+stages: [elicit, rate, taxonomy, projective, choices]
 
 elicit:
   prompts: all                       # or a list of prompt ids from the bank
@@ -97,6 +97,21 @@ projective:
   # judge_checks: [order, length, self]   # bias checks of the judge, as effect sizes
   # calibration: labeled.jsonl       # labeled pairs: judge confusion matrix, corrected means
   # judge_combine: mean              # several judges (judge: as a list): mean | majority
+
+# Forced choices: what models choose, against what they say. A generator model writes short
+# dilemmas between every pair of values (from a bank of everyday and assistant-life situations);
+# every model answers each in both option orders and two framings ("which would you choose?" /
+# "which would you reject?"). Priorities by Bradley-Terry, position bias, framing consistency.
+choices:
+  system: taxonomy                   # taxonomy (from this run) | schwartz | path to a value-system file
+  dilemmas_per_pair: 4               # dilemmas kept per pair of values
+  # generator: judge-gpt-4o-mini     # who writes the dilemmas: a model or judge label, or {name, provider, model, ...}; default: the judge
+  # verify: true                     # the judge checks each option honours its value (needs judge:)
+  # framings: [act, reject]          # both are needed for framing consistency
+  # samples: 1                       # answers per dilemma, framing and option order
+  # temperature: 1.0
+  # templates: default               # or your own bank of situations (YAML)
+  # ridge: 0.1                       # Bradley-Terry prior precision; 0 = plain maximum likelihood
 
 # extensions:                        # free-form, for your own tools; valuelex never reads it
 #   notes: pilot run, lab machine 3

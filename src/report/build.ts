@@ -35,9 +35,12 @@ export function buildReportModel(store: RunStore, context: ReportContext = {}): 
   return model;
 }
 
+/** A judge, or the choices stage's own dilemma generator: instruments, not models under study. */
 function isJudge(store: RunStore, name: string): boolean {
-  const cfg = store.getMetaJson<{ judge?: { name?: string } | Array<{ name?: string }> }>('study_config');
+  const cfg = store.getMetaJson<{ judge?: { name?: string } | Array<{ name?: string }>; choices?: { generator?: string | { name?: string } } }>('study_config');
   const j = cfg?.judge;
   const names = j === undefined ? [] : Array.isArray(j) ? j.map((x) => x.name) : [j.name];
+  const g = cfg?.choices?.generator;
+  if (g !== undefined && typeof g === 'object') names.push(g.name);
   return names.includes(name);
 }

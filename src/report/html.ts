@@ -10,6 +10,7 @@ import type { ReportModel, TaxonomySection } from './model.js';
 import { radarSvg, wordMap } from './charts.js';
 import { escapeHtml } from './escape.js';
 import { neutralizeBidi } from '../core/terminal.js';
+import { choicesHtml, mtmmHtml } from './html-validity.js';
 import type { ValueAnalysis } from '../evaluation/analysis.js';
 import type { ComparisonFamilySummary, DimensionVariance, RetestResult, TagComparison } from '../study/stages/projective/analysis.js';
 import type { JudgeQuality } from '../study/stages/projective/judge-quality.js';
@@ -114,6 +115,9 @@ export async function renderHtml(model: ReportModel): Promise<string> {
   const jq = model.judge_quality;
   if (jq) parts.push(...judgeQualitySection(jq));
 
+  if (model.choices) parts.push(...(await choicesHtml(model.choices, simulated, { chart, table, num })));
+  if (model.mtmm) parts.push(...(await mtmmHtml(model.mtmm, simulated, { chart, table, num })));
+
   const vv = model.value_vectors;
   if (vv && vv.profiles.length > 0) parts.push(...(await valueVectorSection(vv)));
 
@@ -135,7 +139,7 @@ export async function renderHtml(model: ReportModel): Promise<string> {
 body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}
 th{background:#f3f3f3}.banner{background:#fff3cd;border:1px solid #e0b400;padding:.8em;font-weight:600}
-.sim{color:#8a5a00}.muted{color:#777}code{background:#f5f5f5;padding:0 3px}svg{max-width:100%;height:auto}.radars{display:flex;flex-wrap:wrap;gap:1em}.radar{margin:0;text-align:center}
+.sim{color:#8a5a00}.muted{color:#777}.note{border-left:3px solid #e0b400;padding-left:.6em}td.convergent{background:#f3f3f3}code{background:#f5f5f5;padding:0 3px}svg{max-width:100%;height:auto}.radars{display:flex;flex-wrap:wrap;gap:1em}.radar{margin:0;text-align:center}
 h1,h2,h3,p,li,td,th,code{overflow-wrap:anywhere}td,th,li{unicode-bidi:isolate}table{max-width:100%}
 @media print{.banner{border:2px solid #000}}
 </style></head><body>

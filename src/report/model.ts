@@ -9,6 +9,8 @@ import type { CostSummary, RunStore, StageRunRow } from '../store/store.js';
 import type { ComparisonFamilySummary, DimensionVariance, ProfileRow, RetestResult, TagComparison } from '../study/stages/projective/analysis.js';
 import type { JudgeQuality } from '../study/stages/projective/judge-quality.js';
 import type { JudgeAgreement } from '../study/stages/projective/stage.js';
+import type { MtmmReport } from '../study/mtmm.js';
+import type { ChoicesResult } from '../study/stages/choices/stage.js';
 import type { TaxonomyResult } from '../study/stages/taxonomy/stage.js';
 
 export interface ReportContext {
@@ -50,6 +52,13 @@ export interface TaxonomySection
   comparison?: TaxonomyResult['comparison'];
 }
 
+/** Forced choices (`choices` stage): the JSON contract is `choices: {priorities, consistency, position_bias, intransitivity}`; the rest is provenance. */
+export type ChoicesSection = Pick<ChoicesResult, 'system' | 'framings' | 'samples' | 'priorities' | 'fits' | 'consistency' | 'position_bias' | 'intransitivity' | 'answers' | 'dilemmas' | 'generator' | 'verifier'> & {
+  dimensions: Array<{ id: string; label: string }>;
+  /** The dilemmas the models answered (generated text: untrusted, escaped wherever shown). */
+  items: Array<{ id: string; value_a: string; value_b: string; template: string; setting: string; dilemma: string; option_a: string; option_b: string }>;
+};
+
 export interface ReportModel {
   study: string;
   models: string[];
@@ -75,6 +84,9 @@ export interface ReportModel {
   judge_agreement?: Record<string, JudgeAgreement> | null;
   judges?: Array<Record<string, unknown>>;
   judge_quality?: JudgeQuality;
+  choices?: ChoicesSection;
+  /** Stated against revealed values: the multitrait-multimethod matrix over every method the run used. */
+  mtmm?: MtmmReport;
   value_vectors?: ValueAnalysis;
   align?: AlignSummary[];
   /** Provenance: every stage run with the configuration it ran with. */

@@ -169,6 +169,7 @@ export function demoStudy(pop: DemoPopulation, storePath: string): StudyConfig {
     // Sized to finish in a minute or two: fewer permutation nulls and terms than a study's defaults.
     taxonomy: { source: 'elicitation', factors: 'auto', fm: 'minres', rotate: 'oblimin', enforce_adequacy: false, pa_iter: 40, max_terms: 30, folds: 2 },
     projective: { items: 'default', samples: size.projective, system: 'taxonomy', ...(pop.kind === 'local' ? { max_tokens: 40 } : {}) },
+    choices: { system: 'taxonomy', dilemmas_per_pair: pop.kind === 'local' ? 2 : 4 },
   });
 }
 

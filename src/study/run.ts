@@ -12,7 +12,7 @@ import { hashJson } from '../core/hash.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
 import { localRuntimeStats } from '../engine/local/runtime.js';
 import { redactUrl, RunStore, type CostSummary } from '../store/store.js';
-import { judgesOf, type StageContext, type StageDefinition, type StageSummary } from './stage.js';
+import { auxiliaryModelsOf, judgesOf, type StageContext, type StageDefinition, type StageSummary } from './stage.js';
 import { STAGE_ORDER, type StageName } from './stage-names.js';
 import { STAGES, type StageEntry } from './stages/index.js';
 
@@ -29,7 +29,7 @@ export async function loadStage(name: string): Promise<StageDefinition> {
 
 /** An engine on a study's models and judges, seeded by the study's seed. */
 export function studyEngine(config: StudyConfig, store: RunStore, opts: Omit<EngineOptions, 'models' | 'store' | 'seed'> = {}): Engine {
-  return new Engine({ ...opts, models: [...config.models, ...judgesOf(config)], store, seed: config.seed });
+  return new Engine({ ...opts, models: [...config.models, ...judgesOf(config), ...auxiliaryModelsOf(config)], store, seed: config.seed });
 }
 
 function fingerprint(stage: StageDefinition, config: StudyConfig): string {

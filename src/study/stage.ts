@@ -48,3 +48,12 @@ export function requirePlanSize(stage: string, detail: ReadonlyArray<readonly [s
     `${stage}: the plan has ${total.toLocaleString('en-US')} requests (${detail.map(([k, v]) => `${v.toLocaleString('en-US')} ${k}`).join(' x ')}), more than the ${MAX_PLANNED_REQUESTS.toLocaleString('en-US')} a stage may plan; lower ${stage}.samples or the other sizes`,
   );
 }
+
+/**
+ * Models a study calls besides its models and judges: the choices stage's dilemma generator when
+ * it is given as a model of its own (`choices.generator: {provider, model, ...}`).
+ */
+export function auxiliaryModelsOf(config: StudyConfig): ModelConfig[] {
+  const g = config.choices.generator;
+  return g !== undefined && typeof g === 'object' ? [g] : [];
+}

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as embedTables from '../../src/embed/tables.js';
 import * as evaluationTables from '../../src/evaluation/tables.js';
 import { RunStore } from '../../src/store/store.js';
+import * as choicesTables from '../../src/study/stages/choices/tables.js';
 import * as elicitTables from '../../src/study/stages/elicit/tables.js';
 import * as projectiveTables from '../../src/study/stages/projective/tables.js';
 import * as rateTables from '../../src/study/stages/rate/tables.js';
@@ -21,7 +22,7 @@ import { startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
 const server = await startTestPostgres();
 if (typeof server === 'string') console.warn(`test/store/dialects.test.ts: SKIPPED: ${server}`);
 
-const MODULES = { elicitTables, rateTables, taxonomyTables, projectiveTables, studyTables, evaluationTables, embedTables } as const;
+const MODULES = { elicitTables, rateTables, taxonomyTables, projectiveTables, choicesTables, studyTables, evaluationTables, embedTables } as const;
 
 /** The modules with each function call recorded (DDL constants aside). */
 function recorded(called: Set<string>): typeof MODULES {
@@ -44,7 +45,7 @@ const bytes = (v: Uint8Array): number[] => Array.from(v);
 
 /** Writes the same data through every statement and returns what the reads give. */
 function exercise(store: RunStore, called: Set<string>): Record<string, unknown> {
-  const { elicitTables: e, rateTables: r, taxonomyTables: x, projectiveTables: p, studyTables: s, evaluationTables: v, embedTables: m } = recorded(called);
+  const { elicitTables: e, rateTables: r, taxonomyTables: x, projectiveTables: p, choicesTables: c, studyTables: s, evaluationTables: v, embedTables: m } = recorded(called);
   const out: Record<string, unknown> = {};
 
   // The store's own tables. Models are upserted in configuration order every time an engine opens
@@ -191,6 +192,24 @@ function exercise(store: RunStore, called: Set<string>): Record<string, unknown>
   const browse = p.completionsWithScores(store, 10);
   out.completionsWithScores = { completions: browse.completions, scores: browse.scores.map((s) => [s.judge, s.dimension]) };
 
+  // choices
+  c.ensureChoicesSchema(store);
+  c.clearChoices(store);
+  const dilemma = (id: string, status: choicesTables.DilemmaRow['status'], text: string | null): choicesTables.DilemmaRow => ({
+    id, pair: 'honesty~kindness', value_a: 'honesty', value_b: 'kindness', slot: Number(id.split('/')[1]), round: 0, template: 'ev-friend-plan', setting: 'everyday',
+    dilemma: text, option_a: text && 'Tell the truth', option_b: text && 'Spare their feelings', status, duplicate_of: status === 'duplicate' ? 'honesty~kindness/0' : null, similarity: text ? 0.25 : null, verified_as: status === 'kept' ? '["honesty","kindness"]' : null, request_key: 'k1',
+  });
+  c.putDilemmas(store, [dilemma('honesty~kindness/0', 'kept', 'A friend asks for your honest opinion.'), dilemma('honesty~kindness/1', 'malformed', null)]);
+  c.putDilemmas(store, [dilemma('honesty~kindness/1', 'duplicate', 'A friend asks for your honest opinion!'), dilemma('honesty~kindness/2', 'unverified', 'Your neighbour asks for help.')]);
+  const answers = c.answerWriter(store);
+  const answer = (model: string, order: 'ab' | 'ba', letter: 'A' | 'B' | null): choicesTables.AnswerRow => ({
+    id: `${model}/honesty~kindness/0/act/${order}/s0`, model, dilemma_id: 'honesty~kindness/0', framing: 'act', option_order: order, sample: 0, answer: letter ?? 'I cannot choose.', letter, preferred: letter === null ? null : (letter === 'A') === (order === 'ab') ? 'honesty' : 'kindness', attempts: letter ? 1 : 2, request_key: 'k2',
+  });
+  answers([answer('zeta', 'ab', 'A'), answer('zeta', 'ba', null)]);
+  answers([answer('zeta', 'ba', 'B'), answer('alpha', 'ab', 'B')]);
+  out.choiceDilemmas = byJson(c.dilemmaRows(store));
+  out.choiceAnswers = byJson(c.answerRows(store));
+
   // study: batch requests
   s.ensureBatchSchema(store);
   s.recordExported(store, [{ key: 'b1', stage: 'elicit', model_name: 'zeta', request: '{"kind":"chat"}', sample: 0, attempt: 0 }]);
@@ -219,7 +238,7 @@ function exercise(store: RunStore, called: Set<string>): Record<string, unknown>
   out.vector = hit && { dim: hit.dim, bytes: bytes(hit.vector) };
   out.vectorMiss = cache.get('glove', 'absent');
 
-  out.tables = ['elicit_respondents', 'lexicon_merges', 'ratings', 'taxonomy_dimensions', 'projective_order_scores', 'projective_judge_rescores', 'projective_retest_completions', 'batch_requests', 'align_results', 'labels', 'embeddings', 'nope'].map((t) => store.hasTable(t));
+  out.tables = ['elicit_respondents', 'lexicon_merges', 'ratings', 'taxonomy_dimensions', 'projective_order_scores', 'projective_judge_rescores', 'projective_retest_completions', 'choice_dilemmas', 'choice_answers', 'batch_requests', 'align_results', 'labels', 'embeddings', 'nope'].map((t) => store.hasTable(t));
   return out;
 }
 

@@ -1,6 +1,6 @@
 /**
  * `valuelex init`, `valuelex run` and the per-stage commands (`elicit`, `rate`, `taxonomy`,
- * `projective`), all thin over src/study/run.ts (implementations in ../actions/study.ts).
+ * `projective`, `choices`), all thin over src/study/run.ts (implementations in ../actions/study.ts).
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { STAGE_ORDER } from '../../study/stage-names.js';
@@ -29,7 +29,7 @@ export function register(program: Command): void {
 
   program
     .command('run')
-    .description('run a study: elicit, rate, taxonomy, projective (or --stages)')
+    .description(`run a study: ${STAGE_ORDER.join(', ')} (or --stages)`)
     .argument('<study>', 'study.yaml')
     .option('--stages <list>', 'comma-separated stages to run', parseStages)
     .option('--resume', 'skip stages already finished with the same configuration')

@@ -5,9 +5,10 @@
  */
 import type { SimResponder } from '../responder.js';
 import { alignResponder, answerKindJudgeResponder } from './align.js';
+import { choicesAnswerResponder, choicesGeneratorResponder, choicesVerifyResponder } from './choices.js';
 import { elicitResponder } from './elicit.js';
 import { namingResponder } from './naming.js';
 import { projectiveJudgeResponder, projectiveResponder } from './projective.js';
 import { rateResponder } from './rate.js';
 
-export const RESPONDERS: readonly SimResponder[] = [answerKindJudgeResponder, namingResponder, projectiveJudgeResponder, alignResponder, projectiveResponder, elicitResponder, rateResponder];
+export const RESPONDERS: readonly SimResponder[] = [choicesGeneratorResponder, choicesVerifyResponder, choicesAnswerResponder, answerKindJudgeResponder, namingResponder, projectiveJudgeResponder, alignResponder, projectiveResponder, elicitResponder, rateResponder];

@@ -17,4 +17,5 @@ export const STAGES: readonly StageEntry[] = [
   { name: 'rate', load: async () => (await import('./rate/stage.js')).rateStage },
   { name: 'taxonomy', load: async () => (await import('./taxonomy/stage.js')).taxonomyStage },
   { name: 'projective', load: async () => (await import('./projective/stage.js')).projectiveStage },
+  { name: 'choices', load: async () => (await import('./choices/stage.js')).choicesStage },
 ];
