@@ -20,7 +20,7 @@ export function resolveValueSystem(store: RunStore, spec: string, onFallback?: (
     if (!t) throw new InputError(`${field}: taxonomy, but this run has no taxonomy yet; run the taxonomy stage first or use schwartz`);
     const roots = t.system.dimensions.filter((d) => d.parent === null);
     if (roots.length === 0) {
-      onFallback?.(`the run's taxonomy has no dimensions (${t.status_reason ?? 'no structure found'}), so ${field.split('.')[0]} uses Schwartz's ten values instead`);
+      onFallback?.(`the run's taxonomy has no dimensions (${t.status_reason ?? 'no structure found'}), so ${field === 'projective.system' ? 'the profiles use' : `${field.split('.')[0]} uses`} Schwartz's ten values instead`);
       return schwartzValues();
     }
     return { name: t.system.name, dimensions: roots };

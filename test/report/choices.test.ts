@@ -13,21 +13,26 @@ import { studyConfigSchema } from '../../src/config/schema.js';
 import { buildReportModel } from '../../src/report/build.js';
 import { escapeHtml, renderHtml } from '../../src/report/html.js';
 import { renderCsv, renderMarkdown } from '../../src/report/text.js';
-import { DEFAULT_POPULATION, PLANTED_DIMENSIONS } from '../../src/sim/population.js';
-import { SIMULATED_PROVIDERS } from '../../src/sim/provider.js';
+import { DEFAULT_SEED, drawPopulation } from '../../src/sim/population.js';
+import { simulatedProviders } from '../../src/sim/provider.js';
 import { RunStore } from '../../src/store/store.js';
 import { runConfig } from '../../src/study/run.js';
 import { PAYLOADS } from './run-fixture.js';
 
+/** SIMULATED: 6 models on 3 dimensions drawn from the seed (the truth the test checks against). */
+const POPULATION = drawPopulation(DEFAULT_SEED, { models: 6, dimensions: 3 });
+const PLANTED_DIMENSIONS = POPULATION.dimensions;
+const SIMULATED_PROVIDERS = simulatedProviders(POPULATION);
+
 describe('report: forced choices and validity', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vl-report-choices-'));
   const system = join(dir, 'planted.yaml');
-  writeFileSync(system, stringify({ name: 'planted', dimensions: PLANTED_DIMENSIONS.map((d) => ({ id: d.id, label: d.label, definition: `Values of ${d.label.toLowerCase()}.`, examples: d.words })) }));
+  writeFileSync(system, stringify({ name: 'planted', dimensions: PLANTED_DIMENSIONS.map((d) => ({ id: d.id, label: d.id, definition: `Values such as ${d.words.slice(0, 2).join(' and ')}.`, examples: d.words })) }));
   const cfg = studyConfigSchema.parse({
     name: 'report-choices',
     seed: 5,
-    models: DEFAULT_POPULATION.map((m) => ({ name: m.name, provider: 'simulated', model: `sim/${m.name}` })),
-    judge: { name: 'judge', provider: 'simulated', model: 'sim/sim-atlas-8b-rlhf' },
+    models: POPULATION.models.map((m) => ({ name: m.name, provider: 'simulated', model: `sim/${m.name}` })),
+    judge: { name: 'judge', provider: 'simulated', model: `sim/${POPULATION.models[0]!.name}` },
     projective: { items: ['likes-01', 'likes-02', 'likes-03', 'likes-04', 'likes-05'], samples: 2, system },
     choices: { system, dilemmas_per_pair: 3, bootstrap: 100 },
   });

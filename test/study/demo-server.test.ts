@@ -10,12 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { studyConfigSchema } from '../../src/config/schema.js';
+import { defaultPopulation } from '../../src/sim/population.js';
 import { SIMULATED_PROVIDERS } from '../../src/sim/provider.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { RunStore } from '../../src/store/store.js';
 import { runConfig } from '../../src/study/run.js';
 import { loadTaxonomy } from '../../src/study/stages/taxonomy/stage.js';
 import { runCliAsync } from '../helpers/cli.js';
+
+/** Three models of the default simulated population (names drawn from its seed). */
+const [M1, M2, M3] = defaultPopulation().models.map((m) => m.name) as [string, string, string];
 
 describe('the demo completes on a small population', () => {
   let server: SimServer;
@@ -28,7 +32,7 @@ describe('the demo completes on a small population', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vlx-demo-server-'));
     const r = await runCliAsync(['demo', '--dir', join(dir, 'demo'), '--json'], {
       cwd: dir,
-      env: { VALUELEX_BASE_URL: `${server.url}/v1`, VALUELEX_MODELS: 'sim/sim-atlas-1b-instruct,sim/sim-boreal-2b-base,sim/sim-cirrus-7b-rlhf' },
+      env: { VALUELEX_BASE_URL: `${server.url}/v1`, VALUELEX_MODELS: `sim/${M1},sim/${M2},sim/${M3}` },
     });
     expect(r.stderr).not.toMatch(/valuelex: /);
     expect(r.code).toBe(0);
@@ -50,8 +54,8 @@ describe('the demo completes on a small population', () => {
     const config = studyConfigSchema.parse({
       name: 'tiny',
       store,
-      models: ['sim-atlas-1b-instruct', 'sim-boreal-2b-base'].map((m) => ({ name: m, provider: 'simulated', model: `sim/${m}` })),
-      judge: { name: 'judge', provider: 'simulated', model: 'sim/sim-atlas-8b-rlhf' },
+      models: [M1, M2].map((m) => ({ name: m, provider: 'simulated', model: `sim/${m}` })),
+      judge: { name: 'judge', provider: 'simulated', model: `sim/${M3}` },
       elicit: { prompts: ['fp-list-core', 'fp-json-values'], samples: 1, min_count: 1, min_models: 1 },
       taxonomy: { enforce_adequacy: false },
       projective: { samples: 1 },

@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { studyConfigSchema, type StudyConfigInput } from '../../../src/config/schema.js';
 import { answerFromBatchBody, type BatchLine } from '../../../src/engine/batch-format.js';
-import { DEFAULT_POPULATION, PLANTED_DIMENSIONS } from '../../../src/sim/population.js';
-import { SIMULATED_PROVIDERS } from '../../../src/sim/provider.js';
+import { DEFAULT_SEED, drawPopulation } from '../../../src/sim/population.js';
+import { simulatedProviders } from '../../../src/sim/provider.js';
 import { startSimServer, type SimServer } from '../../../src/sim/server.js';
 import { simulate } from '../../../src/sim/simulate.js';
 import { correlationTest } from '../../../src/stats/effects.js';
@@ -24,34 +24,46 @@ import { loadChoices, type ChoicesResult } from '../../../src/study/stages/choic
 import { answerRows, dilemmaRows } from '../../../src/study/stages/choices/tables.js';
 import { runCliAsync } from '../../helpers/cli.js';
 
+/** SIMULATED: 6 models on 3 dimensions drawn from the seed (the truth the tests check against). */
+const POPULATION = drawPopulation(DEFAULT_SEED, { models: 6, dimensions: 3 });
+const PLANTED_DIMENSIONS = POPULATION.dimensions;
+const SIMULATED_PROVIDERS = simulatedProviders(POPULATION);
+/** The model whose planted priorities are farthest apart (the clearest ranking to recover). */
+const gap = (t: readonly number[]): number => {
+  const s = [...t].sort((a, b) => a - b);
+  return Math.min(...s.slice(1).map((x, i) => x - s[i]!));
+};
+const CLEAR = [...POPULATION.models].sort((a, b) => gap(b.traits) - gap(a.traits))[0]!.name;
+const [FIRST, SECOND, THIRD] = POPULATION.models.filter((m) => m.name !== CLEAR).map((m) => m.name) as [string, string, string];
+
 /** The planted dimensions as a value-system file (definitions, and the planted words as examples). */
 function plantedSystem(dir: string): string {
   const file = join(dir, 'planted.yaml');
-  writeFileSync(file, stringify({ name: 'planted', dimensions: PLANTED_DIMENSIONS.map((d) => ({ id: d.id, label: d.label, definition: `Values of ${d.label.toLowerCase()}.`, examples: d.words })) }));
+  writeFileSync(file, stringify({ name: 'planted', dimensions: PLANTED_DIMENSIONS.map((d) => ({ id: d.id, label: d.id, definition: `Values such as ${d.words.slice(0, 2).join(' and ')}.`, examples: d.words })) }));
   return file;
 }
 
-const traitsOf = (name: string): number[] => DEFAULT_POPULATION.find((m) => m.name === name.replace(/\+\w+$/, ''))!.traits;
+const traitsOf = (name: string): number[] => POPULATION.models.find((m) => m.name === name.replace(/\+\w+$/, ''))!.traits;
 const spearman = (c: ChoicesResult, model: string, truth: readonly number[]): number =>
   correlationTest(PLANTED_DIMENSIONS.map((d) => c.priorities.find((p) => p.model === model && p.dimension === d.id)!.log_strength), [...truth], 'spearman').estimate;
 
 describe('choices through the command line', () => {
   let server: SimServer;
   beforeAll(async () => {
-    server = await startSimServer();
+    server = await startSimServer({ population: POPULATION });
   });
   afterAll(async () => server.close());
 
   it('ranks planted priorities as planted; detects a planted position bias and a planted framing inconsistency', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vlx-choices-'));
     const system = plantedSystem(dir);
-    const names = DEFAULT_POPULATION.map((m) => m.name);
+    const names = POPULATION.models.map((m) => m.name);
     // Two extra copies of models with clear priorities: one answering with a position bias, one
     // answering "reject" as if it were "choose" most of the time.
-    const models = [...names.map((n) => ({ name: n, model: `sim/${n}` })), { name: 'cirrus-position', model: 'sim/sim-cirrus-7b-rlhf+position' }, { name: 'cirrus-framing', model: 'sim/sim-cirrus-7b-rlhf+framing' }];
+    const models = [...names.map((n) => ({ name: n, model: `sim/${n}` })), { name: 'cirrus-position', model: `sim/${CLEAR}+position` }, { name: 'cirrus-framing', model: `sim/${CLEAR}+framing` }];
     const yaml = models.map((m) => `  - {name: ${m.name}, provider: openai, base_url: "${server.url}/v1", model: "${m.model}", concurrency: 8}`).join('\n');
     const study = join(dir, 'study.yaml');
-    writeFileSync(study, `name: choices\nstore: run.db\nseed: 4\nmodels:\n${yaml}\njudge: {provider: openai, base_url: "${server.url}/v1", model: sim/sim-atlas-8b-rlhf}\nchoices: {system: ${system}, dilemmas_per_pair: 16, bootstrap: 400}\n`);
+    writeFileSync(study, `name: choices\nstore: run.db\nseed: 4\nmodels:\n${yaml}\njudge: {provider: openai, base_url: "${server.url}/v1", model: sim/${FIRST}}\nchoices: {system: ${system}, dilemmas_per_pair: 16, bootstrap: 400}\n`);
     const r = await runCliAsync(['choices', study, '--json'], { cwd: dir });
     expect(r.stderr).not.toMatch(/valuelex: /);
     expect(r.code).toBe(0);
@@ -85,14 +97,14 @@ describe('choices through the command line', () => {
     // counterbalancing keeps its bias out of the ranking.
     const rhos = names.map((n) => spearman(c, n, traitsOf(n)));
     expect(rhos.reduce((s, x) => s + x, 0) / rhos.length).toBeGreaterThanOrEqual(0.75);
-    expect(spearman(c, 'cirrus-position', traitsOf('sim-cirrus-7b-rlhf'))).toBe(1);
-    expect(spearman(c, 'sim-cirrus-7b-rlhf', traitsOf('sim-cirrus-7b-rlhf'))).toBe(1);
+    expect(spearman(c, 'cirrus-position', traitsOf(CLEAR))).toBe(1);
+    expect(spearman(c, CLEAR, traitsOf(CLEAR))).toBe(1);
     const pb = c.position_bias.find((p) => p.model === 'cirrus-position')!;
     expect(pb.p_holm!).toBeLessThan(0.05);
     expect(pb.share_first!).toBeGreaterThan(0.6);
     for (const p of c.position_bias.filter((x) => x.model !== 'cirrus-position')) expect(p.p_holm!).toBeGreaterThan(0.05);
     const framing = c.consistency!.per_model.find((x) => x.model === 'cirrus-framing')!;
-    const steady = c.consistency!.per_model.find((x) => x.model === 'sim-cirrus-7b-rlhf')!;
+    const steady = c.consistency!.per_model.find((x) => x.model === CLEAR)!;
     // The framing table shows it: far fewer consistent answers than its order agreement, and than
     // the same model answering both framings by content (48 dilemmas: p about .007 before Holm).
     expect(framing.p!).toBeLessThan(0.02);
@@ -120,24 +132,24 @@ describe('choices through the command line', () => {
   it('refuses a study whose choices section is wrong, naming the line and key (exit code 2)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vlx-choices-bad-'));
     const study = join(dir, 'study.yaml');
-    writeFileSync(study, 'name: bad\nmodels:\n  - {name: a, provider: simulated, model: sim/sim-atlas-1b-base}\nchoices:\n  dilemas_per_pair: 3\n');
+    writeFileSync(study, `name: bad\nmodels:\n  - {name: a, provider: simulated, model: sim/${FIRST}}\nchoices:\n  dilemas_per_pair: 3\n`);
     const r = await runCliAsync(['choices', study], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/study\.yaml:\d+: choices: .*dilemas_per_pair/);
-    writeFileSync(study, 'name: bad\nmodels:\n  - {name: a, provider: simulated, model: sim/sim-atlas-1b-base}\njudge: {provider: simulated, model: sim/sim-atlas-1b-base}\n');
+    writeFileSync(study, `name: bad\nmodels:\n  - {name: a, provider: simulated, model: sim/${FIRST}}\njudge: {provider: simulated, model: sim/${FIRST}}\n`);
     const noTaxonomy = await runCliAsync(['choices', study], { cwd: dir });
     expect(noTaxonomy.code).toBe(2);
     expect(noTaxonomy.stderr).toMatch(/choices\.system: taxonomy, but this run has no taxonomy yet/);
   }, 120_000);
 });
 
-function config(dir: string, extra: Partial<StudyConfigInput['choices']> = {}, models: string[] = DEFAULT_POPULATION.slice(0, 3).map((m) => m.name)): ReturnType<typeof studyConfigSchema.parse> {
+function config(dir: string, extra: Partial<StudyConfigInput['choices']> = {}, models: string[] = POPULATION.models.slice(0, 3).map((m) => m.name)): ReturnType<typeof studyConfigSchema.parse> {
   return studyConfigSchema.parse({
     name: 'choices',
     seed: 2,
     models: models.map((m) => ({ name: m.replace(/\+/, '-'), provider: 'simulated', model: `sim/${m}` })),
-    judge: { name: 'judge', provider: 'simulated', model: 'sim/sim-atlas-8b-rlhf' },
+    judge: { name: 'judge', provider: 'simulated', model: `sim/${FIRST}` },
     choices: { system: plantedSystem(dir), dilemmas_per_pair: 3, bootstrap: 100, ...extra },
   });
 }
@@ -161,21 +173,21 @@ describe('choices in process', () => {
 
   it('a model that never answers with a letter is recorded as missing (asked twice), and gets no invented priorities', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vlx-choices-mute-'));
-    await runConfig(config(dir, {}, ['sim-atlas-1b-instruct', 'sim-boreal-2b-instruct+mute']), join(dir, 'run.db'), { stages: ['choices'], factories: SIMULATED_PROVIDERS });
+    await runConfig(config(dir, {}, [SECOND, `${THIRD}+mute`]), join(dir, 'run.db'), { stages: ['choices'], factories: SIMULATED_PROVIDERS });
     const store = RunStore.open(join(dir, 'run.db'), { readonly: true });
     const c = loadChoices(store)!;
-    const mute = answerRows(store).filter((a) => a.model === 'sim-boreal-2b-instruct-mute');
+    const mute = answerRows(store).filter((a) => a.model === `${THIRD}-mute`);
     store.close();
     expect(mute.length).toBe(9 * 4);
     for (const a of mute) expect(a).toMatchObject({ letter: null, preferred: null, attempts: 2 });
-    expect(c.priorities.filter((p) => p.model === 'sim-boreal-2b-instruct-mute')).toHaveLength(0);
-    expect(c.fits.find((f) => f.model === 'sim-boreal-2b-instruct-mute')!.error).toBeDefined();
-    expect(c.answers.find((a) => a.model === 'sim-boreal-2b-instruct-mute')).toMatchObject({ asked: 36, missing: 36 });
+    expect(c.priorities.filter((p) => p.model === `${THIRD}-mute`)).toHaveLength(0);
+    expect(c.fits.find((f) => f.model === `${THIRD}-mute`)!.error).toBeDefined();
+    expect(c.answers.find((a) => a.model === `${THIRD}-mute`)).toMatchObject({ asked: 36, missing: 36 });
   }, 120_000);
 
   it('near-duplicate dilemmas are dropped and replaced; a pair that cannot be filled is reported', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vlx-choices-lazy-'));
-    const cfg = config(dir, { generator: { name: 'lazy-writer', provider: 'simulated', model: 'sim/sim-atlas-8b-rlhf+lazy' }, rounds: 2 });
+    const cfg = config(dir, { generator: { name: 'lazy-writer', provider: 'simulated', model: `sim/${FIRST}+lazy` }, rounds: 2 });
     await runConfig(cfg, join(dir, 'run.db'), { stages: ['choices'], factories: SIMULATED_PROVIDERS });
     const store = RunStore.open(join(dir, 'run.db'), { readonly: true });
     const c = loadChoices(store)!;
@@ -197,7 +209,7 @@ describe('choices in process', () => {
 
   it("the judge's check drops dilemmas whose options do not honour the values they were written for", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vlx-choices-sloppy-'));
-    const cfg = config(dir, { generator: { name: 'sloppy-writer', provider: 'simulated', model: 'sim/sim-atlas-8b-rlhf+sloppy' } });
+    const cfg = config(dir, { generator: { name: 'sloppy-writer', provider: 'simulated', model: `sim/${FIRST}+sloppy` } });
     await runConfig(cfg, join(dir, 'run.db'), { stages: ['choices'], factories: SIMULATED_PROVIDERS });
     const store = RunStore.open(join(dir, 'run.db'), { readonly: true });
     const rows = dilemmaRows(store);
@@ -214,8 +226,8 @@ describe('choices in process', () => {
     const cfg = studyConfigSchema.parse({
       name: 'batch',
       seed: 3,
-      models: DEFAULT_POPULATION.slice(0, 2).map((m) => ({ name: m.name, provider: 'openai', base_url: 'http://127.0.0.1:9/v1', model: `sim/${m.name}`, max_retries: 0 })),
-      judge: { name: 'judge', provider: 'openai', base_url: 'http://127.0.0.1:9/v1', model: 'sim/sim-atlas-8b-rlhf', max_retries: 0 },
+      models: POPULATION.models.slice(0, 2).map((m) => ({ name: m.name, provider: 'openai', base_url: 'http://127.0.0.1:9/v1', model: `sim/${m.name}`, max_retries: 0 })),
+      judge: { name: 'judge', provider: 'openai', base_url: 'http://127.0.0.1:9/v1', model: `sim/${FIRST}`, max_retries: 0 },
       choices: { system: plantedSystem(dir), dilemmas_per_pair: 2, bootstrap: 50 },
     });
     const db = join(dir, 'run.db');
@@ -232,7 +244,7 @@ describe('choices in process', () => {
       // Answer each line as the provider would (the simulated population), in the Batch API's result format.
       const results = lines.map((l) => {
         const body = l.body as { model: string; messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>; temperature?: number; max_tokens?: number; seed?: number };
-        const ans = simulate({ model: body.model, kind: 'chat', messages: body.messages, params: { ...(body.temperature !== undefined ? { temperature: body.temperature } : {}), ...(body.max_tokens !== undefined ? { max_tokens: body.max_tokens } : {}), ...(body.seed !== undefined ? { seed: body.seed } : {}) } });
+        const ans = simulate({ model: body.model, kind: 'chat', messages: body.messages, params: { ...(body.temperature !== undefined ? { temperature: body.temperature } : {}), ...(body.max_tokens !== undefined ? { max_tokens: body.max_tokens } : {}), ...(body.seed !== undefined ? { seed: body.seed } : {}) } }, POPULATION);
         return JSON.stringify({ custom_id: l.custom_id, response: { status_code: 200, body: { model: body.model, choices: [{ message: { content: ans.text }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1 } } } });
       });
       expect(answerFromBatchBody(JSON.parse(results[0]!).response.body).text.length).toBeGreaterThan(0);

@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { studyConfigSchema } from '../../../src/config/schema.js';
-import { DEFAULT_POPULATION } from '../../../src/sim/population.js';
-import { SIMULATED_PROVIDERS } from '../../../src/sim/provider.js';
+import { DEFAULT_SEED, drawPopulation } from '../../../src/sim/population.js';
+import { simulatedProviders } from '../../../src/sim/provider.js';
 import { RunStore } from '../../../src/store/store.js';
 import { studyEngine } from '../../../src/study/run.js';
 import { runElicitation } from '../../../src/study/stages/elicit/stage.js';
@@ -16,13 +16,17 @@ import { ratingMatrix, runRating } from '../../../src/study/stages/rate/stage.js
 import { rateItemRows, rateRespondents } from '../../../src/study/stages/rate/tables.js';
 import { buildTaxonomy } from '../../../src/study/stages/taxonomy/stage.js';
 
+/** SIMULATED: 6 models on 3 dimensions drawn from the seed (the truth the test checks against). */
+const POPULATION = drawPopulation(DEFAULT_SEED, { models: 6, dimensions: 3 });
+const SIMULATED_PROVIDERS = simulatedProviders(POPULATION);
+
 describe('ratings with style items and a retest', () => {
   it('rates, stores both administrations, and reports style, ipsatized structure, retest and source agreement', async () => {
     const store = RunStore.open(':memory:');
     const config = studyConfigSchema.parse({
       name: 'retest',
       seed: 3,
-      models: DEFAULT_POPULATION.map((m) => ({ name: m.name, provider: 'simulated', model: `sim/${m.name}` })),
+      models: POPULATION.models.map((m) => ({ name: m.name, provider: 'simulated', model: `sim/${m.name}` })),
       elicit: { samples: 2 },
       rate: { respondents: 8, batch_size: 20, max_terms: 30, retest: true },
       taxonomy: { source: 'ratings', pa_iter: 30, folds: 3 },
