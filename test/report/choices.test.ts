@@ -83,8 +83,8 @@ describe('report: forced choices and validity', async () => {
     expect(md).toContain('## Stated against revealed values (MTMM)');
     const csv = renderCsv(model);
     expect(csv).toContain(`choice_priority,${p.model},${p.dimension},${p.log_strength},${p.ci_low},${p.ci_high},`);
-    expect(csv).toMatch(/^mtmm_convergent,,competence:projective\|choices,/m);
-    expect(csv).toMatch(/^mtmm_verdict,,integrity,/m);
+    expect(csv).toMatch(new RegExp(`^mtmm_convergent,,${PLANTED_DIMENSIONS[0]!.id}:projective\\|choices,`, 'm'));
+    expect(csv).toMatch(new RegExp(`^mtmm_verdict,,${PLANTED_DIMENSIONS[2]!.id},`, 'm'));
     expect(csv.split('\n').filter((l) => l.startsWith('mtmm_score,')).length).toBe(6 * 3 * 2);
   });
 });

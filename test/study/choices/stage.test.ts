@@ -125,7 +125,7 @@ describe('choices through the command line', () => {
     expect(page).toContain('Framing consistency');
     expect(page).toContain('Position bias');
     const csv = await runCliAsync(['report', join(dir, 'run.db'), '--format', 'csv'], { cwd: dir });
-    expect(csv.stdout).toMatch(/^choice_priority,cirrus-position,integrity,/m);
+    expect(csv.stdout).toMatch(new RegExp(`^choice_priority,cirrus-position,${PLANTED_DIMENSIONS[2]!.id},`, 'm'));
     expect(csv.stdout).toMatch(/^position_bias,cirrus-position,share_first,/m);
   }, 300_000);
 
@@ -136,7 +136,7 @@ describe('choices through the command line', () => {
     const r = await runCliAsync(['choices', study], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/study\.yaml:\d+: choices: .*dilemas_per_pair/);
+    expect(r.stderr).toMatch(/study\.yaml:\d+: choices\.dilemas_per_pair: unknown key \(did you mean dilemmas_per_pair\?\)/);
     writeFileSync(study, `name: bad\nmodels:\n  - {name: a, provider: simulated, model: sim/${FIRST}}\njudge: {provider: simulated, model: sim/${FIRST}}\n`);
     const noTaxonomy = await runCliAsync(['choices', study], { cwd: dir });
     expect(noTaxonomy.code).toBe(2);
