@@ -135,11 +135,9 @@ describe('judge checks end to end', () => {
 
   function study(dir: string, judges: string[], projective: Record<string, unknown>): string {
     writeFileSync(join(dir, 'planted.yaml'), stringify(SYSTEM));
-    const models = [A, B, C].map((m) => `  - {name: ${m}, provider: openai, base_url: "${server.url}/v1", model: sim/${m}, concurrency: 8}`).join('
-');
+    const models = [A, B, C].map((m) => `  - {name: ${m}, provider: openai, base_url: "${server.url}/v1", model: sim/${m}, concurrency: 8}`).join('\n');
     // Judges are named apart from the studied models (names are unique across both).
-    const js = judges.map((j) => `  - {name: judge-${j.replace(/[^a-z0-9]+/gi, '-')}, provider: openai, base_url: "${server.url}/v1", model: sim/${j}}`).join('
-');
+    const js = judges.map((j) => `  - {name: judge-${j.replace(/[^a-z0-9]+/gi, '-')}, provider: openai, base_url: "${server.url}/v1", model: sim/${j}}`).join('\n');
     writeFileSync(join(dir, 'study.yaml'), `name: judge\nstore: run.db\nseed: 3\nmodels:\n${models}\njudge:\n${js}\nprojective: ${JSON.stringify({ samples: 3, system: join(dir, 'planted.yaml'), ...projective })}\n`);
     return join(dir, 'study.yaml');
   }

@@ -8,7 +8,6 @@ import { RunStore } from '../../src/store/store.js';
 import { currentProcess, holderState, processStartTicks } from '../../src/store/process-identity.js';
 import { runCli } from '../helpers/cli.js';
 import { pickSimNames } from '../helpers/sim.js';
-import { pickSimNames } from '../helpers/sim.js';
 
 /** Models of the default simulated population by role (names are drawn from its seed). */
 const [SIM_BASE] = pickSimNames('base') as string[] as [string];

@@ -38,7 +38,7 @@ describe('the demo completes on a small population', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { population: string; stages: Array<{ stage: string; status: string }>; report: { html: string } };
     expect(out.population).toBe('server');
-    expect(out.stages.map((s) => s.stage)).toEqual(['elicit', 'rate', 'taxonomy', 'projective']);
+    expect(out.stages.map((s) => s.stage)).toEqual(['elicit', 'rate', 'taxonomy', 'projective', 'choices']);
     expect(existsSync(out.report.html)).toBe(true);
     const html = readFileSync(out.report.html, 'utf8');
     expect(html).toContain('Value taxonomy');
