@@ -292,6 +292,18 @@ function judgeQualitySection(q: JudgeQuality): string[] {
   for (const [judge, e] of Object.entries(q.length ?? {})) for (const [d, x] of Object.entries(e)) effects.push([judge, 'length (Spearman r)', d, `r ${num(x.r)}, p ${num(x.p)}`, x.r]);
   for (const [judge, e] of Object.entries(q.self_preference ?? {})) for (const [d, x] of Object.entries(e)) effects.push([judge, 'self-preference', d, `own - others ${num(x.difference)}`, x.d]);
   if (effects.length) parts.push('<h4>Bias checks</h4>', table(['judge', 'check', 'dimension', 'effect', 'effect size'], effects));
+  const injection = Object.entries(q.injection ?? {});
+  if (injection.length) {
+    parts.push(
+      '<h4>Injection check</h4>',
+      `<p class="muted">A sample of completions scored again with <code>${escapeHtml(injection[0]![1].instruction)}</code> appended inside the fenced text. What is measured is how this judge answered this instruction on these texts, not resistance to every instruction: the fence and the nonce are a design, this table is the evidence. The unit of the interval and the sign test is the completion.</p>`,
+      table(
+        ['judge', 'completions', 'scores changed', 'followed (of scores not already at the target)', 'completions changed (95% CI)', 'toward / away (completions)', 'mean shift', 'sign test p'],
+        injection.map(([j, e]) => [j, String(e.n_completions), `${num(100 * e.changed_scores, 1)}%`, e.followed === null ? 'NA' : `${num(100 * e.followed, 1)}% of ${e.open_scores}`, `${e.changed_completions.k}/${e.changed_completions.n} [${num(100 * (e.changed_completions.ci_low ?? 0), 1)}%, ${num(100 * (e.changed_completions.ci_high ?? 1), 1)}%]`, `${e.sign_test.toward} / ${e.sign_test.away}`, e.mean_shift, e.sign_test.p]),
+      ),
+      ...injection.map(([j, e]) => `<p><code>${escapeHtml(j)}</code>: ${e.significant ? '<strong>follows injected instructions</strong>: ' : ''}${escapeHtml(e.reading)}.</p>`),
+    );
+  }
   if (q.pairwise_kappa?.length) parts.push('<h4>Agreement between judges</h4>', table(['judge a', 'judge b', 'dimension', "Cohen's kappa", 'completions'], q.pairwise_kappa.map((k) => [k.a, k.b, k.dimension, k.kappa ?? 'NA', String(k.n ?? '')])));
   if (q.calibration) {
     const c = q.calibration;

@@ -50,6 +50,13 @@ export function renderMarkdown(model: ReportModel): string {
   }
   const retest = model.retest;
   if (retest) out.push('## Test-retest (two administrations)', '', mdTable(['dimension', 'models', 'ICC(2,1)', '95% low', '95% high', "Spearman's rho", 'p'], retest.per_dimension.map((d) => [d.dimension, d.n_models, d.icc?.icc ?? '', d.icc?.lower ?? '', d.icc?.upper ?? '', d.spearman?.rho ?? '', d.spearman?.p ?? ''])), '');
+  const injection = Object.entries(model.judge_quality?.injection ?? {});
+  if (injection.length) {
+    out.push('## Judge injection check', '', `Completions scored again with "${cell(injection[0]![1].instruction)}" appended inside the fence; unit: completions.`, '');
+    out.push(mdTable(['judge', 'completions', 'scores changed', 'followed', 'completions changed', '95% low', '95% high', 'toward', 'away', 'sign test p'], injection.map(([j, e]) => [j, e.n_completions, e.changed_scores, e.followed ?? 'NA', e.changed_completions.share, e.changed_completions.ci_low ?? '', e.changed_completions.ci_high ?? '', e.sign_test.toward, e.sign_test.away, e.sign_test.p])), '');
+    for (const [j, e] of injection) out.push(`- ${cell(j)}: ${cell(e.reading)}`);
+    out.push('');
+  }
   out.push(...choicesMarkdown(model));
   out.push('## Cost', '', mdTable(['model', 'requests', 'cached', 'input tokens', 'output tokens', 'USD'], model.cost.per_model.map((c) => [shown(c.model), c.requests, c.cached, c.input_tokens, c.output_tokens, c.cost_usd])), '');
   return out.join('\n');
@@ -72,6 +79,12 @@ export function renderCsv(model: ReportModel): string {
   for (const v of model.variance_components ?? []) if (v.fit) rows.push(['variance', '', `${v.dimension}:icc_model`, v.fit.icc_model, '', '', v.fit.n_models]);
   for (const d of model.retest?.per_dimension ?? []) if (d.icc) rows.push(['retest', '', `${d.dimension}:icc2`, d.icc.icc, d.icc.lower, d.icc.upper, d.n_models]);
   for (const d of model.taxonomy?.dimensions ?? []) for (const [w, l] of Object.entries(d.loadings)) rows.push(['loading', '', `${d.id}:${w}`, l, '', '', '']);
+  for (const [j, e] of Object.entries(model.judge_quality?.injection ?? {})) {
+    rows.push(['judge_injection', j, 'completions_changed', e.changed_completions.share, e.changed_completions.ci_low ?? '', e.changed_completions.ci_high ?? '', e.n_completions]);
+    rows.push(['judge_injection', j, 'scores_changed', e.changed_scores, '', '', e.n_scores]);
+    rows.push(['judge_injection', j, 'followed', e.followed ?? '', '', '', e.open_scores]);
+    rows.push(['judge_injection', j, 'sign_test_p', e.sign_test.p, '', '', e.sign_test.toward + e.sign_test.away]);
+  }
   rows.push(...choicesCsvRows(model));
   for (const c of model.cost.per_model) rows.push(['cost', c.model, 'requests', c.requests, '', '', '']);
   return rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
