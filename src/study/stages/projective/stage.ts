@@ -34,6 +34,7 @@ import {
   dimensionVariances,
   profileRows,
   retestStability,
+  type CompletionScore,
   type ComparisonFamilySummary,
   type DimensionVariance,
   type ProfileRow,
@@ -428,6 +429,26 @@ export function loadProjective(store: RunStore): ProjectiveResult | undefined {
   const record = store.getMetaJson<ProjectiveRecord>('projective');
   if (!record || !store.hasTable('projective_scores')) return undefined;
   return analyseProjectiveRun(store, recordedConfig(store), record);
+}
+
+/**
+ * The combined per-completion scores of a run's main administration with what analysing them needs
+ * (the studied models with their tags, the dimensions, the comparison settings and the seed), if
+ * the stage ran. For analyses beside the stage's own (e.g. the planted-vs-recovered self-test).
+ */
+export function loadProjectiveScores(store: RunStore): { scores: CompletionScore[]; models: TaggedModel[]; dimensions: string[]; alpha: number; correction: 'holm' | 'BH'; seed: number } | undefined {
+  const record = store.getMetaJson<ProjectiveRecord>('projective');
+  if (!record || !store.hasTable('projective_scores')) return undefined;
+  const config = recordedConfig(store);
+  const pc = config.projective;
+  return {
+    scores: combineCompletionScores(scoredRows(store), pc.judge_combine),
+    models: config.models.map((m) => ({ name: m.name, tags: m.tags })),
+    dimensions: record.dimensions.map((d) => d.id),
+    alpha: pc.alpha,
+    correction: pc.correction,
+    seed: config.seed,
+  };
 }
 
 /** The study configuration a run recorded, with the projective settings completed by today's defaults. */
