@@ -82,6 +82,7 @@ export {
   drawPopulation,
   itemEffects,
   plantedWord,
+  plantedTruthOf,
   populationForSeed,
   resolveSimModel,
   respondentAcquiescence,
@@ -102,7 +103,7 @@ export {
   type Training,
 } from './sim/population.js';
 export { VALUE_WORD_FAMILIES, VALUE_WORD_POOL } from './sim/value-words.js';
-export { expectedProjectiveScores } from './sim/responders/projective.js';
+export { expectedProjectiveScores, GULLIBLE_RATE } from './sim/responders/projective.js';
 export { nameFromWords } from './sim/responders/naming.js';
 export { startSimServer, type FaultPlan, type SimServer, type SimServerOptions } from './sim/server.js';
 export { SIMULATED_PROVIDERS, SimulatedProvider, simulatedProviders } from './sim/provider.js';
@@ -134,7 +135,7 @@ export {
   type JudgeSubject,
 } from './judge/judge.js';
 export { calibratedMean, confusionRates, correctedDistribution, SCORE_LABELS, type CalibratedMean } from './judge/calibrate-judge.js';
-export { combineJudges, flipRates, judgeStabilityOf, kappaOrNull, lengthBias, pairedShift, selfPreference, type CorrelationEffect, type FlipRates, type GroupEffect, type JudgeStability, type RepeatedScores, type RescoredUnit, type ShiftEffect, type StabilityStatus } from './judge/checks.js';
+export { combineJudges, flipRates, INJECTED_INSTRUCTION, injectionEffect, judgeStabilityOf, kappaOrNull, lengthBias, pairedShift, selfPreference, withInjection, type CorrelationEffect, type InjectionEffect, type InjectionPair, type FlipRates, type GroupEffect, type JudgeStability, type RepeatedScores, type RescoredUnit, type ShiftEffect, type StabilityStatus } from './judge/checks.js';
 export { nameWithJudge, NAMING_TEMPLATE_VERSION } from './judge/naming.js';
 export { ANSWER_KIND_TEMPLATE_VERSION, answerKindPrompt, judgeAnswerKind, JUDGED_ANSWER_KINDS, type AnswerKindResult, type JudgedAnswerKind } from './judge/answer-kind.js';
 
@@ -144,6 +145,7 @@ export { auxiliaryModelsOf, judgesOf, MAX_PLANNED_REQUESTS, type StageContext, t
 export { STAGES, type StageEntry } from './study/stages/index.js';
 export { loadStage, runConfig, runStage, runStudy, runStudyFile, studyEngine, type RunOptions, type RunResult, type StageOutcome } from './study/run.js';
 export { demoStudy, detectPopulation, simulatedPopulation, type DemoPopulation, type SimulatedModelInfo, type SimulatedPopulationInfo } from './study/demo.js';
+export { loadPlantedRecord, nullTagCheck, plantedVsRecovered, RECOVERY_CRITERIA, recordPlantedTruth, type NullCheck, type PlantedRecord, type PlantedTruth, type PlantedTruthResolver, type PlantedVsRecovered, type RankRecovery } from './study/planted.js';
 export { exportBatch, importBatch, type ExportResult, type ImportResult } from './study/batch.js';
 export { dimensionWords, resolveValueSystem } from './study/value-systems.js';
 export {

@@ -208,8 +208,13 @@ export const projectiveConfigSchema = z
     correction: z.enum(['holm', 'BH']).default('holm'),
     /** Significance level of the group comparisons. */
     alpha: z.number().gt(0).lt(1).default(0.05),
-    /** Bias checks of the judge: dimension order, completion length, self-preference. */
-    judge_checks: z.array(z.enum(['order', 'length', 'self'])).default([]),
+    /**
+     * Checks of the judge: dimension order, completion length, self-preference, and injection (a
+     * sample of completions scored again with an instruction to the judge appended inside the fence).
+     */
+    judge_checks: z.array(z.enum(['order', 'length', 'self', 'injection'])).default([]),
+    /** Completions (drawn with the study's seed) the injection check scores again, per judge. */
+    judge_injection_sample: z.number().int().positive().max(CONFIG_LIMITS.samples).default(50),
     /** Labeled JSONL (value-pairs contract) to estimate each judge's confusion matrix and correct the profiles. */
     calibration: z.string().optional(),
     /** How several judges' scores of one completion combine. */

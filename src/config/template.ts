@@ -94,7 +94,8 @@ projective:
   # judge_repeats: 3                 # re-score each completion 3 times at judge_repeat_temperature (0.7):
                                      # flip rates, unstable items; a deterministic judge is reported as such
   # judge_variants: 2                # also score with 2 paraphrased instructions (wording sensitivity)
-  # judge_checks: [order, length, self]   # bias checks of the judge, as effect sizes
+  # judge_checks: [order, length, self, injection]   # checks of the judge, as effect sizes; injection:
+  #                                 # 50 completions (judge_injection_sample) re-scored with an instruction appended in the fence
   # calibration: labeled.jsonl       # labeled pairs: judge confusion matrix, corrected means
   # judge_combine: mean              # several judges (judge: as a list): mean | majority
 

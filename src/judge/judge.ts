@@ -1,8 +1,9 @@
 /**
  * The judge: one instrument shared by projective scoring, value evaluation and alignment. A text is
  * scored on every dimension of a value system (-1 opposes, 0 unrelated, +1 supports) with a rubric
- * built from the dimensions' definitions; the text is fenced by a nonce and declared data, so
- * instructions inside it cannot steer the judge; the answer is JSON validated with zod (a malformed
+ * built from the dimensions' definitions; the text is fenced by a nonce and declared data (whether
+ * instructions inside it still steer a given judge is measured by the `injection` check, ./checks.ts);
+ * the answer is JSON validated with zod (a malformed
  * answer is re-asked by the engine, then recorded as missing). Temperature 0 and a fixed seed by
  * default, and the exact configuration (provider, model, the version string the server reports,
  * temperature, seed, template version, rubric hash) is returned with every score so callers record

@@ -55,6 +55,7 @@ export async function renderHtml(model: ReportModel): Promise<string> {
     if (Object.keys(evidence).length > 0) parts.push(`<ul class="muted">${simulatedModels.map((m) => `<li><code>${escapeHtml(m)}</code>: ${escapeHtml(evidence[m]?.detail ?? 'labelled simulated in the run database')}</li>`).join('')}</ul>`);
   }
   parts.push(`<p>Models: ${model.models.map((m) => `<code>${escapeHtml(m)}</code>${isSim.has(m) ? ' <b class="sim">SIMULATED</b>' : ''}`).join(', ')}</p>`);
+  if (model.planted_vs_recovered) parts.push(...plantedHtml(model.planted_vs_recovered));
 
   const lexicon = model.lexicon;
   if (lexicon && lexicon.length > 0) {
@@ -275,6 +276,34 @@ function stabilityParagraph(judge: string, f: JudgeStability, what: string): str
   return parts;
 }
 
+/** Planted vs recovered (simulated runs with a known truth): the method's self-test, with its criteria and what it did not recover. */
+function plantedHtml(p: NonNullable<ReportModel['planted_vs_recovered']>): string[] {
+  const parts = [
+    '<h2>Planted vs recovered (SIMULATED self-test of the method)</h2>',
+    `<p class="banner">SIMULATED: this run's models are synthetic, drawn from population seed ${escapeHtml(p.seed)} with a known planted structure. This section tests what the method can and cannot recover; it is not a finding about any model.</p>`,
+    `<p><strong>Structure: ${escapeHtml(p.verdict.structure)}. Model order by projective profiles: ${escapeHtml(p.verdict.profiles)}.</strong> ${escapeHtml(p.verdict.summary)}.</p>`,
+    table(
+      ['quantity', 'planted', 'recovered'],
+      [
+        ['dimensions', String(p.dimensions.planted), String(p.dimensions.recovered)],
+        ['planted words kept by the taxonomy', String(p.words.planted), String(p.words.kept)],
+        ['adjusted Rand index of the word partition (kept planted words)', '1', p.words.ari ?? 'n/a'],
+        ['words on the taxonomy dimensions that no planted dimension holds', '', String(p.words.unplanted)],
+      ],
+    ),
+    '<h3>Matched dimensions (by word overlap)</h3>',
+    table(['planted', 'taxonomy dimension', 'shared words', 'planted words'], p.matching.map((m) => [m.planted, m.recovered ?? 'none', String(m.shared_words), String(m.planted_words)])),
+  ];
+  if (p.ranks.length) parts.push('<p class="muted">Spearman rank correlation across models of the planted trait with the measured score (unit: models; p by the t approximation).</p>', table(['source', 'planted', 'taxonomy dimension', "Spearman's rho", 'p', 'n (models)', 'order recovered'], p.ranks.map((r) => [r.source, r.planted, r.recovered, r.rho ?? 'n/a', r.p ?? 'n/a', String(r.n), r.recovered_rank ? 'yes' : 'no'])));
+  if (p.null_check) {
+    const n = p.null_check;
+    parts.push('<h3>Null check: random tags</h3>', `<p>${escapeHtml(n.tags)} random two-level tags (balanced halves of the ${escapeHtml(n.n_models)} models, drawn from the seed) compared on every dimension by the same model-level test as the real tags: ${escapeHtml(n.significant_raw)} of ${escapeHtml(n.family_size)} comparisons had p &le; ${escapeHtml(n.alpha)} (expected at most ${escapeHtml(num(n.expected_raw, 1))}), ${escapeHtml(n.significant_adjusted)} after ${escapeHtml(n.correction)}. ${escapeHtml(n.note)}.</p>`);
+  }
+  if (p.verdict.not_recovered.length) parts.push(`<p><strong>Not recovered:</strong></p><ul>${p.verdict.not_recovered.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>`);
+  parts.push(`<p class="muted">Criteria: ${escapeHtml(p.criteria)}.</p>`);
+  return parts;
+}
+
 /** The judge as an instrument: stability, bias checks, agreement between judges, calibration. */
 function judgeQualitySection(q: JudgeQuality): string[] {
   const measured = [
@@ -292,6 +321,18 @@ function judgeQualitySection(q: JudgeQuality): string[] {
   for (const [judge, e] of Object.entries(q.length ?? {})) for (const [d, x] of Object.entries(e)) effects.push([judge, 'length (Spearman r)', d, `r ${num(x.r)}, p ${num(x.p)}`, x.r]);
   for (const [judge, e] of Object.entries(q.self_preference ?? {})) for (const [d, x] of Object.entries(e)) effects.push([judge, 'self-preference', d, `own - others ${num(x.difference)}`, x.d]);
   if (effects.length) parts.push('<h4>Bias checks</h4>', table(['judge', 'check', 'dimension', 'effect', 'effect size'], effects));
+  const injection = Object.entries(q.injection ?? {});
+  if (injection.length) {
+    parts.push(
+      '<h4>Injection check</h4>',
+      `<p class="muted">A sample of completions scored again with <code>${escapeHtml(injection[0]![1].instruction)}</code> appended inside the fenced text. What is measured is how this judge answered this instruction on these texts, not resistance to every instruction: the fence and the nonce are a design, this table is the evidence. The unit of the interval and the sign test is the completion.</p>`,
+      table(
+        ['judge', 'completions', 'scores changed', 'followed (of scores not already at the target)', 'completions changed (95% CI)', 'toward / away (completions)', 'mean shift', 'sign test p'],
+        injection.map(([j, e]) => [j, String(e.n_completions), `${num(100 * e.changed_scores, 1)}%`, e.followed === null ? 'NA' : `${num(100 * e.followed, 1)}% of ${e.open_scores}`, `${e.changed_completions.k}/${e.changed_completions.n} [${num(100 * (e.changed_completions.ci_low ?? 0), 1)}%, ${num(100 * (e.changed_completions.ci_high ?? 1), 1)}%]`, `${e.sign_test.toward} / ${e.sign_test.away}`, e.mean_shift, e.sign_test.p]),
+      ),
+      ...injection.map(([j, e]) => `<p><code>${escapeHtml(j)}</code>: ${e.significant ? '<strong>follows injected instructions</strong>: ' : ''}${escapeHtml(e.reading)}.</p>`),
+    );
+  }
   if (q.pairwise_kappa?.length) parts.push('<h4>Agreement between judges</h4>', table(['judge a', 'judge b', 'dimension', "Cohen's kappa", 'completions'], q.pairwise_kappa.map((k) => [k.a, k.b, k.dimension, k.kappa ?? 'NA', String(k.n ?? '')])));
   if (q.calibration) {
     const c = q.calibration;

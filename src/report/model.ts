@@ -10,6 +10,7 @@ import type { ComparisonFamilySummary, DimensionVariance, ProfileRow, RetestResu
 import type { JudgeQuality } from '../study/stages/projective/judge-quality.js';
 import type { JudgeAgreement } from '../study/stages/projective/stage.js';
 import type { MtmmReport } from '../study/mtmm.js';
+import type { PlantedVsRecovered } from '../study/planted.js';
 import type { ChoicesResult } from '../study/stages/choices/stage.js';
 import type { TaxonomyResult } from '../study/stages/taxonomy/stage.js';
 
@@ -89,6 +90,11 @@ export interface ReportModel {
   mtmm?: MtmmReport;
   value_vectors?: ValueAnalysis;
   align?: AlignSummary[];
+  /**
+   * SIMULATED runs only (every model simulated, planted truth known): what the method recovered of
+   * the planted structure, profiles and null; a test of the method, never evidence about models.
+   */
+  planted_vs_recovered?: PlantedVsRecovered;
   /** Provenance: every stage run with the configuration it ran with. */
   stages?: StageRunRow[];
 }

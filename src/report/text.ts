@@ -21,6 +21,16 @@ export function renderMarkdown(model: ReportModel): string {
     if (model.simulation_evidence) out.push('');
   }
   out.push(`Models: ${model.models.map((m) => cell(shown(m))).join(', ')}`, '');
+  const pv = model.planted_vs_recovered;
+  if (pv) {
+    out.push('## Planted vs recovered (SIMULATED self-test of the method)', '', `> SIMULATED: synthetic models from population seed ${pv.seed}; this tests the method, it is not a finding about any model.`, '');
+    out.push(`Structure: ${pv.verdict.structure}. Model order by projective profiles: ${pv.verdict.profiles}. ${cell(pv.verdict.summary)}.`, '');
+    out.push(mdTable(['quantity', 'planted', 'recovered'], [['dimensions', pv.dimensions.planted, pv.dimensions.recovered], ['planted words kept', pv.words.planted, pv.words.kept], ['ARI (kept planted words)', 1, pv.words.ari ?? 'n/a']]), '');
+    if (pv.ranks.length) out.push(mdTable(['source', 'planted', 'recovered', 'rho', 'p', 'n (models)', 'recovered'], pv.ranks.map((r) => [r.source, r.planted, r.recovered, r.rho ?? 'n/a', r.p ?? 'n/a', r.n, r.recovered_rank ? 'yes' : 'no'])), '');
+    if (pv.null_check) out.push(`Null check (random tags): ${cell(pv.null_check.note)}.`, '');
+    if (pv.verdict.not_recovered.length) out.push('Not recovered:', '', ...pv.verdict.not_recovered.map((x) => `- ${cell(x)}`), '');
+    out.push(`Criteria: ${cell(pv.criteria)}.`, '');
+  }
   const lexicon = model.lexicon;
   if (lexicon) out.push('## Lexicon', '', mdTable(['descriptor', 'count', 'models'], lexicon.slice(0, 50).map((l) => [l.descriptor, l.count, l.models])), '');
   const tax = model.taxonomy;
@@ -50,6 +60,13 @@ export function renderMarkdown(model: ReportModel): string {
   }
   const retest = model.retest;
   if (retest) out.push('## Test-retest (two administrations)', '', mdTable(['dimension', 'models', 'ICC(2,1)', '95% low', '95% high', "Spearman's rho", 'p'], retest.per_dimension.map((d) => [d.dimension, d.n_models, d.icc?.icc ?? '', d.icc?.lower ?? '', d.icc?.upper ?? '', d.spearman?.rho ?? '', d.spearman?.p ?? ''])), '');
+  const injection = Object.entries(model.judge_quality?.injection ?? {});
+  if (injection.length) {
+    out.push('## Judge injection check', '', `Completions scored again with "${cell(injection[0]![1].instruction)}" appended inside the fence; unit: completions.`, '');
+    out.push(mdTable(['judge', 'completions', 'scores changed', 'followed', 'completions changed', '95% low', '95% high', 'toward', 'away', 'sign test p'], injection.map(([j, e]) => [j, e.n_completions, e.changed_scores, e.followed ?? 'NA', e.changed_completions.share, e.changed_completions.ci_low ?? '', e.changed_completions.ci_high ?? '', e.sign_test.toward, e.sign_test.away, e.sign_test.p])), '');
+    for (const [j, e] of injection) out.push(`- ${cell(j)}: ${cell(e.reading)}`);
+    out.push('');
+  }
   out.push(...choicesMarkdown(model));
   out.push('## Cost', '', mdTable(['model', 'requests', 'cached', 'input tokens', 'output tokens', 'USD'], model.cost.per_model.map((c) => [shown(c.model), c.requests, c.cached, c.input_tokens, c.output_tokens, c.cost_usd])), '');
   return out.join('\n');
@@ -72,6 +89,24 @@ export function renderCsv(model: ReportModel): string {
   for (const v of model.variance_components ?? []) if (v.fit) rows.push(['variance', '', `${v.dimension}:icc_model`, v.fit.icc_model, '', '', v.fit.n_models]);
   for (const d of model.retest?.per_dimension ?? []) if (d.icc) rows.push(['retest', '', `${d.dimension}:icc2`, d.icc.icc, d.icc.lower, d.icc.upper, d.n_models]);
   for (const d of model.taxonomy?.dimensions ?? []) for (const [w, l] of Object.entries(d.loadings)) rows.push(['loading', '', `${d.id}:${w}`, l, '', '', '']);
+  const pv = model.planted_vs_recovered;
+  if (pv) {
+    rows.push(['planted_vs_recovered', '', 'simulated', true, '', '', '']);
+    rows.push(['planted_vs_recovered', '', 'seed', pv.seed, '', '', '']);
+    rows.push(['planted_vs_recovered', '', 'dimensions_planted', pv.dimensions.planted, '', '', '']);
+    rows.push(['planted_vs_recovered', '', 'dimensions_recovered', pv.dimensions.recovered, '', '', '']);
+    rows.push(['planted_vs_recovered', '', 'ari', pv.words.ari ?? '', '', '', pv.words.kept]);
+    for (const r of pv.ranks) rows.push(['planted_vs_recovered', '', `rho:${r.source}:${r.planted}:${r.recovered}`, r.rho ?? '', '', '', r.n]);
+    if (pv.null_check) rows.push(['planted_vs_recovered', '', 'null_significant_raw', pv.null_check.significant_raw, '', '', pv.null_check.family_size]);
+    rows.push(['planted_vs_recovered', '', 'verdict_structure', pv.verdict.structure, '', '', '']);
+    rows.push(['planted_vs_recovered', '', 'verdict_profiles', pv.verdict.profiles, '', '', '']);
+  }
+  for (const [j, e] of Object.entries(model.judge_quality?.injection ?? {})) {
+    rows.push(['judge_injection', j, 'completions_changed', e.changed_completions.share, e.changed_completions.ci_low ?? '', e.changed_completions.ci_high ?? '', e.n_completions]);
+    rows.push(['judge_injection', j, 'scores_changed', e.changed_scores, '', '', e.n_scores]);
+    rows.push(['judge_injection', j, 'followed', e.followed ?? '', '', '', e.open_scores]);
+    rows.push(['judge_injection', j, 'sign_test_p', e.sign_test.p, '', '', e.sign_test.toward + e.sign_test.away]);
+  }
   rows.push(...choicesCsvRows(model));
   for (const c of model.cost.per_model) rows.push(['cost', c.model, 'requests', c.requests, '', '', '']);
   return rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';

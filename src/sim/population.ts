@@ -436,3 +436,14 @@ export function wordUtility(population: Pick<SimPopulation, 'dimensions'>, trait
   const p = plantedWord(population, word);
   return p ? p.loading * traits[p.dimension]! : 0;
 }
+
+/**
+ * The planted truth behind a simulated model id (`sim/<seed>/<name>`, or `sim/<name>` in `population`,
+ * the default one unless given) and the model's name in it; undefined for an id no population has.
+ * What the command line hands the study (`runConfig`'s `plantedTruth`) so a run on simulated models
+ * can be scored against what was planted.
+ */
+export function plantedTruthOf(modelId: string, population: SimPopulation = defaultPopulation()): { truth: SimTruth; name: string } | undefined {
+  const r = resolveSimModel(modelId, population);
+  return r ? { truth: r.population.truth, name: r.model.name } : undefined;
+}

@@ -4,6 +4,7 @@
  */
 export { requireFinite, requireLength, StatsInputError } from './input-error.js';
 export { brentRoot, chiSquareCdf, chiSquareSurvival, fSurvival, logGamma, nonCentralChiSquare, nonCentralChiSquareCdf, normalCdf, normalQuantile, normalSurvival, regularizedBeta, regularizedGamma, studentTCdf, studentTQuantile, studentTTwoSided } from './probability.js';
+export { binomialPmf, binomialTest, clopperPearson, type BinomialTest } from './binomial.js';
 export { cfa, CfaConvergenceError, cfaFromData, rmseaInterval, type CfaFactor, type CfaFit, type CfaModel, type CfaOptions, type CfaParameter, type CfaParameterKind, type CfaResult } from './cfa.js';
 export { averageRanks, mean, median, minMax, quantile, quantiles, quantileSorted, sd, sum, tieGroupSizes, variance } from './descriptive.js';
 export { pAdjust, type PAdjustMethod } from './multiple.js';

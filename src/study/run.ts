@@ -12,6 +12,7 @@ import { hashJson } from '../core/hash.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
 import { localRuntimeStats } from '../engine/local/runtime.js';
 import { redactUrl, RunStore, type CostSummary } from '../store/store.js';
+import { recordPlantedTruth, type PlantedTruthResolver } from './planted-record.js';
 import { auxiliaryModelsOf, judgesOf, type StageContext, type StageDefinition, type StageSummary } from './stage.js';
 import { STAGE_ORDER, type StageName } from './stage-names.js';
 import { STAGES, type StageEntry } from './stages/index.js';
@@ -93,6 +94,12 @@ export interface RunOptions {
   factories?: EngineOptions['factories'];
   /** Take the run lock even when its holder cannot be checked (see RunStore.acquireRunLock). */
   breakLock?: boolean;
+  /**
+   * Resolves simulated model ids to their planted truth (the command line passes src/sim's): when
+   * every model of the run is simulated and resolves to one population, its truth is recorded so
+   * the report can show planted vs recovered.
+   */
+  plantedTruth?: PlantedTruthResolver;
 }
 
 export interface RunResult {
@@ -126,6 +133,7 @@ export async function runConfig(config: StudyConfig, storePath: string, opts: Ru
     // (models and judges alike; a label from an earlier run on this database stays).
     const simulated = engine.models().filter((m) => engine.isSimulated(m.name)).map((m) => m.name);
     if (simulated.length > 0) store.setMetaJson('simulated_models', simulated);
+    if (opts.plantedTruth) recordPlantedTruth(store, opts.plantedTruth);
     const local = localRuntimeStats();
     if (local) store.setMetaJson('local_runtime', local);
     return { study: config.name, store: store.path, stages, cost: store.costSummary(), simulated, ...(local ? { local } : {}) };

@@ -189,6 +189,9 @@ function exercise(store: RunStore, called: Set<string>): Record<string, unknown>
   out.storedJudgeConfigs = byJson(p.storedJudgeConfigs(store));
   out.repeatScores = p.repeatScores(store).map((x) => x.score); // an older run's repeats: none written now
   out.orderScores = p.orderScores(store);
+  pw.injectionScores([{ completion_id: 'zeta/likes-01/s0', judge: 'j1', dimension: 'dim1', score: 0 }, { completion_id: 'zeta/likes-01/s0', judge: 'j1', dimension: 'dim2', score: null }, { completion_id: 'alpha/likes-01/s1', judge: 'j1', dimension: 'dim1', score: -1 }]);
+  pw.injectionScores([{ completion_id: 'zeta/likes-01/s0', judge: 'j1', dimension: 'dim1', score: 1 }]);
+  out.injectionScores = p.injectionScores(store);
   const browse = p.completionsWithScores(store, 10);
   out.completionsWithScores = { completions: browse.completions, scores: browse.scores.map((s) => [s.judge, s.dimension]) };
 
@@ -238,7 +241,7 @@ function exercise(store: RunStore, called: Set<string>): Record<string, unknown>
   out.vector = hit && { dim: hit.dim, bytes: bytes(hit.vector) };
   out.vectorMiss = cache.get('glove', 'absent');
 
-  out.tables = ['elicit_respondents', 'lexicon_merges', 'ratings', 'taxonomy_dimensions', 'projective_order_scores', 'projective_judge_rescores', 'projective_retest_completions', 'choice_dilemmas', 'choice_answers', 'batch_requests', 'align_results', 'labels', 'embeddings', 'nope'].map((t) => store.hasTable(t));
+  out.tables = ['elicit_respondents', 'lexicon_merges', 'ratings', 'taxonomy_dimensions', 'projective_order_scores', 'projective_injection_scores', 'projective_judge_rescores', 'projective_retest_completions', 'choice_dilemmas', 'choice_answers', 'batch_requests', 'align_results', 'labels', 'embeddings', 'nope'].map((t) => store.hasTable(t));
   return out;
 }
 

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { writeRunReport } from '../../report/write.js';
-import { defaultPopulation, drawPopulation } from '../../sim/population.js';
+import { defaultPopulation, drawPopulation, plantedTruthOf } from '../../sim/population.js';
 import { SIMULATED_PROVIDERS } from '../../sim/provider.js';
 import { startSimServer } from '../../sim/server.js';
 import { demoStudy, detectPopulation, simulatedPopulation } from '../../study/demo.js';
@@ -15,10 +15,14 @@ import { runConfig } from '../../study/run.js';
 import { log, output, type GlobalOptions } from '../util.js';
 import { interruptible, summarizeRun, warnSimulated } from './study.js';
 
-export async function demo(opts: GlobalOptions & { dir: string; resume?: boolean }): Promise<void> {
+export async function demo(opts: GlobalOptions & { dir: string; resume?: boolean; seed?: number }): Promise<void> {
   const dir = resolve(opts.dir);
   mkdirSync(dir, { recursive: true });
-  const population = await detectPopulation(simulatedPopulation(defaultPopulation()), process.env, log);
+  // --seed N: the simulated population drawn from seed N (ids sim/N/<name>, which the in-process
+  // provider resolves to that draw), so the self-test runs on another planted structure.
+  const simulated = opts.seed === undefined ? defaultPopulation() : drawPopulation(opts.seed);
+  const population = await detectPopulation(simulatedPopulation(simulated), process.env, log);
+  if (opts.seed !== undefined && population.kind !== 'simulated') log(`demo: --seed ${opts.seed} chooses the simulated population, which is not used here (${population.kind})`);
   if (population.kind === 'simulated') {
     log('');
     log('  ┌──────────────────────────────────────────────────────────────────────────┐');
@@ -32,7 +36,7 @@ export async function demo(opts: GlobalOptions & { dir: string; resume?: boolean
   log(`demo population: ${population.description}`);
   const config = demoStudy(population, join(dir, 'run.db'));
   writeFileSync(join(dir, 'study.yaml'), `# The study the demo ran (population: ${population.kind}).\n${stringify(config)}`);
-  const result = await runConfig(config, join(dir, 'run.db'), { resume: opts.resume ?? false, progress: !opts.json, log, onEngine: interruptible(), factories: SIMULATED_PROVIDERS });
+  const result = await runConfig(config, join(dir, 'run.db'), { resume: opts.resume ?? false, progress: !opts.json, log, onEngine: interruptible(), factories: SIMULATED_PROVIDERS, plantedTruth: (id) => plantedTruthOf(id, simulated) });
   const report = await writeRunReport(join(dir, 'run.db'), dir, { population: population.kind, populationDescription: population.description });
   warnSimulated(result, opts);
   output(

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { studyTemplate } from '../../config/template.js';
 import { InputError } from '../../core/errors.js';
 import type { Engine } from '../../engine/engine.js';
+import { plantedTruthOf } from '../../sim/population.js';
 import { SIMULATED_PROVIDERS } from '../../sim/provider.js';
 import { runStudyFile, type RunResult } from '../../study/run.js';
 import { log, output, type GlobalOptions } from '../util.js';
@@ -61,13 +62,14 @@ export async function run(file: string, opts: GlobalOptions & { stages?: string[
     log,
     onEngine: interruptible(),
     factories: SIMULATED_PROVIDERS,
+    plantedTruth: (id) => plantedTruthOf(id),
   });
   warnSimulated(result, opts);
   output(opts, { study: result.study, store: result.store, stages: result.stages, cost: result.cost, simulated: result.simulated, ...(result.local ? { local: result.local } : {}) }, () => summarizeRun(result));
 }
 
 export async function runOneStage(stage: string, file: string, opts: GlobalOptions & { breakLock?: boolean }): Promise<void> {
-  const result = await runStudyFile(file, { stages: [stage], progress: !opts.json, log, onEngine: interruptible(), factories: SIMULATED_PROVIDERS, breakLock: opts.breakLock ?? false });
+  const result = await runStudyFile(file, { stages: [stage], progress: !opts.json, log, onEngine: interruptible(), factories: SIMULATED_PROVIDERS, plantedTruth: (id) => plantedTruthOf(id), breakLock: opts.breakLock ?? false });
   warnSimulated(result, opts);
   output(opts, { study: result.study, store: result.store, stages: result.stages, cost: result.cost, simulated: result.simulated }, () => summarizeRun(result));
 }

@@ -14,6 +14,7 @@ export function register(program: Command): void {
     .description('run the whole method on the best models reachable (a configured server, Ollama, local models, else a labelled simulated population) and write a report')
     .option('--dir <dir>', 'where to put the run', 'runs/demo')
     .option('--resume', 'skip stages already finished')
+    .option('--seed <n>', 'seed of the simulated population (when no real model is reachable); its report scores what the method recovered against what was planted', parseIntOption('seed', { min: 0 }))
     .option('--json', 'machine-readable output')
     .action(lazy(() => impl().then((m) => m.demo)));
 

@@ -7,9 +7,10 @@ import { alignSection } from './align.js';
 import { choicesSection } from './choices.js';
 import { lexiconSection } from './lexicon.js';
 import { mtmmSection } from './mtmm.js';
+import { plantedSection } from './planted.js';
 import { profilesSection } from './profiles.js';
 import { stagesSection } from './stages.js';
 import { taxonomySection } from './taxonomy.js';
 import { valueVectorsSection } from './value-vectors.js';
 
-export const SECTIONS: readonly ReportSection[] = [lexiconSection, taxonomySection, profilesSection, choicesSection, mtmmSection, valueVectorsSection, alignSection, stagesSection];
+export const SECTIONS: readonly ReportSection[] = [lexiconSection, taxonomySection, profilesSection, choicesSection, mtmmSection, valueVectorsSection, alignSection, plantedSection, stagesSection];

@@ -7,9 +7,9 @@
  */
 import type { ModelConfig } from '../../../config/schema.js';
 import { groupBy } from '../../../core/group-by.js';
-import { judgeStabilityOf, kappaOrNull, lengthBias, pairedShift, selfPreference, type CorrelationEffect, type GroupEffect, type JudgeStability, type RescoredUnit, type ShiftEffect } from '../../../judge/checks.js';
+import { injectionEffect, judgeStabilityOf, kappaOrNull, type InjectionEffect, lengthBias, pairedShift, selfPreference, type CorrelationEffect, type GroupEffect, type JudgeStability, type RescoredUnit, type ShiftEffect } from '../../../judge/checks.js';
 import type { RunStore } from '../../../store/store.js';
-import { orderScores, repeatScores, rescoreRows, scoredRowsWithText, type ScoreRow } from './tables.js';
+import { injectionScores, orderScores, repeatScores, rescoreRows, scoredRowsWithText, type ScoreRow } from './tables.js';
 
 export interface JudgeCalibration {
   file: string;
@@ -33,6 +33,8 @@ export interface JudgeQuality {
   order?: Record<string, Record<string, ShiftEffect>>;
   length?: Record<string, Record<string, CorrelationEffect>>;
   self_preference?: Record<string, Record<string, GroupEffect>>;
+  /** Per judge: how its scores moved when an instruction to the judge was appended inside the fenced text. */
+  injection?: Record<string, InjectionEffect>;
   pairwise_kappa?: Array<{ a: string; b: string; dimension: string; kappa: number | null; n: number; unit: 'completions' }>;
   calibration?: JudgeCalibration;
 }
@@ -131,6 +133,14 @@ export function judgeQualityOf(store: RunStore, settings: JudgeQualitySettings):
         const rs = rows.filter((r) => r.judge === j.name && r.dimension === d);
         q.self_preference[j.name]![d] = selfPreference(rs.filter((r) => own.has(r.model)).map((r) => r.score), rs.filter((r) => !own.has(r.model)).map((r) => r.score));
       }
+    }
+  }
+  if (settings.checks.includes('injection') && store.hasTable('projective_injection_scores')) {
+    q.injection = {};
+    const injected = injectionScores(store);
+    for (const j of judges) {
+      const pairs = injected.filter((o) => o.judge === j && primary.has(key(o.id, j, o.dimension))).map((o) => ({ unit: o.id, dimension: o.dimension, before: primary.get(key(o.id, j, o.dimension))!, after: o.score }));
+      q.injection[j] = injectionEffect(pairs);
     }
   }
   if (judges.length >= 2) {

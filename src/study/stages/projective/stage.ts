@@ -3,7 +3,8 @@
  * completed by every model (chat models are asked to complete the sentence; base models simply
  * continue it), then scored by the judge model(s) on every dimension of a value system (-1 opposes,
  * 0 unrelated, +1 supports) with a rubric built from the dimensions' definitions. The completion
- * is fenced by a random nonce and declared data, so instructions inside it cannot steer the judge.
+ * is fenced by a nonce and declared data; whether instructions inside it steer a given judge is
+ * measured, not assumed (`judge_checks: [injection]`).
  *
  * What is stored are the completions and scores (and, on request, a second independent
  * administration for test-retest, and the judge's re-scorings); every number drawn from them
@@ -33,6 +34,7 @@ import {
   dimensionVariances,
   profileRows,
   retestStability,
+  type CompletionScore,
   type ComparisonFamilySummary,
   type DimensionVariance,
   type ProfileRow,
@@ -40,6 +42,8 @@ import {
   type TagComparison,
   type TaggedModel,
 } from './analysis.js';
+import { INJECTED_INSTRUCTION, withInjection } from '../../../judge/checks.js';
+import { rngFor, shuffleInPlace } from '../../../stats/rng.js';
 import { judgeQualityOf, type JudgeCalibration, type JudgeQuality } from './judge-quality.js';
 import {
   clearProjective,
@@ -186,6 +190,7 @@ export async function runProjective(engine: Engine, config: StudyConfig, log: (m
   clearProjective(store);
   const reversed = [...system.dimensions].reverse().map((d) => d.id);
   const fingerprints = new Map<string, Record<string, unknown>>();
+  const mainTexts = new Map<string, string>();
   await engine.map(
     jobs,
     async ({ model: modelName, item, sample, text, administration = 0 }) => {
@@ -211,6 +216,7 @@ export async function runProjective(engine: Engine, config: StudyConfig, log: (m
         completion = model.kind === 'completion' ? `${item.stem} ${res.text.trim()}` : res.text.trim();
         requestKey = res.key;
       }
+      if (administration === 0) mainTexts.set(id, completion);
       if (administration === 0) write.completion({ id, model: modelName, item: item.id, sample, stem: item.stem, completion, request_key: requestKey });
       else write.retestCompletion({ id, model: modelName, item: item.id, sample: sample - RETEST_SAMPLE_OFFSET, administration, stem: item.stem, completion, request_key: requestKey });
       await scoreCompletion(id, completion, administration);
@@ -239,6 +245,19 @@ export async function runProjective(engine: Engine, config: StudyConfig, log: (m
       }
       write.scores(scores, reorder ? system.dimensions.map((d) => ({ completion_id: id, judge: judge.name, dimension: d.id, score: reorder.scores ? reorder.scores[d.id]! : null })) : [], rescores);
     }
+  }
+  if (pc.judge_checks.includes('injection')) {
+    // A seeded sample of the main administration's completions, each scored again by every judge
+    // with an instruction appended inside the fence (the unit and the nonce differ from the score's).
+    const ids = shuffleInPlace(rngFor('valuelex-injection', String(config.seed)), [...mainTexts.keys()].sort()).slice(0, pc.judge_injection_sample);
+    await engine.map(
+      judges.flatMap((judge) => ids.map((id) => ({ judge, id }))),
+      async ({ judge, id }) => {
+        const judged = await judgeText(engine, judge, system, withInjection(mainTexts.get(id)!, INJECTED_INSTRUCTION), `${id}/injection`, { subject: 'completion', stage: 'projective-judge-injection', settings });
+        write.injectionScores(system.dimensions.map((d) => ({ completion_id: id, judge: judge.name, dimension: d.id, score: judged.scores ? judged.scores[d.id]! : null })));
+      },
+      { label: 'injection check' },
+    );
   }
   const calibration = pc.calibration ? await scoreCalibrationSet(engine, judges, system, pc.calibration, settings) : undefined;
   const record: ProjectiveRecord = {
@@ -410,6 +429,26 @@ export function loadProjective(store: RunStore): ProjectiveResult | undefined {
   const record = store.getMetaJson<ProjectiveRecord>('projective');
   if (!record || !store.hasTable('projective_scores')) return undefined;
   return analyseProjectiveRun(store, recordedConfig(store), record);
+}
+
+/**
+ * The combined per-completion scores of a run's main administration with what analysing them needs
+ * (the studied models with their tags, the dimensions, the comparison settings and the seed), if
+ * the stage ran. For analyses beside the stage's own (e.g. the planted-vs-recovered self-test).
+ */
+export function loadProjectiveScores(store: RunStore): { scores: CompletionScore[]; models: TaggedModel[]; dimensions: string[]; alpha: number; correction: 'holm' | 'BH'; seed: number } | undefined {
+  const record = store.getMetaJson<ProjectiveRecord>('projective');
+  if (!record || !store.hasTable('projective_scores')) return undefined;
+  const config = recordedConfig(store);
+  const pc = config.projective;
+  return {
+    scores: combineCompletionScores(scoredRows(store), pc.judge_combine),
+    models: config.models.map((m) => ({ name: m.name, tags: m.tags })),
+    dimensions: record.dimensions.map((d) => d.id),
+    alpha: pc.alpha,
+    correction: pc.correction,
+    seed: config.seed,
+  };
 }
 
 /** The study configuration a run recorded, with the projective settings completed by today's defaults. */

@@ -44,6 +44,16 @@ CREATE TABLE IF NOT EXISTS projective_order_scores (
   PRIMARY KEY (completion_id, judge, dimension)
 );`;
 
+/** The injection check: a sample of completions scored again with an instruction appended inside the fence. */
+const INJECTION_SCHEMA: Ddl = () => `
+CREATE TABLE IF NOT EXISTS projective_injection_scores (
+  completion_id TEXT NOT NULL,
+  judge TEXT NOT NULL,
+  dimension TEXT NOT NULL,
+  score INTEGER,                  -- the score with the instruction appended; NULL when the judge gave no valid answer
+  PRIMARY KEY (completion_id, judge, dimension)
+);`;
+
 const CHECKS_SCHEMA: Ddl = (t) => `
 CREATE TABLE IF NOT EXISTS projective_retest_completions (
   id TEXT PRIMARY KEY,            -- model/item/a<administration>/s<sample>
@@ -128,6 +138,7 @@ interface ProjectiveTables {
   projective_retest_completions: RetestCompletionRow;
   projective_retest_scores: ScoreRecord;
   projective_judge_rescores: RescoreRecord;
+  projective_injection_scores: OrderRecord;
 }
 
 /** One judged score joined with its completion. */
@@ -146,6 +157,7 @@ const db = (store: RunStore): TableDb<ProjectiveTables> => store.tables<Projecti
 export function ensureProjectiveSchema(store: RunStore): void {
   store.ensureSchema('projective', 2, SCHEMA);
   store.ensureSchema('projective_checks', 1, CHECKS_SCHEMA);
+  store.ensureSchema('projective_injection', 1, INJECTION_SCHEMA);
 }
 
 export function clearProjective(store: RunStore): void {
@@ -158,6 +170,7 @@ export function clearProjective(store: RunStore): void {
     t.run(t.q.deleteFrom('projective_retest_scores'));
     t.run(t.q.deleteFrom('projective_retest_completions'));
     t.run(t.q.deleteFrom('projective_judge_rescores'));
+    t.run(t.q.deleteFrom('projective_injection_scores'));
   });
 }
 
@@ -169,6 +182,8 @@ export interface ProjectiveWriter {
   retestCompletion(row: RetestCompletionRow): void;
   /** One retest completion's scores by one judge. */
   retestScores(scores: readonly ScoreRecord[]): void;
+  /** One completion's scores by one judge with the injected instruction appended (injection check). */
+  injectionScores(scores: readonly OrderRecord[]): void;
 }
 
 /** Statements compiled once for the whole stage. */
@@ -231,6 +246,12 @@ export function projectiveWriter(store: RunStore): ProjectiveWriter {
       .values({ completion_id: p('completion_id'), judge: p('judge'), dimension: p('dimension'), score: p('score') })
       .onConflict((oc) => oc.columns(['completion_id', 'judge', 'dimension']).doUpdateSet((eb) => ({ score: eb.ref('excluded.score') }))),
   );
+  const putInjection = t.prepare<OrderRecord>((p) =>
+    t.q
+      .insertInto('projective_injection_scores')
+      .values({ completion_id: p('completion_id'), judge: p('judge'), dimension: p('dimension'), score: p('score') })
+      .onConflict((oc) => oc.columns(['completion_id', 'judge', 'dimension']).doUpdateSet((eb) => ({ score: eb.ref('excluded.score') }))),
+  );
   return {
     completion: (row) => void putCompletion.run(row),
     scores: (scores, order, rescores = []) =>
@@ -243,6 +264,10 @@ export function projectiveWriter(store: RunStore): ProjectiveWriter {
     retestScores: (scores) =>
       t.transaction(() => {
         for (const s of scores) putRetestScore.run(s);
+      }),
+    injectionScores: (scores) =>
+      t.transaction(() => {
+        for (const s of scores) putInjection.run(s);
       }),
   };
 }
@@ -338,6 +363,20 @@ export function orderScores(store: RunStore): Array<{ id: string; judge: string;
   return t.all(
     t.q
       .selectFrom('projective_order_scores')
+      .select(['completion_id as id', 'judge', 'dimension', 'score'])
+      .where('score', 'is not', null)
+      .orderBy('completion_id')
+      .orderBy('judge')
+      .orderBy('dimension'),
+  ) as Array<{ id: string; judge: string; dimension: string; score: number }>;
+}
+
+/** Valid scores of the injection check (the instruction appended inside the fence). */
+export function injectionScores(store: RunStore): Array<{ id: string; judge: string; dimension: string; score: number }> {
+  const t = db(store);
+  return t.all(
+    t.q
+      .selectFrom('projective_injection_scores')
       .select(['completion_id as id', 'judge', 'dimension', 'score'])
       .where('score', 'is not', null)
       .orderBy('completion_id')
