@@ -273,7 +273,13 @@ export function answerText(text: string): string {
 
 // ---- prose -----------------------------------------------------------------------------------
 
-function proseItems(text: string): string[] {
+/**
+ * Value words in prose: words of the built-in value vocabulary, words with a value-noun suffix, and
+ * words of `vocabulary` (in a study, the words its models named in list answers: prose mining by a
+ * fixed vocabulary alone would miss "joy" or "faith" in every prose answer while list answers name
+ * them, and the prompts that invite prose would then form a spurious factor of their own).
+ */
+function proseItems(text: string, vocabulary?: ReadonlySet<string>): string[] {
   // URLs and code are no prose: their words ("javascript", "function") are not mined.
   const prose = text
     .split(/\s+/)
@@ -291,7 +297,7 @@ function proseItems(text: string): string[] {
     const prev2 = words[i - 2]?.toLowerCase() ?? '';
     if (SUBJECTS.has(prev) || (ADVERBS.has(prev) && SUBJECTS.has(prev2))) continue;
     const isValue =
-      VALUE_NOUNS.has(lw) || VALUE_ADJECTIVES.has(lw) || (lw.length >= 6 && PROSE_SUFFIX.test(lw) && !lw.includes("'"));
+      VALUE_NOUNS.has(lw) || VALUE_ADJECTIVES.has(lw) || vocabulary?.has(lw) === true || (lw.length >= 6 && PROSE_SUFFIX.test(lw) && !lw.includes("'"));
     if (isValue) {
       seen.add(lw);
       out.push(w);
@@ -302,8 +308,13 @@ function proseItems(text: string): string[] {
 
 // ---- entry point -----------------------------------------------------------------------------
 
+export interface ParseOptions {
+  /** Extra single words (lowercase) that count as value words when mining prose. */
+  vocabulary?: ReadonlySet<string>;
+}
+
 /** Parse one answer into value descriptors (accepted items) and rejects, each with its raw text. */
-export function parseElicitation(text: string): ParsedResponse {
+export function parseElicitation(text: string, opts: ParseOptions = {}): ParsedResponse {
   // Terminal escapes (ESC [2J, OSC 52...) and the marks left where a secret was redacted are not
   // part of any word: removed before reading.
   const t = answerText(stripEscapes(text.normalize('NFKC')).replace(/[ \t]*\[REDACTED\]/g, ''));
@@ -355,7 +366,7 @@ export function parseElicitation(text: string): ParsedResponse {
 
   if (isNonEnglish(t)) return { format: 'prose', items: [], reject: 'non-english' };
   const items: ParsedItem[] = [];
-  for (const w of proseItems(t)) {
+  for (const w of proseItems(t, opts.vocabulary)) {
     const c = cleanCandidate(w);
     items.push({ position: items.length, raw: w, ...c });
   }

@@ -17,6 +17,7 @@ import type { Engine } from '../../../engine/engine.js';
 import type { RunStore } from '../../../store/store.js';
 import { DescriptorNormalizer } from '../../../text/normalize.js';
 import { parseElicitation, type ParsedResponse } from '../../../text/parse.js';
+import { StudyVocabulary } from './prose.js';
 import { requirePlanSize, type StageDefinition, type StageSummary } from '../../stage.js';
 import { buildLexicon, exportLexicon, listLexicon, mergeSynonyms } from './lexicon.js';
 import { loadPromptBank, selectPrompts, type ElicitPrompt, type PromptBank } from './prompts.js';
@@ -77,9 +78,9 @@ export interface DescriptorRow {
 export function analyseResponse(
   text: string,
   normalizer: DescriptorNormalizer,
-  opts: { truncated?: boolean } = {},
+  opts: { truncated?: boolean; vocabulary?: ReadonlySet<string> } = {},
 ): { parsed: ParsedResponse; rows: DescriptorRow[] } {
-  const parsed = parseElicitation(text);
+  const parsed = parseElicitation(text, opts.vocabulary ? { vocabulary: opts.vocabulary } : {});
   const seen = new Set<string>();
   const last = parsed.items.length - 1;
   const rows = parsed.items.map((item, i): DescriptorRow => {
@@ -186,6 +187,9 @@ export async function runElicitation(engine: Engine, config: StudyConfig, opts: 
 
   const normalizer = new DescriptorNormalizer();
   const writer = new ElicitWriter(store);
+  // Prose answers are mined last, with the words the study's list answers named (./prose.ts).
+  const vocabulary = new StudyVocabulary();
+  const prose: Array<{ r: Respondent; key: string; text: string; truncated: boolean; finish: string | null }> = [];
   try {
     await engine.map(
       respondents,
@@ -198,8 +202,14 @@ export async function runElicitation(engine: Engine, config: StudyConfig, opts: 
             params: { temperature: r.temperature, max_tokens: cfg.max_tokens },
             sample: r.sample,
           });
-          const { parsed, rows } = analyseResponse(result.text, normalizer, { truncated: result.finish_reason === 'length' || result.finish_reason === 'max_tokens' });
+          const truncated = result.finish_reason === 'length' || result.finish_reason === 'max_tokens';
+          const { parsed, rows } = analyseResponse(result.text, normalizer, { truncated });
           const finish = result.finish_reason ?? null;
+          if (parsed.format === 'prose' && parsed.reject !== 'non-english' && parsed.reject !== 'refusal') {
+            prose.push({ r, key: result.key, text: result.text, truncated, finish });
+            return;
+          }
+          vocabulary.add(rows);
           writer.add({ r, bank: bankId, key: result.key, text: result.text, status: parsed.reject ?? 'ok', format: parsed.format ?? null, finish, error: null, rows });
         } catch (e) {
           const err = e as Error & { key?: string };
@@ -210,7 +220,17 @@ export async function runElicitation(engine: Engine, config: StudyConfig, opts: 
       { label: 'elicit' },
     );
   } finally {
+    // Also when the run is interrupted: every answer received is stored (mined with the words known so far).
+    const words = vocabulary.words();
+    let found = 0;
+    for (const x of prose) {
+      const plain = analyseResponse(x.text, normalizer, { truncated: x.truncated }).rows.filter((d) => d.descriptor !== null).length;
+      const { parsed, rows } = analyseResponse(x.text, normalizer, { truncated: x.truncated, vocabulary: words });
+      found += rows.filter((d) => d.descriptor !== null).length - plain;
+      writer.add({ r: x.r, bank: bankId, key: x.key, text: x.text, status: parsed.reject ?? 'ok', format: parsed.format ?? null, finish: x.finish, error: null, rows });
+    }
     writer.flush();
+    if (found > 0) opts.log?.(`elicit: ${found} value words found in ${prose.length} prose answers through the ${words.size} words the list answers named`);
   }
 
   let terms = buildLexicon(store);
