@@ -25,6 +25,7 @@
  * starts; every factor's sign is chosen so its first listed item loads positively.
  */
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { validateCfaModel } from './cfa.js';
 import { lavaanCfi, lavaanRmsea, lavaanTli } from './fit-indices.js';
 import { StatsInputError } from './input-error.js';
 import { correlationPairs, ordinalLevels, ordinalSampleStats, type OrdinalSampleStats } from './polychoric-acov.js';
@@ -145,21 +146,6 @@ export class CfaWlsmvConvergenceError extends Error {
 type Kind = 'loading' | 'variance' | 'covariance';
 interface Free { kind: Kind; i: number; k: number }
 
-function validate(model: CfaWlsmvModel, p: number): void {
-  if (model.factors.length === 0) throw new StatsInputError('CFA model needs at least one factor');
-  if (model.itemNames && model.itemNames.length !== p) throw new StatsInputError(`itemNames has ${model.itemNames.length} names for ${p} columns`);
-  for (const f of model.factors) {
-    if (f.items.length === 0) throw new StatsInputError(`factor ${f.name} has no items`);
-    const seen = new Set<number>();
-    for (const it of f.items) {
-      if (!Number.isInteger(it) || it < 0 || it >= p) throw new StatsInputError(`factor ${f.name}: item index ${it} outside 0..${p - 1}`);
-      if (seen.has(it)) throw new StatsInputError(`factor ${f.name}: item ${it} listed twice`);
-      seen.add(it);
-    }
-  }
-  const used = new Set(model.factors.flatMap((f) => f.items));
-  if (used.size !== p) throw new StatsInputError(`every column must be a model item: ${p - used.size} of ${p} columns are unused (pass only the modelled columns)`);
-}
 
 function leadingEigen(A: number[][]): { value: number; vector: number[] } {
   const n = A.length;
@@ -194,7 +180,7 @@ function listwise(data: readonly (readonly (number | null)[])[], p: number, name
 export function cfaWlsmv(data: readonly (readonly (number | null)[])[], model: CfaWlsmvModel, options: CfaWlsmvOptions = {}): CfaWlsmvResult {
   if (data.length === 0) throw new StatsInputError('CFA data has no rows');
   const p = data[0]!.length;
-  validate(model, p);
+  validateCfaModel(model, p);
   const itemName = (i: number): string => model.itemNames?.[i] ?? `x${i + 1}`;
   const { rows, levels } = listwise(data, p, itemName);
   if (rows.length < 2) throw new StatsInputError(`only ${rows.length} row(s) have every item observed`);
@@ -205,7 +191,7 @@ export function cfaWlsmv(data: readonly (readonly (number | null)[])[], model: C
 /** DWLS fit to precomputed ordinal sample statistics (columns in the model's item numbering). */
 export function fitDwls(sample: OrdinalSampleStats, model: CfaWlsmvModel, options: CfaWlsmvOptions = {}, nDropped = 0): CfaWlsmvResult {
   const p = sample.correlation.length;
-  validate(model, p);
+  validateCfaModel(model, p);
   const N = sample.nObs;
   const m = model.factors.length;
   const marker = (model.identification ?? 'std.lv') === 'marker';

@@ -127,7 +127,8 @@ function zeros(r: number, c: number): Mat {
   return Array.from({ length: r }, () => new Array<number>(c).fill(0));
 }
 
-function validateModel(model: CfaModel, p: number): void {
+/** A CFA model's factors against p data columns (shared by the ML and the WLSMV estimators). */
+export function validateCfaModel(model: CfaModel, p: number): void {
   if (model.factors.length === 0) throw new StatsInputError('CFA model needs at least one factor');
   if (model.itemNames && model.itemNames.length !== p) throw new StatsInputError(`itemNames has ${model.itemNames.length} names for ${p} items`);
   for (const f of model.factors) {
@@ -227,7 +228,7 @@ const STALL_GROWTH = 10;
 
 function fitCfa(S: Mat, N: number, model: CfaModel, options: CfaOptions): CfaResult {
   const p = S.length;
-  validateModel(model, p);
+  validateCfaModel(model, p);
   const m = model.factors.length;
   const marker = (model.identification ?? 'std.lv') === 'marker';
   const orthogonal = model.orthogonal ?? false;

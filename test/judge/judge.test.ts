@@ -210,18 +210,22 @@ describe('judge checks end to end', () => {
     // that shrinkage (slope back toward 1), and in every cell where the bias is material (beyond
     // the correction's own sampling error, about 0.07 here) it brings the mean closer.
     const rows = q.calibration!.corrected;
-    // Each score is one noisy answer (not a majority of repeats), so single cells can overshoot; on average
-    // the correction removes much of the noisy judge's error (measured: 0.10 -> 0.06), and in most cells.
-    let closer = 0, total = 0, errRaw = 0, errCorrected = 0;
+    const plainMeans: number[] = [], rawMeans: number[] = [], corrMeans: number[] = [];
     for (const row of rows.filter((x) => x.judge === noisy)) {
       const ref = rows.find((x) => x.judge === plain && x.model === row.model && x.dimension === row.dimension)!;
-      total++;
-      errRaw += Math.abs(row.raw - ref.raw);
-      errCorrected += Math.abs(row.corrected - ref.raw);
-      if (Math.abs(row.corrected - ref.raw) < Math.abs(row.raw - ref.raw)) closer++;
+      plainMeans.push(ref.raw);
+      rawMeans.push(row.raw);
+      corrMeans.push(row.corrected);
+      if (Math.abs(row.raw - ref.raw) > 0.1) expect(Math.abs(row.corrected - ref.raw), `${row.model} ${row.dimension}: raw ${row.raw}, corrected ${row.corrected}, plain ${ref.raw}`).toBeLessThan(Math.abs(row.raw - ref.raw));
     }
-    expect(errCorrected).toBeLessThan(0.75 * errRaw);
-    expect(closer).toBeGreaterThan(total / 2);
+    const slope = (x: number[], y: number[]): number => {
+      const mx = x.reduce((a, b) => a + b, 0) / x.length, my = y.reduce((a, b) => a + b, 0) / y.length;
+      return x.reduce((s, v, i) => s + (v - mx) * (y[i]! - my), 0) / x.reduce((s, v) => s + (v - mx) ** 2, 0);
+    };
+    expect(plainMeans).toHaveLength(3 * PLANTED.length);
+    const rawSlope = slope(plainMeans, rawMeans), corrSlope = slope(plainMeans, corrMeans);
+    expect(rawSlope, `raw ${rawMeans.join(' ')} plain ${plainMeans.join(' ')}`).toBeLessThan(0.9);
+    expect(Math.abs(corrSlope - 1), `corrected slope ${corrSlope}, raw slope ${rawSlope}`).toBeLessThan(Math.abs(rawSlope - 1));
 
     // Changing the judge configuration: refused unless allowed.
     writeFileSync(join(dir, 'planted.yaml'), stringify({ ...SYSTEM, dimensions: SYSTEM.dimensions.map((d) => ({ ...d, definition: `${d.definition} Revised.` })) }));

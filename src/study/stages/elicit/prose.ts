@@ -6,7 +6,6 @@
  * the prompts that do would form a factor of their own in the respondent x term matrix. Mining
  * prose with the words the same study's list answers named removes that dependence.
  */
-import type { DescriptorRow } from './stage.js';
 
 /** A word enters the vocabulary once this many list answers named it (one answer's oddity is not a value word). */
 export const MIN_STRUCTURED_MENTIONS = 2;
@@ -15,7 +14,7 @@ export class StudyVocabulary {
   private readonly counts = new Map<string, number>();
 
   /** Count the single-word values of one structured answer (each word once per answer). */
-  add(rows: readonly DescriptorRow[]): void {
+  add(rows: ReadonlyArray<{ candidate: string | null; descriptor: string | null }>): void {
     const seen = new Set<string>();
     for (const d of rows) {
       if (d.descriptor === null || d.candidate === null) continue;
