@@ -4,7 +4,9 @@
  *
  * Storage. The package's 300 MB JSON is converted once, by streaming (glove-convert.ts), into a
  * binary cache (`$VALUELEX_CACHE_DIR` or `~/.cache/valuelex/`, keyed by the package version).
- * Loading is one `readFileSync` and a Float32Array view on the matrix: no copy of the table.
+ * Loading reads the header and the vocabulary; the 136 MB matrix stays in the file and rows are
+ * read on demand in blocks, a bounded number of them kept (./glove-file.ts): a study embeds a few
+ * thousand words, and holding the whole table cost a demo a third of its memory.
  *
  * Words. A text is split on whitespace, hyphens, underscores and slashes, punctuation stripped.
  * A word missing from the vocabulary backs off (subword.ts): spelling and morphological variants,
@@ -29,6 +31,8 @@
  * the old one, so classifier files trained on it still load and predict as they were trained).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { openGloveFile } from './glove-file.js';
+import { vocabularyIndex, type WordVectors } from './word-vectors.js';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -39,12 +43,7 @@ import { EmbeddingError, type EmbedReport, type Embedder, type TextEmbedding } f
 
 export { convertWinkJson, convertWinkJsonFile } from './glove-convert.js';
 export { wordVariants, type WordSource } from './subword.js';
-
-/** Word vectors in one contiguous matrix plus a vocabulary index (frequency-ranked). */
-export interface WordVectors extends Vocabulary {
-  readonly index: ReadonlyMap<string, number>;
-  vector(word: string): Float32Array | undefined;
-}
+export type { WordVectors } from './word-vectors.js';
 
 /** Default cache folder: `$VALUELEX_CACHE_DIR` or `~/.cache/valuelex`. */
 export function defaultCacheDir(): string {
@@ -72,18 +71,17 @@ export function parseGloveBinary(buf: Buffer): WordVectors {
     start % 4 === 0
       ? new Float32Array(buf.buffer, start, count * dim)
       : new Float32Array(buf.buffer.slice(start, start + count * dim * 4));
-  const index = new Map<string, number>();
-  // First occurrence wins (the vocabulary is frequency-ordered).
-  for (let i = count - 1; i >= 0; i--) index.set(words[i]!, i);
+  const index = vocabularyIndex(words);
+  const row = (i: number): Float32Array => matrix.subarray(i * dim, (i + 1) * dim);
   return {
     dimension: dim,
     words,
     index,
-    matrix,
+    row,
     rank: (word) => index.get(word),
     vector(word: string) {
       const i = index.get(word);
-      return i === undefined ? undefined : matrix.subarray(i * dim, (i + 1) * dim);
+      return i === undefined ? undefined : row(i);
     },
   };
 }
@@ -119,15 +117,21 @@ export function ensureGloveCache(options: GloveLoadOptions = {}): string {
   return file;
 }
 
-const loaded = new Map<string, WordVectors>();
+/**
+ * Loaded tables, held weakly: while any embedder uses a table every caller shares it, and once
+ * none does (a study's taxonomy stage is done with it) the collector can return its 140 MB
+ * instead of carrying it through the stages that never embed. Reading it again costs a fraction
+ * of a second.
+ */
+const loaded = new Map<string, WeakRef<WordVectors>>();
 
-/** Load (and memoize per process) the GloVe vectors, building the binary cache on first use. */
+/** Load the GloVe vectors (shared while in use), building the binary cache on first use. */
 export function loadGlove(options: GloveLoadOptions = {}): WordVectors {
   const file = ensureGloveCache(options);
-  let wv = loaded.get(file);
+  let wv = loaded.get(file)?.deref();
   if (!wv) {
-    wv = parseGloveBinary(readFileSync(file));
-    loaded.set(file, wv);
+    wv = openGloveFile(file);
+    loaded.set(file, new WeakRef(wv));
   }
   return wv;
 }

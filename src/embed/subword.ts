@@ -30,7 +30,8 @@ export type WordSource = 'exact' | 'variant' | 'split' | 'spelling' | 'ngram';
 export interface Vocabulary {
   readonly dimension: number;
   readonly words: readonly string[];
-  readonly matrix: Float32Array;
+  /** The vector of the word of this rank (a view: do not modify it). */
+  row(rank: number): Float32Array;
   /** Frequency rank (0 = most frequent) of a known word. */
   rank(word: string): number | undefined;
 }
@@ -81,8 +82,7 @@ export function wordVariants(word: string): string[] {
 }
 
 function row(vocab: Vocabulary, rank: number): Float32Array {
-  const d = vocab.dimension;
-  return vocab.matrix.subarray(rank * d, (rank + 1) * d);
+  return vocab.row(rank);
 }
 
 function exactOrVariant(vocab: Vocabulary, word: string): ResolvedWord | undefined {
