@@ -2,7 +2,10 @@
  * Conversion of the wink-embeddings JSON (300 MB of text) into the binary GloVe cache, by
  * streaming: the file is read in 1 MB chunks through a small JSON tokenizer, so the text is never
  * held whole and never becomes a JavaScript object tree (parsing it with `JSON.parse` peaked at
- * 1.1-1.3 GB resident; streaming stays near the size of the output matrix, ~140 MB).
+ * 1.1-1.3 GB resident). The vectors come keyed by word in no particular order, so each row is
+ * written at its rank's place in a scratch file beside the output (for files; in memory for
+ * small inputs), never in a 140 MB matrix in memory: a first demo converts the table while its
+ * study is running.
  *
  * The JSON layout: `{"dimensions": d, "words": [...frequency-ranked...], "vectors": {"w": [d
  * values, L2 norm, word index], ...}, ...}`; any other key is skipped. `dimensions` and `words` must
@@ -208,6 +211,48 @@ class JsonScanner {
   }
 }
 
+/** Matrix rows by rank, written in any order and read back in rank order. */
+interface RowStore {
+  set(rank: number, row: Float64Array): void;
+  /** The Float32 bytes of rows [from, to). */
+  bytes(from: number, to: number): Uint8Array;
+}
+
+function memoryRows(count: number, dim: number): RowStore {
+  const matrix = new Float32Array(count * dim);
+  const all = new Uint8Array(matrix.buffer);
+  return {
+    set: (rank, row) => matrix.set(row, rank * dim),
+    bytes: (from, to) => all.subarray(from * dim * 4, to * dim * 4),
+  };
+}
+
+/** Rows in a scratch file (open as `fd`), at rank x row size; Float32 little-endian (x64, arm64). */
+function fileRows(fd: number, dim: number): RowStore {
+  const row32 = new Float32Array(dim);
+  const rowBytes = new Uint8Array(row32.buffer);
+  return {
+    set(rank, row) {
+      row32.set(row);
+      let done = 0;
+      while (done < rowBytes.length) done += writeSync(fd, rowBytes, done, rowBytes.length - done, rank * dim * 4 + done);
+    },
+    bytes(from, to) {
+      const out = Buffer.alloc((to - from) * dim * 4);
+      let done = 0;
+      while (done < out.length) {
+        const n = readSync(fd, out, done, out.length - done, from * dim * 4 + done);
+        if (n === 0) break; // rows never written read as zeros (they are not emitted anyway)
+        done += n;
+      }
+      return out;
+    },
+  };
+}
+
+/** Rows emitted per sink call: bounds what a conversion holds at once. */
+const EMIT_ROWS = 4096;
+
 /** What the conversion produced, for callers that report it. */
 export interface GloveConversion {
   dimension: number;
@@ -216,16 +261,16 @@ export interface GloveConversion {
 }
 
 /**
- * Stream the wink JSON in `source` and hand the cache bytes to `sink` in order. The matrix is
- * filled in one Float32Array (rows in `words` order); nothing else grows with the file.
+ * Stream the wink JSON in `source` and hand the cache bytes to `sink` in order. Rows go to the
+ * store `rowsFor` makes (rows in `words` order); nothing else grows with the file but the word list.
  */
-function convert(source: ByteSource, name: string, sink: (bytes: Uint8Array) => void): GloveConversion {
+function convert(source: ByteSource, name: string, sink: (bytes: Uint8Array) => void, rowsFor: (count: number, dim: number) => RowStore): GloveConversion {
   const s = new JsonScanner(source, name);
   s.expect(Ch.LBrace);
   let dim = 0;
   let words: string[] | undefined;
   let rank: Map<string, number> | undefined;
-  let matrix: Float32Array | undefined;
+  let matrix: RowStore | undefined;
   let present: Uint8Array | undefined;
   let sawVectors = false;
   if (!s.accept(Ch.RBrace)) {
@@ -249,7 +294,7 @@ function convert(source: ByteSource, name: string, sink: (bytes: Uint8Array) => 
         rank = new Map();
         // First occurrence wins (the list is frequency-ordered).
         for (let i = words.length - 1; i >= 0; i--) rank.set(words[i]!, i);
-        matrix = new Float32Array(words.length * dim);
+        matrix = rowsFor(words.length, dim);
         present = new Uint8Array(words.length);
         const row = new Float64Array(dim);
         s.expect(Ch.LBrace);
@@ -270,7 +315,7 @@ function convert(source: ByteSource, name: string, sink: (bytes: Uint8Array) => 
             const r = rank.get(w);
             // Newlines separate words in the cache; such tokens cannot come out of our tokenizer anyway.
             if (r === undefined || n < dim || w.includes('\n') || present[r]) continue;
-            matrix.set(row, r * dim);
+            matrix.set(r, row);
             present[r] = 1;
           } while (s.accept(Ch.Comma));
           s.expect(Ch.RBrace);
@@ -293,9 +338,8 @@ function convert(source: ByteSource, name: string, sink: (bytes: Uint8Array) => 
   header.writeUInt32LE(vocab.length, 16);
   vocab.copy(header, GLOVE_HEADER_BYTES);
   sink(header);
-  // Rows of present words, in runs, straight from the matrix (Float32Array is little-endian on
-  // every platform Node supports in practice: x64, arm64).
-  const bytes = new Uint8Array(matrix.buffer, matrix.byteOffset, matrix.byteLength);
+  // Rows of present words, in runs of at most EMIT_ROWS (Float32 is little-endian on every
+  // platform Node supports in practice: x64, arm64).
   let i = 0;
   while (i < words.length) {
     if (!present[i]) {
@@ -303,8 +347,8 @@ function convert(source: ByteSource, name: string, sink: (bytes: Uint8Array) => 
       continue;
     }
     let j = i;
-    while (j < words.length && present[j]) j++;
-    sink(bytes.subarray(i * dim * 4, j * dim * 4));
+    while (j < words.length && j - i < EMIT_ROWS && present[j]) j++;
+    sink(matrix.bytes(i, j));
     i = j;
   }
   return { dimension: dim, words: kept.length, bytes: header.length + kept.length * dim * 4 };
@@ -313,7 +357,7 @@ function convert(source: ByteSource, name: string, sink: (bytes: Uint8Array) => 
 /** Convert wink-embeddings JSON held in memory (small files, tests) to the binary cache layout. */
 export function convertWinkJson(json: string | Buffer): Buffer {
   const parts: Buffer[] = [];
-  convert(bufferSource(typeof json === 'string' ? Buffer.from(json, 'utf8') : json), 'embeddings JSON', (b) => parts.push(Buffer.from(b)));
+  convert(bufferSource(typeof json === 'string' ? Buffer.from(json, 'utf8') : json), 'embeddings JSON', (b) => parts.push(Buffer.from(b)), memoryRows);
   return Buffer.concat(parts);
 }
 
@@ -332,17 +376,26 @@ export function convertWinkJsonFile(jsonPath: string, outPath: string, chunkByte
     throw new EmbeddingError(`glove: cannot read ${jsonPath}: ${(e as Error).message}`);
   }
   const out = openSync(tmp, 'w');
+  const scratch = `${tmp}.rows`;
+  const rows = openSync(scratch, 'w+');
   let ok = false;
   try {
-    const result = convert(fileSource(input, chunkBytes), jsonPath, (b) => {
-      let done = 0;
-      while (done < b.length) done += writeSync(out, b, done, b.length - done);
-    });
+    const result = convert(
+      fileSource(input, chunkBytes),
+      jsonPath,
+      (b) => {
+        let done = 0;
+        while (done < b.length) done += writeSync(out, b, done, b.length - done);
+      },
+      (_count, dim) => fileRows(rows, dim),
+    );
     ok = true;
     return result;
   } finally {
     closeSync(input);
     closeSync(out);
+    closeSync(rows);
+    unlinkSync(scratch);
     if (ok) renameSync(tmp, outPath);
     else unlinkSync(tmp);
   }
