@@ -222,15 +222,12 @@ export async function runElicitation(engine: Engine, config: StudyConfig, opts: 
   } finally {
     // Also when the run is interrupted: every answer received is stored (mined with the words known so far).
     const words = vocabulary.words();
-    let found = 0;
     for (const x of prose) {
-      const plain = analyseResponse(x.text, normalizer, { truncated: x.truncated }).rows.filter((d) => d.descriptor !== null).length;
       const { parsed, rows } = analyseResponse(x.text, normalizer, { truncated: x.truncated, vocabulary: words });
-      found += rows.filter((d) => d.descriptor !== null).length - plain;
       writer.add({ r: x.r, bank: bankId, key: x.key, text: x.text, status: parsed.reject ?? 'ok', format: parsed.format ?? null, finish: x.finish, error: null, rows });
     }
     writer.flush();
-    if (found > 0) opts.log?.(`elicit: ${found} value words found in ${prose.length} prose answers through the ${words.size} words the list answers named`);
+    if (prose.length > 0) opts.log?.(`elicit: ${prose.length} prose answers mined with the built-in vocabulary and the ${words.size} words the list answers named`);
   }
 
   let terms = buildLexicon(store);
