@@ -50,6 +50,9 @@ export function openGloveFile(file: string): WordVectors {
     const index = vocabularyIndex(words);
     const rowBytes = dim * 4;
     const blocks = new Map<number, Float32Array>();
+    // The file closes when nothing can read it any more: `row` holds the handle, and whatever holds
+    // `row` (the vectors, or a caller that kept the function) keeps it open.
+    const handle = { fd };
     const row = (rank: number): Float32Array => {
       if (!Number.isInteger(rank) || rank < 0 || rank >= count) throw new RangeError(`glove: no row ${rank} (vocabulary of ${count})`);
       const b = Math.floor(rank / BLOCK_ROWS);
@@ -58,7 +61,7 @@ export function openGloveFile(file: string): WordVectors {
         if (blocks.size >= MAX_BLOCKS) blocks.clear();
         const first = b * BLOCK_ROWS;
         const rows = Math.min(BLOCK_ROWS, count - first);
-        const buf = readExactly(fd, rows * rowBytes, matrixStart + first * rowBytes);
+        const buf = readExactly(handle.fd, rows * rowBytes, matrixStart + first * rowBytes);
         // A fresh buffer of this size is its own allocation, 8-aligned; copy only if it is not 4-aligned.
         block = buf.byteOffset % 4 === 0 ? new Float32Array(buf.buffer, buf.byteOffset, rows * dim) : new Float32Array(Uint8Array.from(buf).buffer);
         blocks.set(b, block);
@@ -77,7 +80,7 @@ export function openGloveFile(file: string): WordVectors {
         return i === undefined ? undefined : row(i);
       },
     };
-    closer.register(vectors, fd);
+    closer.register(handle, fd);
     return vectors;
   } catch (e) {
     closeSync(fd);
