@@ -9,6 +9,7 @@ import { OllamaEmbedder } from '../../src/embed/ollama.js';
 import { OpenAIEmbedder } from '../../src/embed/openai.js';
 import { CachedEmbedder } from '../../src/embed/cache.js';
 import { EmbeddingError } from '../../src/embed/types.js';
+import { openGloveFile } from '../../src/embed/glove-file.js';
 import { RunStore } from '../../src/store/store.js';
 import { peek, tempStore } from '../helpers/sql.js';
 
@@ -141,6 +142,28 @@ describe('glove', () => {
   it('rejects a corrupt cache', () => {
     const buf = convertWinkJson(winkJson());
     expect(() => parseGloveBinary(buf.subarray(0, buf.length - 4))).toThrow(/expected/);
+    const cut = join(dir, 'cut.bin');
+    writeFileSync(cut, buf.subarray(0, buf.length - 4));
+    expect(() => openGloveFile(cut)).toThrow(/binary cache has \d+ bytes, expected/);
+    const foreign = join(dir, 'foreign.bin');
+    writeFileSync(foreign, Buffer.concat([Buffer.from('NOTGLOVE'), buf.subarray(8)]));
+    expect(() => openGloveFile(foreign)).toThrow(/wrong header/);
+  });
+
+  it('reads rows from the file as the in-memory table has them, across block edges and evictions', () => {
+    // 40 words of 5 dimensions: more than two 16-row blocks, the last one partial.
+    const words = Array.from({ length: 40 }, (_, i) => `w${i}`);
+    const vectors = Object.fromEntries(words.map((w, i) => [w, [i, -i, i / 7, 1e-3 * i, (i * 37) % 11, 0, i]]));
+    const text = JSON.stringify({ dimensions: 5, words, vectors });
+    const file = join(dir, 'rows.bin');
+    writeFileSync(file, convertWinkJson(text));
+    const inMemory = parseGloveBinary(readFileSync(file));
+    const onDisk = openGloveFile(file);
+    expect(onDisk.words).toEqual(inMemory.words);
+    for (const r of [39, 0, 15, 16, 17, 31, 32, 5, 39]) expect(Array.from(onDisk.row(r))).toEqual(Array.from(inMemory.row(r)));
+    expect(Array.from(onDisk.vector('w33')!)).toEqual(Array.from(inMemory.vector('w33')!));
+    expect(onDisk.vector('nope')).toBeUndefined();
+    expect(() => onDisk.row(40)).toThrow(RangeError);
   });
 });
 
