@@ -55,12 +55,27 @@ describe('command-line start-up', () => {
     }
   });
 
-  it('<command> --help loads no library code', () => {
-    for (const cmd of [['report', '--help'], ['run', '--help'], ['stats', 'efa', '--help'], ['evaluate', '--help'], ['--help']]) {
+  it('<command> --help loads no library code, through commander too (a line the help cache does not hold)', () => {
+    for (const cmd of [['report', '--help'], ['run', '--help'], ['stats', 'efa', '--help'], ['evaluate', '--help'], ['--help'], ['run', 'study.yaml', '--help']]) {
       const { stdout, modules } = loaded(cmd);
       expect(stdout).toMatch(/Usage: valuelex/);
       expect(modules.filter((m) => heavy.test(m)), cmd.join(' ')).toEqual([]);
     }
+  });
+
+  it('<command> --help comes from the build\'s help cache, byte for byte what commander prints, loading no CLI module', async () => {
+    const { buildProgram } = (await import(new URL('../../dist/cli/program.js', import.meta.url).href)) as typeof import('../../src/cli/program.js');
+    const program = buildProgram(await Promise.all(COMMAND_MODULES.map((m) => m.load())));
+    const cache = JSON.parse(readFileSync(new URL('../../dist/help-cache.json', import.meta.url), 'utf8')) as { texts: Record<string, string> };
+    const find = (path: string[]): Command => path.reduce((c, name) => c.commands.find((x) => x.name() === name)!, program);
+    for (const path of [[], ['run'], ['stats', 'efa'], ['report'], ['align'], ['demo']]) {
+      const { stdout, modules } = loaded([...path, '--help']);
+      expect(stdout, path.join(' ')).toBe(find(path).helpInformation());
+      expect(cache.texts[path.join(' ')]).toBe(stdout);
+      expect(modules.filter((m) => m.includes('/dist/')), path.join(' ')).toEqual([]);
+    }
+    // Anything else on the line goes to commander as before.
+    expect(loaded(['run', 'study.yaml', '--help']).stdout).toBe(find(['run']).helpInformation());
   });
 
   it('each entry of the command table names exactly the commands its module declares', async () => {

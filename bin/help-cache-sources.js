@@ -1,0 +1,16 @@
+// The files the help cache (dist/help-cache.json, scripts/help-cache.mjs) is made from: if any of
+// them changed after the cache was written, the launcher ignores the cache.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export function helpCacheSources(root) {
+  const commands = join(root, 'dist', 'cli', 'commands');
+  return [
+    join(root, 'package.json'),
+    join(root, 'dist', 'cli', 'program.js'),
+    join(root, 'dist', 'study', 'stage-names.js'),
+    join(root, 'dist', 'report', 'render.js'),
+    join(root, 'node_modules', 'commander', 'package.json'),
+    ...readdirSync(commands).filter((f) => f.endsWith('.js')).sort().map((f) => join(commands, f)),
+  ];
+}
