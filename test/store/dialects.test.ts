@@ -115,6 +115,13 @@ function exercise(store: RunStore, called: Set<string>): Record<string, unknown>
     { respondent: respondent('alpha/p1/s2', 2, 'alpha', 'refusal', null), descriptors: [d('alpha/p1/s2', 0, 'open-mindedness')] },
   ]);
   write([{ respondent: { ...respondent('zeta/p1/s3', 3, 'zeta', 'error', null), error: 'timed out' }, descriptors: [] }]);
+  // Prose answers mined again: read a page, replace their descriptors and status.
+  write([
+    { respondent: { ...respondent('zeta/p2/s4', 4, 'zeta', 'no-values', 'k4'), format: 'prose' }, descriptors: [d('zeta/p2/s4', 0, null, 'junk')] },
+    { respondent: { ...respondent('alpha/p2/s5', 5, 'alpha', 'ok', 'k5'), format: 'prose' }, descriptors: [d('alpha/p2/s5', 0, 'honesty')] },
+  ]);
+  out.proseAnswers = [e.proseAnswers(store, -1, 1), e.proseAnswers(store, 4, 10), e.proseAnswers(store, 5, 10)];
+  e.descriptorRewriter(store)([{ id: 'zeta/p2/s4', status: 'ok', descriptors: [d('zeta/p2/s4', 0, 'joy'), d('zeta/p2/s4', 1, 'faith')] }]);
   out.statusCounts = e.statusCounts(store);
   out.descriptorCounts = e.descriptorCounts(store);
   out.termCountsPerModel = e.termCountsPerModel(store);

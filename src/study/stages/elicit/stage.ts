@@ -21,7 +21,7 @@ import { StudyVocabulary } from './prose.js';
 import { requirePlanSize, type StageDefinition, type StageSummary } from '../../stage.js';
 import { buildLexicon, exportLexicon, listLexicon, mergeSynonyms } from './lexicon.js';
 import { loadPromptBank, selectPrompts, type ElicitPrompt, type PromptBank } from './prompts.js';
-import { clearElicitation, descriptorCounts, elicitationWriter, ensureElicitSchema, statusCounts, termCountsPerModel } from './tables.js';
+import { clearElicitation, descriptorCounts, descriptorRewriter, elicitationWriter, ensureElicitSchema, proseAnswers, statusCounts, termCountsPerModel } from './tables.js';
 
 export { ensureElicitSchema };
 
@@ -92,6 +92,27 @@ export function analyseResponse(
     return { position: item.position, raw: item.raw, candidate: item.descriptor, descriptor: n.descriptor, term_key: n.key, reject: dup ? 'duplicate' : null };
   });
   return { parsed, rows };
+}
+
+/**
+ * Mine the stored prose answers again with the study's vocabulary, a page at a time (memory stays
+ * flat in the number of answers); returns the vocabulary's size.
+ */
+function mineProseAgain(store: RunStore, normalizer: DescriptorNormalizer, vocabulary: ReadonlySet<string>): number {
+  const rewrite = descriptorRewriter(store);
+  for (let after = -1; ; ) {
+    const page = proseAnswers(store, after, 500);
+    if (page.length === 0) break;
+    rewrite(
+      page.map((a) => {
+        const truncated = a.finish_reason === 'length' || a.finish_reason === 'max_tokens';
+        const { parsed, rows } = analyseResponse(a.response_text, normalizer, { truncated, vocabulary });
+        return { id: a.id, status: parsed.reject ?? 'ok', descriptors: rows.map((d) => ({ respondent_id: a.id, ...d })) };
+      }),
+    );
+    after = page[page.length - 1]!.seq;
+  }
+  return vocabulary.size;
 }
 
 interface RespondentRecord {
@@ -187,9 +208,10 @@ export async function runElicitation(engine: Engine, config: StudyConfig, opts: 
 
   const normalizer = new DescriptorNormalizer();
   const writer = new ElicitWriter(store);
-  // Prose answers are mined last, with the words the study's list answers named (./prose.ts).
+  // Prose answers are stored as they come and mined again at the end, with the words the study's
+  // list answers named (./prose.ts).
   const vocabulary = new StudyVocabulary();
-  const prose: Array<{ r: Respondent; key: string; text: string; truncated: boolean; finish: string | null }> = [];
+  let proseCount = 0;
   try {
     await engine.map(
       respondents,
@@ -205,11 +227,8 @@ export async function runElicitation(engine: Engine, config: StudyConfig, opts: 
           const truncated = result.finish_reason === 'length' || result.finish_reason === 'max_tokens';
           const { parsed, rows } = analyseResponse(result.text, normalizer, { truncated });
           const finish = result.finish_reason ?? null;
-          if (parsed.format === 'prose' && parsed.reject !== 'non-english' && parsed.reject !== 'refusal') {
-            prose.push({ r, key: result.key, text: result.text, truncated, finish });
-            return;
-          }
-          vocabulary.add(rows);
+          if (parsed.format !== 'prose') vocabulary.add(rows);
+          else if (parsed.reject !== 'non-english' && parsed.reject !== 'refusal') proseCount++;
           writer.add({ r, bank: bankId, key: result.key, text: result.text, status: parsed.reject ?? 'ok', format: parsed.format ?? null, finish, error: null, rows });
         } catch (e) {
           const err = e as Error & { key?: string };
@@ -220,14 +239,11 @@ export async function runElicitation(engine: Engine, config: StudyConfig, opts: 
       { label: 'elicit' },
     );
   } finally {
-    // Also when the run is interrupted: every answer received is stored (mined with the words known so far).
-    const words = vocabulary.words();
-    for (const x of prose) {
-      const { parsed, rows } = analyseResponse(x.text, normalizer, { truncated: x.truncated, vocabulary: words });
-      writer.add({ r: x.r, bank: bankId, key: x.key, text: x.text, status: parsed.reject ?? 'ok', format: parsed.format ?? null, finish: x.finish, error: null, rows });
-    }
     writer.flush();
-    if (prose.length > 0) opts.log?.(`elicit: ${prose.length} prose answers mined with the built-in vocabulary and the ${words.size} words the list answers named`);
+  }
+  if (proseCount > 0) {
+    const words = mineProseAgain(store, normalizer, vocabulary.words());
+    opts.log?.(`elicit: ${proseCount} prose answers mined again with the ${words} words the list answers named`);
   }
 
   let terms = buildLexicon(store);

@@ -185,6 +185,48 @@ export function elicitationWriter(store: RunStore): (records: ReadonlyArray<{ re
     });
 }
 
+/** Prose answers stored so far (parsed, not refusals or other languages), after `afterSeq` in seq order. */
+export function proseAnswers(store: RunStore, afterSeq: number, limit: number): Array<{ id: string; seq: number; response_text: string; finish_reason: string | null }> {
+  const t = db(store);
+  return t.all(
+    t.q
+      .selectFrom('elicit_respondents')
+      .select(['id', 'seq', sql<string>`response_text`.as('response_text'), 'finish_reason'])
+      .where('format', '=', 'prose')
+      .where('status', 'in', ['ok', 'no-values'])
+      .where('response_text', 'is not', null)
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .limit(limit),
+  );
+}
+
+/** Replace respondents' descriptors and status (prose answers mined again), one transaction per call. */
+export function descriptorRewriter(store: RunStore): (records: ReadonlyArray<{ id: string; status: string; descriptors: readonly DescriptorRecord[] }>) => void {
+  const t = db(store);
+  const drop = t.prepare<{ id: string }>((p) => t.q.deleteFrom('elicit_descriptors').where('respondent_id', '=', p('id')));
+  const setStatus = t.prepare<{ id: string; status: string }>((p) => t.q.updateTable('elicit_respondents').set({ status: p('status') }).where('id', '=', p('id')));
+  const putDescriptor = t.prepare<DescriptorRecord>((p) =>
+    t.q.insertInto('elicit_descriptors').values({
+      respondent_id: p('respondent_id'),
+      position: p('position'),
+      raw: p('raw'),
+      candidate: p('candidate'),
+      descriptor: p('descriptor'),
+      term_key: p('term_key'),
+      reject: p('reject'),
+    }),
+  );
+  return (records) =>
+    t.transaction(() => {
+      for (const r of records) {
+        drop.run({ id: r.id });
+        setStatus.run({ id: r.id, status: r.status });
+        for (const d of r.descriptors) putDescriptor.run(d);
+      }
+    });
+}
+
 /** Respondents per status, ordered by status. */
 export function statusCounts(store: RunStore): Array<{ status: string; n: number }> {
   const t = db(store);
