@@ -6,7 +6,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { GLOVE_HEADER_BYTES, GLOVE_MAGIC } from './glove-convert.js';
-import { vocabularyIndex, type WordVectors } from './word-vectors.js';
+import { wordVectors, type WordVectors } from './word-vectors.js';
 import { EmbeddingError } from './types.js';
 
 const BLOCK_ROWS = 16;
@@ -47,7 +47,6 @@ export function openGloveFile(file: string): WordVectors {
     if (size !== expected) throw new EmbeddingError(`glove: binary cache has ${size} bytes, expected ${expected} (delete it to rebuild)`);
     const words = count === 0 ? [] : readExactly(fd, vocabLen, GLOVE_HEADER_BYTES).toString('utf8').split('\n');
     if (words.length !== count) throw new EmbeddingError('glove: binary cache vocabulary is corrupt (delete it to rebuild)');
-    const index = vocabularyIndex(words);
     const rowBytes = dim * 4;
     const blocks = new Map<number, Float32Array>();
     // The file closes when nothing can read it any more: `row` holds the handle, and whatever holds
@@ -69,17 +68,7 @@ export function openGloveFile(file: string): WordVectors {
       const at = (rank - b * BLOCK_ROWS) * dim;
       return block.subarray(at, at + dim);
     };
-    const vectors: WordVectors = {
-      dimension: dim,
-      words,
-      index,
-      row,
-      rank: (word) => index.get(word),
-      vector(word: string) {
-        const i = index.get(word);
-        return i === undefined ? undefined : row(i);
-      },
-    };
+    const vectors = wordVectors(dim, words, row);
     closer.register(handle, fd);
     return vectors;
   } catch (e) {

@@ -32,7 +32,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { openGloveFile } from './glove-file.js';
-import { vocabularyIndex, type WordVectors } from './word-vectors.js';
+import { wordVectors, type WordVectors } from './word-vectors.js';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -71,19 +71,7 @@ export function parseGloveBinary(buf: Buffer): WordVectors {
     start % 4 === 0
       ? new Float32Array(buf.buffer, start, count * dim)
       : new Float32Array(buf.buffer.slice(start, start + count * dim * 4));
-  const index = vocabularyIndex(words);
-  const row = (i: number): Float32Array => matrix.subarray(i * dim, (i + 1) * dim);
-  return {
-    dimension: dim,
-    words,
-    index,
-    row,
-    rank: (word) => index.get(word),
-    vector(word: string) {
-      const i = index.get(word);
-      return i === undefined ? undefined : row(i);
-    },
-  };
+  return wordVectors(dim, words, (i) => matrix.subarray(i * dim, (i + 1) * dim));
 }
 
 export interface GloveLoadOptions {

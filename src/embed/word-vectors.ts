@@ -6,9 +6,20 @@ export interface WordVectors extends Vocabulary {
   vector(word: string): Float32Array | undefined;
 }
 
-/** Vocabulary words and their index (first occurrence wins: the vocabulary is frequency-ordered). */
-export function vocabularyIndex(words: readonly string[]): Map<string, number> {
+/** Word vectors over a frequency-ordered vocabulary whose rows `row` gives (from memory or a file). */
+export function wordVectors(dimension: number, words: readonly string[], row: (rank: number) => Float32Array): WordVectors {
   const index = new Map<string, number>();
+  // First occurrence wins (the vocabulary is frequency-ordered).
   for (let i = words.length - 1; i >= 0; i--) index.set(words[i]!, i);
-  return index;
+  return {
+    dimension,
+    words,
+    index,
+    row,
+    rank: (word) => index.get(word),
+    vector(word: string) {
+      const i = index.get(word);
+      return i === undefined ? undefined : row(i);
+    },
+  };
 }
