@@ -4,7 +4,7 @@
  * them, as typed functions; nothing else in the stage writes SQL.
  */
 import type { RunStore } from '../../../store/store.js';
-import { sql, type Ddl, type Generated, type TableDb } from '../../../store/sql.js';
+import { sql, type Ddl, type Generated, type Prepared, type TableDb } from '../../../store/sql.js';
 import type { CoreTables } from '../../../store/tables.js';
 
 /**
@@ -127,6 +127,21 @@ export function clearElicitation(store: RunStore): void {
   });
 }
 
+/** The insert of one descriptor row, shared by the writer and the rewriter. */
+function descriptorInsert(t: TableDb<ElicitTables>): Prepared<DescriptorRecord, unknown> {
+  return t.prepare<DescriptorRecord>((p) =>
+    t.q.insertInto('elicit_descriptors').values({
+      respondent_id: p('respondent_id'),
+      position: p('position'),
+      raw: p('raw'),
+      candidate: p('candidate'),
+      descriptor: p('descriptor'),
+      term_key: p('term_key'),
+      reject: p('reject'),
+    }),
+  );
+}
+
 /** A writer of respondents with their descriptors: statements compiled once, one transaction per call. */
 export function elicitationWriter(store: RunStore): (records: ReadonlyArray<{ respondent: RespondentRow; descriptors: readonly DescriptorRecord[] }>) => void {
   const t = db(store);
@@ -165,17 +180,7 @@ export function elicitationWriter(store: RunStore): (records: ReadonlyArray<{ re
         })),
       ),
   );
-  const putDescriptor = t.prepare<DescriptorRecord>((p) =>
-    t.q.insertInto('elicit_descriptors').values({
-      respondent_id: p('respondent_id'),
-      position: p('position'),
-      raw: p('raw'),
-      candidate: p('candidate'),
-      descriptor: p('descriptor'),
-      term_key: p('term_key'),
-      reject: p('reject'),
-    }),
-  );
+  const putDescriptor = descriptorInsert(t);
   return (records) =>
     t.transaction(() => {
       for (const r of records) {
@@ -206,17 +211,7 @@ export function descriptorRewriter(store: RunStore): (records: ReadonlyArray<{ i
   const t = db(store);
   const drop = t.prepare<{ id: string }>((p) => t.q.deleteFrom('elicit_descriptors').where('respondent_id', '=', p('id')));
   const setStatus = t.prepare<{ id: string; status: string }>((p) => t.q.updateTable('elicit_respondents').set({ status: p('status') }).where('id', '=', p('id')));
-  const putDescriptor = t.prepare<DescriptorRecord>((p) =>
-    t.q.insertInto('elicit_descriptors').values({
-      respondent_id: p('respondent_id'),
-      position: p('position'),
-      raw: p('raw'),
-      candidate: p('candidate'),
-      descriptor: p('descriptor'),
-      term_key: p('term_key'),
-      reject: p('reject'),
-    }),
-  );
+  const putDescriptor = descriptorInsert(t);
   return (records) =>
     t.transaction(() => {
       for (const r of records) {
