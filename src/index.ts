@@ -40,6 +40,7 @@ export { inlineModel, judgeFromEnv } from './config/inline-model.js';
 // text
 export { answerText, itemHead, parseElicitation, type ItemReject, type ParsedItem, type ParsedResponse, type ResponseFormat, type ResponseReject } from './text/parse.js';
 export { DescriptorNormalizer, normalizeDescriptor, termKey, type NormalizedDescriptor } from './text/normalize.js';
+export { LemmaTable, type Lemma, type LemmaTableHeader } from './text/lemma-table.js';
 export { declinesRequest, isNonEnglish, isRefusal } from './text/refusal.js';
 
 // store

@@ -9,6 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import type winkNLP from 'wink-nlp';
+import { bundledLemmaTable, type Lemma, type LemmaTable, type LemmaTableHeader } from './lemma-table.js';
 import { ADJ_TO_NOUN, BRITISH_TO_AMERICAN, adverbBases, knownNounSet, nounCandidates } from './morphology.js';
 
 export interface NormalizedDescriptor {
@@ -25,19 +26,34 @@ export function termKey(descriptor: string): string {
 
 type Nlp = ReturnType<typeof winkNLP>;
 let sharedNlp: Nlp | undefined;
-/** wink and its model load on first use (about 100 ms), not when a command merely imports the library. */
+const require = createRequire(import.meta.url);
+/** wink and its model load on first use (about 0.3 s), not when a command merely imports the library. */
 function nlp(): Nlp {
   if (!sharedNlp) {
-    const require = createRequire(import.meta.url);
     const wink = require('wink-nlp') as typeof winkNLP;
     sharedNlp = wink(require('wink-eng-lite-web-model') as Parameters<typeof winkNLP>[0]);
   }
   return sharedNlp;
 }
 
-interface Lemma {
-  lemma: string;
-  pos: string;
+/** The versions of the installed wink packages (what the shipped lemma table must have been made with). */
+export function installedWink(): LemmaTableHeader {
+  const version = (name: string): string => (require(`${name}/package.json`) as { version: string }).version;
+  return { winkNlp: version('wink-nlp'), model: version('wink-eng-lite-web-model') };
+}
+
+/**
+ * wink's lemma and part of speech of one token read alone, out of context (so the answer depends
+ * on the token only, and scripts/lemma-table.mjs can compute it ahead of time).
+ */
+export function winkLemma(token: string): Lemma {
+  const n = nlp();
+  const toks = n.readDoc(token).tokens();
+  // A hyphenated word can come back as several tokens: its lemma is the word itself then.
+  // (wink's typings declare `its.lemma` with an add-on parameter that `out` does not accept.)
+  return toks.length() === 1
+    ? { lemma: String(toks.out(n.its.lemma as never)[0] ?? token), pos: String(toks.out(n.its.pos)[0] ?? 'X') }
+    : { lemma: token, pos: 'X' };
 }
 
 export class DescriptorNormalizer {
@@ -45,8 +61,15 @@ export class DescriptorNormalizer {
   private readonly results = new Map<string, NormalizedDescriptor>();
   private readonly nouns: ReadonlySet<string>;
 
-  constructor(opts: { knownNouns?: ReadonlySet<string> } = {}) {
+  private readonly table: LemmaTable | null;
+
+  /**
+   * `lemmaTable`: the precomputed lemmas to consult before wink (default: the shipped table, when
+   * it matches the installed wink); null asks wink for every word.
+   */
+  constructor(opts: { knownNouns?: ReadonlySet<string>; lemmaTable?: LemmaTable | null } = {}) {
     this.nouns = opts.knownNouns ?? knownNounSet();
+    this.table = opts.lemmaTable !== undefined ? opts.lemmaTable : bundledLemmaTable(installedWink);
   }
 
   /** Normalize a cleaned descriptor (as produced by the parser). Cached per input string. */
@@ -62,15 +85,7 @@ export class DescriptorNormalizer {
   private lemma(token: string): Lemma {
     let l = this.lemmas.get(token);
     if (!l) {
-      const n = nlp();
-      const doc = n.readDoc(token);
-      const toks = doc.tokens();
-      // A hyphenated word can come back as several tokens: its lemma is the word itself then.
-      // (wink's typings declare `its.lemma` with an add-on parameter that `out` does not accept.)
-      l =
-        toks.length() === 1
-          ? { lemma: String(toks.out(n.its.lemma as never)[0] ?? token), pos: String(toks.out(n.its.pos)[0] ?? 'X') }
-          : { lemma: token, pos: 'X' };
+      l = this.table?.get(token) ?? winkLemma(token);
       this.lemmas.set(token, l);
     }
     return l;
