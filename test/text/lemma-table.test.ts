@@ -22,7 +22,7 @@ describe('the shipped lemma table', () => {
     expect(unsorted).toBe(-1);
     expect(entries.every((e) => e.length === 3 && e[2] !== '')).toBe(true);
     const table = bundledLemmaTable(installedWink)!;
-    for (const w of ['self-discipline', 'inclusivity', 'open-mindedness', 'trustworthiness', 'honest', 'values']) expect(table.get(w), w).toBeDefined();
+    for (const w of ['self-discipline', 'inclusivity', 'open-mindedness', 'trustworthiness', 'informativeness', 'non-maleficence', 'honest', 'values']) expect(table.get(w), w).toBeDefined();
   });
 
   it('answers what wink answers, for a sample of its words and for value words', () => {
