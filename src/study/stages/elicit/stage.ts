@@ -227,9 +227,12 @@ export async function runElicitation(engine: Engine, config: StudyConfig, opts: 
           const truncated = result.finish_reason === 'length' || result.finish_reason === 'max_tokens';
           const { parsed, rows } = analyseResponse(result.text, normalizer, { truncated });
           const finish = result.finish_reason ?? null;
+          // A prose answer's descriptors are written once, by the mining at the end (the stage
+          // rebuilds its tables from the request cache on every run, so a killed run loses nothing).
+          const minedLater = parsed.format === 'prose' && (parsed.reject === undefined || parsed.reject === 'no-values');
           if (parsed.format !== 'prose') vocabulary.add(rows);
-          else if (parsed.reject !== 'non-english' && parsed.reject !== 'refusal') proseCount++;
-          writer.add({ r, bank: bankId, key: result.key, text: result.text, status: parsed.reject ?? 'ok', format: parsed.format ?? null, finish, error: null, rows });
+          else if (minedLater) proseCount++;
+          writer.add({ r, bank: bankId, key: result.key, text: result.text, status: parsed.reject ?? 'ok', format: parsed.format ?? null, finish, error: null, rows: minedLater ? [] : rows });
         } catch (e) {
           const err = e as Error & { key?: string };
           writer.add({ r, bank: bankId, key: err.key ?? null, text: null, status: 'error', format: null, finish: null, error: err.message, rows: [] });
