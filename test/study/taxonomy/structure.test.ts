@@ -12,7 +12,7 @@ import { stringify } from 'yaml';
 import { GloveEmbedder } from '../../../src/embed/glove.js';
 import { matchFactors } from '../../../src/stats/congruence.js';
 import { createRng } from '../../../src/stats/rng.js';
-import { compareSystems, dimensionOmega, discoverStructure, overlapWithSchwartz } from '../../../src/study/stages/taxonomy/stage.js';
+import { compareSystems, dimensionOmega, discoverStructure, nearestSchwartz, overlapWithSchwartz } from '../../../src/study/stages/taxonomy/stage.js';
 
 function plantedRatings(n: number, seed: number): { data: (number | null)[][]; loadings: number[][]; terms: string[] } {
   const rng = createRng(seed);
@@ -84,5 +84,18 @@ describe('taxonomy structure', () => {
     const overlap = await overlapWithSchwartz(new GloveEmbedder(), dims);
     expect(overlap.find((o) => o.dimension === 'dim2')!.top).toBe('security');
     expect(['benevolence', 'universalism']).toContain(overlap.find((o) => o.dimension === 'dim1')!.top);
+  });
+});
+
+describe('nearest Schwartz value', () => {
+  it('a word the embedder gives no direction (zero vector) is near no value, and the rest are still placed', async () => {
+    const glove = new GloveEmbedder();
+    const embedder = { id: 'test:holes', dimension: glove.dimension, embed: async (texts: string[]) => (await glove.embed(texts)).map((v, i) => (texts[i] === 'zzz-hole' ? new Float32Array(v.length) : v)) };
+    expect(await nearestSchwartz(embedder, ['safety', 'zzz-hole', 'tradition'])).toEqual(['security', null, 'tradition']);
+    const overlap = await overlapWithSchwartz(embedder, [
+      { id: 'd1', label: 'D1', loadings: { safety: 0.8, 'zzz-hole': 0.6 } },
+      { id: 'd2', label: 'D2', loadings: { 'zzz-hole': 0.7 } },
+    ]);
+    expect(overlap).toEqual([{ dimension: 'd1', label: 'D1', nearest: { security: 1 }, top: 'security', share: 0.5 }]);
   });
 });

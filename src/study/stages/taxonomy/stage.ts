@@ -205,13 +205,17 @@ async function nameDimension(engine: Engine, judge: ModelConfig | undefined, wor
 }
 
 /** Each word's nearest Schwartz value: cosine of its embedding with the value's label and examples. */
-export async function nearestSchwartz(embedder: Embedder, words: readonly string[]): Promise<string[]> {
+export async function nearestSchwartz(embedder: Embedder, words: readonly string[]): Promise<Array<string | null>> {
   const schwartz = schwartzValues().dimensions;
   const anchors = await embedder.embed(schwartz.map((d) => [d.label, ...(d.examples ?? [])].join(' ')));
   const vecs = await embedder.embed([...words]);
+  // A word the embedder gives no direction (a zero vector) is near no value: null, not an error.
+  const direction = (v: Float32Array): boolean => v.some((x) => x !== 0);
   return vecs.map((v) => {
-    const d = anchors.map((a) => cosineDistance(v, a));
-    return schwartz[d.indexOf(Math.min(...d))]!.id;
+    if (!direction(v)) return null;
+    const d = anchors.map((a) => (direction(a) ? cosineDistance(v, a) : Infinity));
+    const best = Math.min(...d);
+    return best === Infinity ? null : schwartz[d.indexOf(best)]!.id;
   });
 }
 
@@ -222,8 +226,10 @@ export async function overlapWithSchwartz(embedder: Embedder, dims: ReadonlyArra
     const words = Object.keys(d.loadings);
     if (words.length === 0) continue;
     const nearest: Record<string, number> = {};
-    for (const v of await nearestSchwartz(embedder, words)) nearest[v] = (nearest[v] ?? 0) + 1;
-    const top = Object.entries(nearest).sort((a, b) => b[1] - a[1])[0]!;
+    for (const v of await nearestSchwartz(embedder, words)) if (v !== null) nearest[v] = (nearest[v] ?? 0) + 1;
+    // The share counts every word of the dimension, those near no value included.
+    const top = Object.entries(nearest).sort((a, b) => b[1] - a[1])[0];
+    if (!top) continue;
     out.push({ dimension: d.id, label: d.label, nearest, top: top[0], share: top[1] / words.length });
   }
   return out;
