@@ -143,17 +143,32 @@ function cleanCandidate(s: string): { descriptor?: string; reject?: ItemReject }
   return { descriptor: d };
 }
 
-function pushItems(out: ParsedItem[], raw: string, head: string): void {
-  const hostile = hostileItem(raw);
-  if (hostile) {
-    out.push({ position: out.length, raw, reject: hostile });
-    return;
+type ItemPart = { descriptor?: string; reject?: ItemReject };
+
+/**
+ * What one raw item reads as, by the raw text and how its head is taken. Models repeat the same
+ * item lines ("1. **Honesty**", "- Kindness") across thousands of answers, so each distinct line
+ * is read once; the memo is bounded (cleared when full), the reading a pure function of the line.
+ */
+const itemMemo = new Map<string, readonly ItemPart[]>();
+const ITEM_MEMO_MAX = 50_000;
+/** The same for the single words mined from prose. */
+const proseWordMemo = new Map<string, ItemPart>();
+
+function itemParts(raw: string, json: boolean): readonly ItemPart[] {
+  const key = (json ? 'j' : 'l') + raw;
+  let parts = itemMemo.get(key);
+  if (!parts) {
+    const hostile = hostileItem(raw);
+    parts = hostile ? [{ reject: hostile }] : splitConjunction(json ? stripMarkdown(raw) : itemHead(raw)).map(cleanCandidate);
+    if (itemMemo.size >= ITEM_MEMO_MAX) itemMemo.clear();
+    itemMemo.set(key, parts);
   }
-  const parts = splitConjunction(head);
-  for (const part of parts) {
-    const c = cleanCandidate(part);
-    out.push({ position: out.length, raw, ...c });
-  }
+  return parts;
+}
+
+function pushItems(out: ParsedItem[], raw: string, json: boolean): void {
+  for (const c of itemParts(raw, json)) out.push({ position: out.length, raw, ...c });
 }
 
 // ---- JSON ------------------------------------------------------------------------------------
@@ -358,7 +373,7 @@ export function parseElicitation(text: string, opts: ParseOptions = {}): ParsedR
   if (rawItems && format) {
     if (isNonEnglish(rawItems.join(' '))) return { format, items: [], reject: 'non-english' };
     const items: ParsedItem[] = [];
-    for (const raw of rawItems) pushItems(items, raw, format === 'json' ? stripMarkdown(raw) : itemHead(raw));
+    for (const raw of rawItems) pushItems(items, raw, format === 'json');
     if (items.some((i) => i.descriptor)) return { format, items };
     if (isRefusal(t)) return { format, items, reject: 'refusal' };
     return { format, items, reject: 'no-values' };
@@ -367,7 +382,9 @@ export function parseElicitation(text: string, opts: ParseOptions = {}): ParsedR
   if (isNonEnglish(t)) return { format: 'prose', items: [], reject: 'non-english' };
   const items: ParsedItem[] = [];
   for (const w of proseItems(t, opts.vocabulary)) {
-    const c = cleanCandidate(w);
+    const c = proseWordMemo.get(w) ?? cleanCandidate(w);
+    if (proseWordMemo.size >= ITEM_MEMO_MAX) proseWordMemo.clear();
+    proseWordMemo.set(w, c);
     items.push({ position: items.length, raw: w, ...c });
   }
   const accepted = items.filter((i) => i.descriptor).length;

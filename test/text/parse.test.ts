@@ -71,3 +71,25 @@ describe('cut-off answers', () => {
     expect(cut[2]!.raw).toBe('Usefulnes');
   });
 });
+
+describe('each distinct item line is read once', () => {
+  it('the same line reads as a list item and as a JSON string differently, whichever comes first', () => {
+    const list = '1. **Honesty**: being truthful\n2. Kindness';
+    const json = '["**Honesty**: being truthful", "Kindness"]';
+    const descriptors = (text: string) => parseElicitation(text).items.map((i) => i.descriptor ?? `!${i.reject}`);
+    const first = [descriptors(json), descriptors(list)];
+    const again = [descriptors(json), descriptors(list)];
+    const listFirst = [descriptors(list), descriptors(json)].reverse();
+    expect(first[1]).toEqual(['honesty', 'kindness']);
+    expect(first[0]).toEqual(['!junk', 'kindness']);
+    expect(again).toEqual(first);
+    expect(listFirst).toEqual(first);
+  });
+
+  it('items keep their own positions and raw text when their lines repeat across answers', () => {
+    const a = parseElicitation('- Kindness\n- Honesty\n- Kindness');
+    const b = parseElicitation('- Honesty\n- Kindness');
+    expect(a.items.map((i) => [i.position, i.raw, i.descriptor])).toEqual([[0, 'Kindness', 'kindness'], [1, 'Honesty', 'honesty'], [2, 'Kindness', 'kindness']]);
+    expect(b.items.map((i) => [i.position, i.raw, i.descriptor])).toEqual([[0, 'Honesty', 'honesty'], [1, 'Kindness', 'kindness']]);
+  });
+});
