@@ -9,8 +9,8 @@
  * looking a word up in the table and asking wink give the same answer, always.
  *
  * The file is one line per word, `word<TAB>lemma<TAB>POS` (lemma empty when it is the word), sorted
- * by word, after a header line. It is searched in place (binary search over the text): reading the
- * 5 MB text takes milliseconds, where building a map of its 336,000 words would take a few hundred.
+ * by word, after a header line. It is searched in place (binary search over its bytes): reading the
+ * 5 MB file takes milliseconds, where building a map of its 336,000 words would take a few hundred.
  */
 import { readFileSync } from 'node:fs';
 import { dataFile } from '../core/data.js';
@@ -28,38 +28,49 @@ export interface LemmaTableHeader {
 
 const HEADER = /^# wink-nlp (\S+); wink-eng-lite-web-model (\S+);/;
 
+const NEWLINE = 0x0a;
+const TAB = 0x09;
+
 export class LemmaTable {
   readonly header: LemmaTableHeader;
+  /** The file's bytes (ASCII: words of letters, hyphens and apostrophes), searched without decoding. */
+  private readonly bytes: Buffer;
   /** Where the first entry starts (after the header line). */
   private readonly start: number;
 
-  constructor(private readonly text: string) {
-    const m = HEADER.exec(text);
+  constructor(text: string | Buffer) {
+    this.bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    const firstLineEnd = this.bytes.indexOf(NEWLINE);
+    const m = HEADER.exec(this.bytes.toString('latin1', 0, firstLineEnd < 0 ? this.bytes.length : firstLineEnd));
     if (!m) throw new Error('lemma table: the first line must name the wink-nlp and wink-eng-lite-web-model versions');
     this.header = { winkNlp: m[1]!, model: m[2]! };
-    this.start = text.indexOf('\n') + 1;
+    this.start = firstLineEnd < 0 ? this.bytes.length : firstLineEnd + 1;
   }
 
   /** The lemma and part of speech of `word`, or undefined when the table does not hold it. */
   get(word: string): Lemma | undefined {
-    // Binary search over character positions: each probe reads the line it falls in.
+    // The table holds ASCII words only; byte order is then the order of JavaScript's `<`.
+    if (!/^[\x20-\x7e]*$/.test(word) || word.includes('\t')) return undefined;
+    const target = Buffer.from(word, 'latin1');
+    const b = this.bytes;
+    // Binary search over byte positions: each probe reads the line it falls in. lo is always a
+    // line start, so the line holding mid starts in [lo, mid].
     let lo = this.start;
-    let hi = this.text.length;
+    let hi = b.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      // lo is always a line start, so the line holding mid starts in [lo, mid].
-      const lineStart = this.text.lastIndexOf('\n', mid - 1) + 1;
-      const tab = this.text.indexOf('\t', lineStart);
+      const lineStart = mid === 0 ? 0 : b.lastIndexOf(NEWLINE, mid - 1) + 1;
+      const tab = b.indexOf(TAB, lineStart);
       if (tab < 0) return undefined;
-      let lineEnd = this.text.indexOf('\n', tab);
-      if (lineEnd < 0) lineEnd = this.text.length;
-      const key = this.text.slice(lineStart, tab);
-      if (key === word) {
-        const second = this.text.indexOf('\t', tab + 1);
-        const lemma = this.text.slice(tab + 1, second);
-        return { lemma: lemma === '' ? word : lemma, pos: this.text.slice(second + 1, lineEnd) };
+      let lineEnd = b.indexOf(NEWLINE, tab);
+      if (lineEnd < 0) lineEnd = b.length;
+      const order = b.compare(target, 0, target.length, lineStart, tab);
+      if (order === 0) {
+        const second = b.indexOf(TAB, tab + 1);
+        const lemma = b.toString('latin1', tab + 1, second);
+        return { lemma: lemma === '' ? word : lemma, pos: b.toString('latin1', second + 1, lineEnd) };
       }
-      if (key < word) lo = lineEnd + 1;
+      if (order < 0) lo = lineEnd + 1;
       else hi = lineStart;
     }
     return undefined;
@@ -67,7 +78,7 @@ export class LemmaTable {
 }
 
 /** The table in `text` if it was made with the `installed` wink packages, else null. */
-export function matchingLemmaTable(text: string, installed: LemmaTableHeader): LemmaTable | null {
+export function matchingLemmaTable(text: string | Buffer, installed: LemmaTableHeader): LemmaTable | null {
   const table = new LemmaTable(text);
   return table.header.winkNlp === installed.winkNlp && table.header.model === installed.model ? table : null;
 }
@@ -81,7 +92,7 @@ let bundled: LemmaTable | null | undefined;
 export function bundledLemmaTable(installed: () => LemmaTableHeader): LemmaTable | null {
   if (bundled === undefined) {
     try {
-      bundled = matchingLemmaTable(readFileSync(dataFile('text/lemmas.tsv'), 'utf8'), installed());
+      bundled = matchingLemmaTable(readFileSync(dataFile('text/lemmas.tsv')), installed());
     } catch {
       bundled = null;
     }

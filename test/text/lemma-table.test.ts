@@ -59,7 +59,7 @@ describe('LemmaTable', () => {
   });
 
   it('finds nothing for a word it does not hold: before, between, after, prefixes, extensions', () => {
-    for (const w of ['', 'a', 'abl', 'ablez', 'c', 'valu', 'valuess', 'zeals', 'zzz', '#', '\t', 'able\tNOUN']) expect(table.get(w), JSON.stringify(w)).toBeUndefined();
+    for (const w of ['', 'a', 'abl', 'ablez', 'c', 'valu', 'valuess', 'zeals', 'zzz', '#', '\t', 'able\tNOUN', 'valué', 'é', 'able\n', '\u{1F600}']) expect(table.get(w), JSON.stringify(w)).toBeUndefined();
   });
 
   it('agrees with a linear search on arbitrary tables and words', () => {
