@@ -1,13 +1,14 @@
 // Bundles the dependencies that ship as many small modules into one file each under dist/vendor/
 // and points the compiled modules at them.
 //
-// Why: a command's start-up was mostly module loading, and two packages were most of it: kysely
-// (some 260 ES modules; 0.45 s -> 0.22 s for `valuelex lexicon run.db`, issue 24) and yaml (35
-// CommonJS modules, read on every study command). Both are private to the modules that use them:
-// kysely to the store (src/store/sql.ts; the dependency-cruiser rule keeps SQL there) and yaml to
-// the config loader and the YAML writers; nothing of theirs crosses the public API at run time.
-// The type declarations still name the packages, which stay dependencies. Run by `npm run build`
-// after tsc.
+// Why: a command's start-up was mostly module loading, and three packages were most of it: kysely
+// (some 260 ES modules; 0.45 s -> 0.22 s for `valuelex lexicon run.db`, issue 24), zod (about 100
+// ES modules; 0.05-0.1 s of a 2,000-request `valuelex run`) and yaml (35 CommonJS modules). kysely is
+// private to the store (src/store/sql.ts; the dependency-cruiser rule keeps SQL there) and yaml to
+// the config loader and the YAML writers. zod's schemas are part of the public API
+// (studyConfigSchema, ...): a user's own zod composes them and `instanceof` recognises them and
+// their errors across copies, as zod 4 checks its classes by trait, not by identity. The type
+// declarations still name the packages, which stay dependencies. Run by `npm run build` after tsc.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 const vendor = join(dist, 'vendor');
-const BUNDLED = ['kysely', 'yaml'];
+const BUNDLED = ['kysely', 'yaml', 'zod'];
 
 for (const name of BUNDLED) {
   const pkgDir = join(root, 'node_modules', name);
