@@ -188,6 +188,11 @@ function lloyd(x: Points, start: Float64Array[], maxIterations: number): KMeansR
  * Hartigan's single-point transfers until none lowers the inertia: moving x from cluster a (size
  * na) to b changes the inertia by nb/(nb+1)·|x−cb|² − na/(na−1)·|x−ca|²; each point goes to the
  * best b when that is negative. Clusters are never emptied. Centres are updated in place.
+ *
+ * A live set (as in Hartigan and Wong's algorithm) makes a pass cheap once few points move: a
+ * point whose own cluster has not changed since it was last examined, when no transfer was worth
+ * making, can only gain by moving to a cluster that changed since, so only those are tried. Every
+ * examination decides exactly as a full scan would, so the result is the full algorithm's.
  */
 function hartiganRefine(x: Points, res: KMeansResult, maxPasses = 100): KMeansResult {
   const n = x.length, k = res.centers.length, d = x[0]!.length;
@@ -199,22 +204,38 @@ function hartiganRefine(x: Points, res: KMeansResult, maxPasses = 100): KMeansRe
   for (const c of centers) c.fill(0);
   for (let i = 0; i < n; i++) { const c = centers[labels[i]!]!, p = x[i]!; for (let j = 0; j < d; j++) c[j]! += p[j]!; }
   for (let c = 0; c < k; c++) if (size[c]! > 0) for (let j = 0; j < d; j++) centers[c]![j]! /= size[c]!;
+  // Transfers are numbered; a cluster remembers the last one that changed it, a point the number
+  // reached when it was last examined (-1: never, so every cluster counts as changed).
+  let transfers = 0;
+  const changedAt = new Int32Array(k);
+  const examinedAt = new Int32Array(n).fill(-1);
   let moved = true;
   for (let pass = 0; pass < maxPasses && moved; pass++) {
     moved = false;
     for (let i = 0; i < n; i++) {
       const a = labels[i]!;
       if (size[a]! <= 1) continue;
+      const seen = examinedAt[i]!;
+      const whole = changedAt[a]! > seen;
+      if (!whole) {
+        let any = false;
+        for (let b = 0; b < k && !any; b++) any = changedAt[b]! > seen;
+        if (!any) continue;
+      }
+      examinedAt[i] = transfers;
       const p = x[i]!;
       const removeGain = (size[a]! / (size[a]! - 1)) * squaredEuclidean(p, centers[a]!);
       let best = -1, bestCost = removeGain;
       for (let b = 0; b < k; b++) {
-        if (b === a) continue;
+        if (b === a || (!whole && changedAt[b]! <= seen)) continue;
         const cost = (size[b]! / (size[b]! + 1)) * squaredEuclidean(p, centers[b]!);
         if (cost < bestCost) { bestCost = cost; best = b; }
       }
       // A relative margin keeps rounding from moving a point back and forth forever.
       if (best < 0 || !(bestCost < removeGain * (1 - 1e-12))) continue;
+      transfers++;
+      changedAt[a] = transfers;
+      changedAt[best] = transfers;
       const ca = centers[a]!, cb = centers[best]!;
       const na = size[a]!, nb = size[best]!;
       for (let j = 0; j < d; j++) {
