@@ -8,6 +8,7 @@ import {
   defaultPopulation, DescriptorNormalizer, RunStore, SIMULATED_PROVIDERS, analyseResponse, listLexicon, loadPromptBank, runElicitation, studyConfigSchema, studyEngine,
 } from '../dist/index.js';
 import { simulate } from '../dist/sim/simulate.js';
+import { writeResults } from './lib.js';
 
 const POPULATION = defaultPopulation().models;
 
@@ -34,12 +35,22 @@ const config = studyConfigSchema.parse({
 });
 const dir = mkdtempSync(join(tmpdir(), 'vlx-bench-elicit-'));
 const store = RunStore.open(join(dir, 'run.db'));
+const stage = {};
 for (const pass of ['fresh', 'cached']) {
   t0 = performance.now();
   const summary = await runElicitation(studyEngine(config, store, { factories: SIMULATED_PROVIDERS }), config);
   const sec = (performance.now() - t0) / 1000;
-  console.log(`elicit stage (${pass}): ${summary.respondents} respondents, ${summary.descriptors} descriptors, ${summary.terms} terms in ${sec.toFixed(1)} s; rss ${Math.round(process.memoryUsage().rss / 1e6)} MB`);
+  stage[pass] = { sec, summary, rss: Math.round(process.memoryUsage().rss / 1e6) };
+  console.log(`elicit stage (${pass}): ${summary.respondents} respondents, ${summary.descriptors} descriptors, ${summary.terms} terms in ${sec.toFixed(1)} s; rss ${stage[pass].rss} MB`);
 }
+writeResults('elicit', [
+  {
+    method: `parsing and normalizing ${N.toLocaleString('en')} simulated answers; the whole elicit stage (engine cache, parsing, SQLite writes, prose mining, lexicon) at ${stage.fresh.summary.respondents.toLocaleString('en')} respondents of the in-process simulated population, fresh then from the request cache`,
+    peer: 'none (target: seconds)',
+    measured: 'in-process wall time; resident memory after each pass',
+    result: `parse + normalize ${parseSec.toFixed(1)} s (${descriptors.toLocaleString('en')} items); stage ${stage.fresh.sec.toFixed(1)} s fresh / ${stage.cached.sec.toFixed(1)} s cached (${stage.fresh.summary.descriptors.toLocaleString('en')} descriptors; rss ${stage.fresh.rss} / ${stage.cached.rss} MB)`,
+  },
+]);
 console.log(`top terms: ${listLexicon(store, { limit: 8 }).map((e) => `${e.descriptor} ${e.count}`).join(', ')}`);
 store.close();
 rmSync(dir, { recursive: true, force: true });
