@@ -50,16 +50,16 @@ export class LemmaTable {
   /** The lemma and part of speech of `word`, or undefined when the table does not hold it. */
   get(word: string): Lemma | undefined {
     // The table holds ASCII words only; byte order is then the order of JavaScript's `<`.
-    if (!/^[\x20-\x7e]*$/.test(word) || word.includes('\t')) return undefined;
+    if (!/^[\x20-\x7e]*$/.test(word)) return undefined;
     const target = Buffer.from(word, 'latin1');
     const b = this.bytes;
     // Binary search over byte positions: each probe reads the line it falls in. lo is always a
-    // line start, so the line holding mid starts in [lo, mid].
+    // line start, so the line holding mid starts in [lo, mid]; mid - 1 >= 0, as the header comes first.
     let lo = this.start;
     let hi = b.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const lineStart = mid === 0 ? 0 : b.lastIndexOf(NEWLINE, mid - 1) + 1;
+      const lineStart = b.lastIndexOf(NEWLINE, mid - 1) + 1;
       const tab = b.indexOf(TAB, lineStart);
       if (tab < 0) return undefined;
       let lineEnd = b.indexOf(NEWLINE, tab);
