@@ -151,20 +151,26 @@ type ItemPart = { descriptor?: string; reject?: ItemReject };
  * is read once; the memo is bounded (cleared when full), the reading a pure function of the line.
  */
 const itemMemo = new Map<string, readonly ItemPart[]>();
-const ITEM_MEMO_MAX = 50_000;
 /** The same for the single words mined from prose. */
 const proseWordMemo = new Map<string, ItemPart>();
+const MEMO_MAX = 50_000;
+
+/** `memo`'s value for `key`, made once; a full memo is cleared rather than grown. */
+function remembered<V>(memo: Map<string, V>, key: string, make: () => V): V {
+  let value = memo.get(key);
+  if (value === undefined) {
+    value = make();
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(key, value);
+  }
+  return value;
+}
 
 function itemParts(raw: string, json: boolean): readonly ItemPart[] {
-  const key = (json ? 'j' : 'l') + raw;
-  let parts = itemMemo.get(key);
-  if (!parts) {
+  return remembered(itemMemo, (json ? 'j' : 'l') + raw, () => {
     const hostile = hostileItem(raw);
-    parts = hostile ? [{ reject: hostile }] : splitConjunction(json ? stripMarkdown(raw) : itemHead(raw)).map(cleanCandidate);
-    if (itemMemo.size >= ITEM_MEMO_MAX) itemMemo.clear();
-    itemMemo.set(key, parts);
-  }
-  return parts;
+    return hostile ? [{ reject: hostile }] : splitConjunction(json ? stripMarkdown(raw) : itemHead(raw)).map(cleanCandidate);
+  });
 }
 
 function pushItems(out: ParsedItem[], raw: string, json: boolean): void {
@@ -382,9 +388,7 @@ export function parseElicitation(text: string, opts: ParseOptions = {}): ParsedR
   if (isNonEnglish(t)) return { format: 'prose', items: [], reject: 'non-english' };
   const items: ParsedItem[] = [];
   for (const w of proseItems(t, opts.vocabulary)) {
-    const c = proseWordMemo.get(w) ?? cleanCandidate(w);
-    if (proseWordMemo.size >= ITEM_MEMO_MAX) proseWordMemo.clear();
-    proseWordMemo.set(w, c);
+    const c = remembered(proseWordMemo, w, () => cleanCandidate(w));
     items.push({ position: items.length, raw: w, ...c });
   }
   const accepted = items.filter((i) => i.descriptor).length;

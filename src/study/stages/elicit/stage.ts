@@ -94,6 +94,11 @@ export function analyseResponse(
   return { parsed, rows };
 }
 
+/** An answer the model stopped at its token limit (OpenAI-style `length`, Anthropic-style `max_tokens`). */
+function cutOff(finishReason: string | null | undefined): boolean {
+  return finishReason === 'length' || finishReason === 'max_tokens';
+}
+
 /**
  * Mine the stored prose answers again with the study's vocabulary, a page at a time (memory stays
  * flat in the number of answers); returns the vocabulary's size.
@@ -105,8 +110,7 @@ function mineProseAgain(store: RunStore, normalizer: DescriptorNormalizer, vocab
     if (page.length === 0) break;
     rewrite(
       page.map((a) => {
-        const truncated = a.finish_reason === 'length' || a.finish_reason === 'max_tokens';
-        const { parsed, rows } = analyseResponse(a.response_text, normalizer, { truncated, vocabulary });
+        const { parsed, rows } = analyseResponse(a.response_text, normalizer, { truncated: cutOff(a.finish_reason), vocabulary });
         return { id: a.id, status: parsed.reject ?? 'ok', descriptors: rows.map((d) => ({ respondent_id: a.id, ...d })) };
       }),
     );
@@ -224,8 +228,7 @@ export async function runElicitation(engine: Engine, config: StudyConfig, opts: 
             params: { temperature: r.temperature, max_tokens: cfg.max_tokens },
             sample: r.sample,
           });
-          const truncated = result.finish_reason === 'length' || result.finish_reason === 'max_tokens';
-          const { parsed, rows } = analyseResponse(result.text, normalizer, { truncated });
+          const { parsed, rows } = analyseResponse(result.text, normalizer, { truncated: cutOff(result.finish_reason) });
           const finish = result.finish_reason ?? null;
           // A prose answer's descriptors are written once, by the mining at the end (the stage
           // rebuilds its tables from the request cache on every run, so a killed run loses nothing).
