@@ -31,6 +31,12 @@ export interface ParsedResponse {
   items: ParsedItem[];
   /** Set when the whole answer yields no values, with the reason. */
   reject?: ResponseReject;
+  /**
+   * Prose answers: the words (lowercase) whose presence in `ParseOptions.vocabulary` decided
+   * whether they were mined, i.e. those the built-in vocabulary and suffixes left open. The answer
+   * parses the same under any vocabulary that agrees with the one used on these words.
+   */
+  vocabularyWords?: string[];
 }
 
 const MAX_WORDS = 4;
@@ -300,7 +306,7 @@ export function answerText(text: string): string {
  * fixed vocabulary alone would miss "joy" or "faith" in every prose answer while list answers name
  * them, and the prompts that invite prose would then form a spurious factor of their own).
  */
-function proseItems(text: string, vocabulary?: ReadonlySet<string>): string[] {
+function proseItems(text: string, vocabulary: ReadonlySet<string> | undefined, consulted: Set<string>): string[] {
   // URLs and code are no prose: their words ("javascript", "function") are not mined.
   const prose = text
     .split(/\s+/)
@@ -317,9 +323,9 @@ function proseItems(text: string, vocabulary?: ReadonlySet<string>): string[] {
     const prev = words[i - 1]?.toLowerCase() ?? '';
     const prev2 = words[i - 2]?.toLowerCase() ?? '';
     if (SUBJECTS.has(prev) || (ADVERBS.has(prev) && SUBJECTS.has(prev2))) continue;
-    const isValue =
-      VALUE_NOUNS.has(lw) || VALUE_ADJECTIVES.has(lw) || vocabulary?.has(lw) === true || (lw.length >= 6 && PROSE_SUFFIX.test(lw) && !lw.includes("'"));
-    if (isValue) {
+    const settled = VALUE_NOUNS.has(lw) || VALUE_ADJECTIVES.has(lw) || (lw.length >= 6 && PROSE_SUFFIX.test(lw) && !lw.includes("'"));
+    if (!settled) consulted.add(lw);
+    if (settled || vocabulary?.has(lw) === true) {
       seen.add(lw);
       out.push(w);
     }
@@ -387,13 +393,15 @@ export function parseElicitation(text: string, opts: ParseOptions = {}): ParsedR
 
   if (isNonEnglish(t)) return { format: 'prose', items: [], reject: 'non-english' };
   const items: ParsedItem[] = [];
-  for (const w of proseItems(t, opts.vocabulary)) {
+  const consulted = new Set<string>();
+  for (const w of proseItems(t, opts.vocabulary, consulted)) {
     const c = remembered(proseWordMemo, w, () => cleanCandidate(w));
     items.push({ position: items.length, raw: w, ...c });
   }
   const accepted = items.filter((i) => i.descriptor).length;
+  const vocabularyWords = [...consulted];
   // "As an AI I don't have values, but I strive for accuracy and helpfulness" still names values.
-  if (accepted < 2 && isRefusal(t)) return { format: 'prose', items, reject: 'refusal' };
-  if (accepted === 0) return { format: 'prose', items, reject: 'no-values' };
-  return { format: 'prose', items };
+  if (accepted < 2 && isRefusal(t)) return { format: 'prose', items, reject: 'refusal', vocabularyWords };
+  if (accepted === 0) return { format: 'prose', items, reject: 'no-values', vocabularyWords };
+  return { format: 'prose', items, vocabularyWords };
 }

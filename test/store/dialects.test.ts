@@ -103,7 +103,7 @@ function exercise(store: RunStore, called: Set<string>): Record<string, unknown>
   e.ensureLexiconSchema(store);
   e.clearElicitation(store);
   const respondent = (id: string, seq: number, model: string, status: string, key: string | null): elicitTables.RespondentRow => ({
-    id, seq, model, prompt_id: 'p1', bank: 'elicit@1', sample: seq, temperature: 0.7, request_key: key, response_text: status === 'error' ? null : `text ${id}`, status, format: 'list', finish_reason: 'stop', error: null,
+    id, seq, model, prompt_id: 'p1', bank: 'elicit@1', sample: seq, temperature: 0.7, request_key: key, response_text: status === 'error' ? null : `text ${id}`, status, format: 'list', finish_reason: 'stop', error: null, vocab_size: null, vocab_words: null,
   });
   const d = (rid: string, position: number, descriptor: string | null, reject: string | null = null): elicitTables.DescriptorRecord => ({
     respondent_id: rid, position, raw: descriptor ?? 'junk!', candidate: descriptor, descriptor, term_key: descriptor?.replace(/[\s-]/g, '') ?? null, reject,
@@ -115,13 +115,16 @@ function exercise(store: RunStore, called: Set<string>): Record<string, unknown>
     { respondent: respondent('alpha/p1/s2', 2, 'alpha', 'refusal', null), descriptors: [d('alpha/p1/s2', 0, 'open-mindedness')] },
   ]);
   write([{ respondent: { ...respondent('zeta/p1/s3', 3, 'zeta', 'error', null), error: 'timed out' }, descriptors: [] }]);
-  // Prose answers mined again: read a page, replace their descriptors and status.
+  // Prose answers mined with a smaller vocabulary: read a page of the stale ones, replace their
+  // descriptors, status and mining record.
   write([
-    { respondent: { ...respondent('zeta/p2/s4', 4, 'zeta', 'no-values', 'k4'), format: 'prose' }, descriptors: [d('zeta/p2/s4', 0, null, 'junk')] },
-    { respondent: { ...respondent('alpha/p2/s5', 5, 'alpha', 'ok', 'k5'), format: 'prose' }, descriptors: [d('alpha/p2/s5', 0, 'honesty')] },
+    { respondent: { ...respondent('zeta/p2/s4', 4, 'zeta', 'no-values', 'k4'), format: 'prose', vocab_size: 0, vocab_words: 'joy faith' }, descriptors: [d('zeta/p2/s4', 0, null, 'junk')] },
+    { respondent: { ...respondent('alpha/p2/s5', 5, 'alpha', 'ok', 'k5'), format: 'prose', vocab_size: 1, vocab_words: '' }, descriptors: [d('alpha/p2/s5', 0, 'honesty')] },
+    { respondent: { ...respondent('alpha/p2/s6', 6, 'alpha', 'ok', 'k6'), format: 'prose', vocab_size: 2, vocab_words: 'trust' }, descriptors: [d('alpha/p2/s6', 0, 'honesty')] },
   ]);
-  out.proseAnswers = [e.proseAnswers(store, -1, 1), e.proseAnswers(store, 4, 10), e.proseAnswers(store, 5, 10)];
-  e.descriptorRewriter(store)([{ id: 'zeta/p2/s4', status: 'ok', descriptors: [d('zeta/p2/s4', 0, 'joy'), d('zeta/p2/s4', 1, 'faith')] }]);
+  out.staleProseAnswers = [e.staleProseAnswers(store, 2, -1, 1), e.staleProseAnswers(store, 2, 4, 10), e.staleProseAnswers(store, 2, 5, 10), e.staleProseAnswers(store, 3, -1, 10)];
+  e.descriptorRewriter(store)([{ id: 'zeta/p2/s4', status: 'ok', vocab_size: 2, vocab_words: 'joy faith', descriptors: [d('zeta/p2/s4', 0, 'joy'), d('zeta/p2/s4', 1, 'faith')] }]);
+  out.staleAfterRewrite = e.staleProseAnswers(store, 2, -1, 10);
   out.statusCounts = e.statusCounts(store);
   out.descriptorCounts = e.descriptorCounts(store);
   out.termCountsPerModel = e.termCountsPerModel(store);
@@ -278,6 +281,10 @@ describe.skipIf(typeof server === 'string')('the query layer on SQLite and Postg
     // What both agree on is right: the simulated label is sticky and keeps its first evidence.
     expect(a.modelsMarked).toEqual([['alpha', true], ['zeta', true]]);
     expect(a.evidence).toEqual([['zeta', 'server', 'the server declared x-valuelex-simulated: true', true]]);
+    // Stale prose answers: mined with fewer words than asked, after a seq, a page at a time.
+    const ids = (rows: unknown): string[] => (rows as Array<{ id: string }>).map((r) => r.id);
+    expect((a.staleProseAnswers as unknown[]).map(ids)).toEqual([['zeta/p2/s4'], ['alpha/p2/s5'], [], ['zeta/p2/s4', 'alpha/p2/s5', 'alpha/p2/s6']]);
+    expect(ids(a.staleAfterRewrite)).toEqual(['alpha/p2/s5']);
 
     // Every statement function of every tables.ts module ran (on both).
     const all = Object.entries(MODULES).flatMap(([name, m]) =>

@@ -2,6 +2,7 @@
  * Prose answers are mined with the words the study's list answers named: a value word outside the
  * parser's built-in vocabulary must not vanish from prose answers only.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseElicitation } from '../../../src/text/parse.js';
 import { DescriptorNormalizer } from '../../../src/text/normalize.js';
@@ -35,4 +36,59 @@ describe('prose mined with the study vocabulary', () => {
     const { rows } = analyseResponse(PROSE, normalizer, { vocabulary: vocabulary.words() });
     expect(rows.filter((r) => r.descriptor).map((r) => r.descriptor)).toContain('joy');
   });
+
+  it('a word that comes in later is recorded as deciding every answer it would change', () => {
+    const normalizer = new DescriptorNormalizer();
+    const vocabulary = new StudyVocabulary();
+    for (let i = 0; i < MIN_STRUCTURED_MENTIONS; i++) vocabulary.add(analyseResponse('- Faith\n- Honesty', normalizer).rows);
+    const before = vocabulary.words().size;
+    const parsed = parseElicitation(PROSE, { vocabulary: vocabulary.words() });
+    // Words the vocabulary decided: in it already (faith) or not (joy, adventure); built-in value
+    // words are decided without it.
+    expect(parsed.vocabularyWords).toEqual(expect.arrayContaining(['joy', 'adventure', 'faith']));
+    expect(parsed.vocabularyWords).not.toContain('honesty');
+    expect(vocabulary.enteredSince(parsed.vocabularyWords!, before)).toBe(false);
+    // Words that come in but decided nothing in this answer leave it as it is...
+    for (let i = 0; i < MIN_STRUCTURED_MENTIONS; i++) vocabulary.add(analyseResponse('- Kindness\n- Courage', normalizer).rows);
+    expect(vocabulary.words().size).toBeGreaterThan(before);
+    expect(vocabulary.enteredSince(parsed.vocabularyWords!, before)).toBe(false);
+    // ...one that decided it calls for mining it again.
+    for (let i = 0; i < MIN_STRUCTURED_MENTIONS; i++) vocabulary.add(analyseResponse('- Joy\n- Kindness', normalizer).rows);
+    expect(vocabulary.enteredSince(parsed.vocabularyWords!, before)).toBe(true);
+    expect(vocabulary.enteredSince(parsed.vocabularyWords!, vocabulary.words().size)).toBe(false);
+    // A list answer records none: the vocabulary cannot change it.
+    expect(parseElicitation('1. Joy\n2. Adventure\n3. Honesty').vocabularyWords).toBeUndefined();
+  });
+
+  it('an answer parses the same under any larger vocabulary that adds none of its deciding words (property)', () => {
+    // Prose from a pool of value words, words only a vocabulary can make values, stop words and a
+    // subject ("I value ..."), with random markdown; vocabularies drawn from the open words.
+    const OPEN = ['joy', 'faith', 'adventure', 'grit', 'zeal', 'warmth', 'craft', 'home', 'play', 'calm'];
+    const FIXED = ['honesty', 'kindness', 'fairness', 'curiosity', 'humility'];
+    const FILLER = ['and', 'the', 'I', 'value', 'we', 'also', 'care', 'about', 'deeply', 'so', 'does', 'matters', 'to', 'me'];
+    const token = fc.oneof(fc.constantFrom(...OPEN), fc.constantFrom(...FIXED), fc.constantFrom(...FILLER));
+    const styled = fc.tuple(token, fc.constantFrom('', '**', '*', '_')).map(([w, m]) => `${m}${w}${m}`);
+    const text = fc.array(fc.tuple(styled, fc.constantFrom(' ', ', ', '. ', '\n')), { minLength: 3, maxLength: 40 }).map((parts) => parts.map(([w, sep]) => w + sep).join('').trim() + '.');
+    const subset = fc.subarray(OPEN);
+    let changed = 0;
+    let runs = 0;
+    fc.assert(
+      fc.property(text, subset, subset, (t, small, extra) => {
+        runs++;
+        const v = new Set(small);
+        const bigger = new Set([...small, ...extra]);
+        const a = parseElicitation(t, { vocabulary: v });
+        const b = parseElicitation(t, { vocabulary: bigger });
+        const decisive = (a.vocabularyWords ?? []).some((w) => bigger.has(w) && !v.has(w));
+        const same = JSON.stringify(a) === JSON.stringify({ ...b, ...(b.vocabularyWords ? { vocabularyWords: a.vocabularyWords } : {}) }) && JSON.stringify(a.items) === JSON.stringify(b.items) && a.reject === b.reject;
+        if (!same) changed++;
+        // No deciding word added: nothing changes (the stage then keeps the answer as mined).
+        if (!decisive) expect(same).toBe(true);
+      }),
+      { numRuns: 400, seed: 24 },
+    );
+    // The property is not vacuous: larger vocabularies did change answers.
+    expect(changed).toBeGreaterThan(runs / 20);
+  });
 });
+

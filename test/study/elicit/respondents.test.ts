@@ -18,7 +18,7 @@ function fixture(): RunStore {
     const id = `${model}/${prompt}/t${temperature}/s${sample}`;
     const refusal = words === 'refusal';
     return {
-      respondent: { id, seq: seq++, model, prompt_id: prompt, bank: 'elicit@1', sample, temperature, request_key: null, response_text: 'x', status: refusal ? 'refusal' : 'ok', format: 'list', finish_reason: 'stop', error: null },
+      respondent: { id, seq: seq++, model, prompt_id: prompt, bank: 'elicit@1', sample, temperature, request_key: null, response_text: 'x', status: refusal ? 'refusal' : 'ok', format: 'list', finish_reason: 'stop', error: null, vocab_size: null, vocab_words: null },
       descriptors: refusal ? [] : words.map((w, i) => ({ respondent_id: id, position: i, raw: w, candidate: w, descriptor: w, term_key: w, reject: null })),
     };
   };

@@ -7,7 +7,9 @@ import { defaultPopulation } from '../../../src/sim/population.js';
 import { ADJ_TO_NOUN } from '../../../src/text/morphology.js';
 import type { Embedder } from '../../../src/embed/types.js';
 import { SIMULATED_PROVIDERS } from '../../../src/sim/provider.js';
-import { runElicitation } from '../../../src/study/stages/elicit/stage.js';
+import { analyseResponse, runElicitation } from '../../../src/study/stages/elicit/stage.js';
+import { StudyVocabulary } from '../../../src/study/stages/elicit/prose.js';
+import { DescriptorNormalizer } from '../../../src/text/normalize.js';
 import { runStage, studyEngine } from '../../../src/study/run.js';
 import { peek, tempStore } from '../../helpers/sql.js';
 import { exportLexicon, listLexicon, listMerges, mergeSynonyms, respondentTermMatrix, setMergeActive, termSources } from '../../../src/study/stages/elicit/lexicon.js';
@@ -130,6 +132,36 @@ describe('elicit stage through the engine (in-process simulated population)', as
       }
     }
     expect(within / nWithin).toBeGreaterThan(between / nBetween + 0.1);
+  });
+
+  it('stores every prose answer as mined with the final study vocabulary, though most were mined only once, on arrival', () => {
+    const db = peek(store);
+    const answers = db.prepare(`SELECT id, format, response_text AS text, finish_reason AS finish, status, vocab_size FROM elicit_respondents WHERE response_text IS NOT NULL ORDER BY seq`).all() as Array<{ id: string; format: string | null; text: string; finish: string | null; status: string; vocab_size: number | null }>;
+    const rowsOf = db.prepare(`SELECT position, raw, candidate, descriptor, term_key, reject FROM elicit_descriptors WHERE respondent_id = ? ORDER BY position`);
+    // The final vocabulary, from the list answers as stored.
+    const vocabulary = new StudyVocabulary();
+    for (const a of answers) if (a.format !== 'prose') vocabulary.add(rowsOf.all(a.id) as Array<{ candidate: string | null; descriptor: string | null }>);
+    const final = vocabulary.words();
+    const normalizer = new DescriptorNormalizer();
+    let prose = 0;
+    let vocabularyMatters = 0;
+    let minedOnce = 0;
+    for (const a of answers.filter((x) => x.format === 'prose')) {
+      const truncated = a.finish === 'length' || a.finish === 'max_tokens';
+      // Refusals are judged by the built-in words; the rest is mined with the study's words.
+      const plain = analyseResponse(a.text, normalizer, { truncated });
+      const mined = plain.parsed.reject === undefined || plain.parsed.reject === 'no-values';
+      const expected = mined ? analyseResponse(a.text, normalizer, { truncated, vocabulary: final }) : plain;
+      expect({ id: a.id, status: a.status, rows: rowsOf.all(a.id) }).toEqual({ id: a.id, status: expected.parsed.reject ?? 'ok', rows: expected.rows });
+      prose++;
+      if (JSON.stringify(plain.rows) !== JSON.stringify(expected.rows)) vocabularyMatters++;
+      if (a.vocab_size !== null && a.vocab_size < final.size) minedOnce++;
+    }
+    db.close();
+    // Not vacuous: prose answers exist, the study's words changed some, and some kept their first mining.
+    expect(prose).toBeGreaterThan(50);
+    expect(vocabularyMatters).toBeGreaterThan(0);
+    expect(minedOnce).toBeGreaterThan(0);
   });
 
   it('a re-run answers from the cache and rebuilds the same tables', async () => {

@@ -21,7 +21,7 @@ import { StudyVocabulary } from './prose.js';
 import { requirePlanSize, type StageDefinition, type StageSummary } from '../../stage.js';
 import { buildLexicon, exportLexicon, listLexicon, mergeSynonyms } from './lexicon.js';
 import { loadPromptBank, selectPrompts, type ElicitPrompt, type PromptBank } from './prompts.js';
-import { clearElicitation, descriptorCounts, descriptorRewriter, elicitationWriter, ensureElicitSchema, proseAnswers, statusCounts, termCountsPerModel } from './tables.js';
+import { clearElicitation, descriptorCounts, descriptorRewriter, elicitationWriter, ensureElicitSchema, staleProseAnswers, statusCounts, termCountsPerModel } from './tables.js';
 
 export { ensureElicitSchema };
 
@@ -99,24 +99,34 @@ function cutOff(finishReason: string | null | undefined): boolean {
   return finishReason === 'length' || finishReason === 'max_tokens';
 }
 
+/** How a prose answer was mined, for the columns that let the end of the stage re-mine only what changed. */
+function miningRecord(parsed: ParsedResponse, vocabulary: StudyVocabulary): { vocab_size: number | null; vocab_words: string | null } {
+  return parsed.vocabularyWords ? { vocab_size: vocabulary.words().size, vocab_words: parsed.vocabularyWords.join(' ') } : { vocab_size: null, vocab_words: null };
+}
+
 /**
- * Mine the stored prose answers again with the study's vocabulary, a page at a time (memory stays
- * flat in the number of answers); returns the vocabulary's size.
+ * Mine again, with the final vocabulary, the stored prose answers that a word which came in after
+ * them could change (./prose.ts), a page at a time (memory stays flat in the number of answers);
+ * returns how many were mined again.
  */
-function mineProseAgain(store: RunStore, normalizer: DescriptorNormalizer, vocabulary: ReadonlySet<string>): number {
+function remineStaleProse(store: RunStore, normalizer: DescriptorNormalizer, vocabulary: StudyVocabulary): number {
   const rewrite = descriptorRewriter(store);
+  const size = vocabulary.words().size;
+  let mined = 0;
   for (let after = -1; ; ) {
-    const page = proseAnswers(store, after, 500);
+    const page = staleProseAnswers(store, size, after, 500);
     if (page.length === 0) break;
+    const changed = page.filter((a) => vocabulary.enteredSince(a.vocab_words.split(' ').filter(Boolean), a.vocab_size));
     rewrite(
-      page.map((a) => {
-        const { parsed, rows } = analyseResponse(a.response_text, normalizer, { truncated: cutOff(a.finish_reason), vocabulary });
-        return { id: a.id, status: parsed.reject ?? 'ok', descriptors: rows.map((d) => ({ respondent_id: a.id, ...d })) };
+      changed.map((a) => {
+        const { parsed, rows } = analyseResponse(a.response_text, normalizer, { truncated: cutOff(a.finish_reason), vocabulary: vocabulary.words() });
+        return { id: a.id, status: parsed.reject ?? 'ok', vocab_size: size, vocab_words: parsed.vocabularyWords?.join(' ') ?? '', descriptors: rows.map((d) => ({ respondent_id: a.id, ...d })) };
       }),
     );
+    mined += changed.length;
     after = page[page.length - 1]!.seq;
   }
-  return vocabulary.size;
+  return mined;
 }
 
 interface RespondentRecord {
@@ -129,6 +139,8 @@ interface RespondentRecord {
   finish: string | null;
   error: string | null;
   rows: DescriptorRow[];
+  vocab_size: number | null;
+  vocab_words: string | null;
 }
 
 /**
@@ -161,7 +173,7 @@ class ElicitWriter {
     this.buffer = [];
     this.write(
       records.map((x) => ({
-        respondent: { id: x.r.id, seq: x.r.seq, model: x.r.model, prompt_id: x.r.prompt.id, bank: x.bank, sample: x.r.sample, temperature: x.r.temperature, request_key: x.key, response_text: x.text, status: x.status, format: x.format, finish_reason: x.finish, error: x.error },
+        respondent: { id: x.r.id, seq: x.r.seq, model: x.r.model, prompt_id: x.r.prompt.id, bank: x.bank, sample: x.r.sample, temperature: x.r.temperature, request_key: x.key, response_text: x.text, status: x.status, format: x.format, finish_reason: x.finish, error: x.error, vocab_size: x.vocab_size, vocab_words: x.vocab_words },
         descriptors: x.rows.map((d) => ({ respondent_id: x.r.id, ...d })),
       })),
     );
@@ -212,8 +224,8 @@ export async function runElicitation(engine: Engine, config: StudyConfig, opts: 
 
   const normalizer = new DescriptorNormalizer();
   const writer = new ElicitWriter(store);
-  // Prose answers are stored as they come and mined again at the end, with the words the study's
-  // list answers named (./prose.ts).
+  // Prose answers are mined with the words the study's list answers named so far, and again at the
+  // end if a word named later could change them (./prose.ts). Refusals are judged without them.
   const vocabulary = new StudyVocabulary();
   let proseCount = 0;
   try {
@@ -228,17 +240,21 @@ export async function runElicitation(engine: Engine, config: StudyConfig, opts: 
             params: { temperature: r.temperature, max_tokens: cfg.max_tokens },
             sample: r.sample,
           });
-          const { parsed, rows } = analyseResponse(result.text, normalizer, { truncated: cutOff(result.finish_reason) });
-          const finish = result.finish_reason ?? null;
-          // A prose answer's descriptors are written once, by the mining at the end (the stage
-          // rebuilds its tables from the request cache on every run, so a killed run loses nothing).
-          const minedLater = parsed.format === 'prose' && (parsed.reject === undefined || parsed.reject === 'no-values');
+          const truncated = cutOff(result.finish_reason);
+          let { parsed, rows } = analyseResponse(result.text, normalizer, { truncated });
+          let mining: ReturnType<typeof miningRecord> = { vocab_size: null, vocab_words: null };
           if (parsed.format !== 'prose') vocabulary.add(rows);
-          else if (minedLater) proseCount++;
-          writer.add({ r, bank: bankId, key: result.key, text: result.text, status: parsed.reject ?? 'ok', format: parsed.format ?? null, finish, error: null, rows: minedLater ? [] : rows });
+          else if (parsed.reject === undefined || parsed.reject === 'no-values') {
+            // A prose answer that is no refusal (judged by the built-in words) is mined with the
+            // words the list answers named so far.
+            ({ parsed, rows } = analyseResponse(result.text, normalizer, { truncated, vocabulary: vocabulary.words() }));
+            mining = miningRecord(parsed, vocabulary);
+            proseCount++;
+          }
+          writer.add({ r, bank: bankId, key: result.key, text: result.text, status: parsed.reject ?? 'ok', format: parsed.format ?? null, finish: result.finish_reason ?? null, error: null, rows, ...mining });
         } catch (e) {
           const err = e as Error & { key?: string };
-          writer.add({ r, bank: bankId, key: err.key ?? null, text: null, status: 'error', format: null, finish: null, error: err.message, rows: [] });
+          writer.add({ r, bank: bankId, key: err.key ?? null, text: null, status: 'error', format: null, finish: null, error: err.message, rows: [], vocab_size: null, vocab_words: null });
           throw e;
         }
       },
@@ -248,8 +264,8 @@ export async function runElicitation(engine: Engine, config: StudyConfig, opts: 
     writer.flush();
   }
   if (proseCount > 0) {
-    const words = mineProseAgain(store, normalizer, vocabulary.words());
-    opts.log?.(`elicit: ${proseCount} prose answers mined again with the ${words} words the list answers named`);
+    const again = remineStaleProse(store, normalizer, vocabulary);
+    opts.log?.(`elicit: ${proseCount} prose answers mined with the ${vocabulary.words().size} words the list answers named (${again} again, for words named after them)`);
   }
 
   let terms = buildLexicon(store);

@@ -8,10 +8,10 @@ import { sql, type Ddl, type Generated, type Prepared, type TableDb } from '../.
 import type { CoreTables } from '../../../store/tables.js';
 
 /**
- * Version 2. The stage rebuilds these tables from the request cache on every run, so a schema
- * change simply drops and recreates them (no model call is lost).
+ * Version 3 (2 had no vocab_size/vocab_words). The stage rebuilds these tables from the request
+ * cache on every run, so a schema change simply drops and recreates them (no model call is lost).
  */
-export const ELICIT_SCHEMA_VERSION = 2;
+export const ELICIT_SCHEMA_VERSION = 3;
 export const ELICIT_SCHEMA: Ddl = (t) => `
 DROP TABLE IF EXISTS elicit_descriptors;
 DROP TABLE IF EXISTS elicit_respondents;
@@ -28,7 +28,9 @@ CREATE TABLE IF NOT EXISTS elicit_respondents (
   status TEXT NOT NULL,           -- ok | refusal | non-english | no-values | empty | error
   format TEXT,                    -- json | table | list | lines | comma | prose
   finish_reason TEXT,             -- 'length' means the answer was cut off (its last item is marked truncated)
-  error TEXT
+  error TEXT,
+  vocab_size INTEGER,             -- prose answers: how many words the study vocabulary had when the answer was mined
+  vocab_words TEXT                -- prose answers: the words (space-separated) whose being in that vocabulary decided the mining
 );
 CREATE INDEX IF NOT EXISTS elicit_respondents_model ON elicit_respondents(model);
 CREATE INDEX IF NOT EXISTS elicit_respondents_seq ON elicit_respondents(seq);
@@ -79,6 +81,10 @@ export interface RespondentRow {
   format: string | null;
   finish_reason: string | null;
   error: string | null;
+  /** Prose answers: the size of the study vocabulary they were mined with (see ./prose.ts). */
+  vocab_size: number | null;
+  /** Prose answers: the words whose being in that vocabulary decided the mining, space-separated. */
+  vocab_words: string | null;
 }
 
 export interface DescriptorRecord {
@@ -162,6 +168,8 @@ export function elicitationWriter(store: RunStore): (records: ReadonlyArray<{ re
         format: p('format'),
         finish_reason: p('finish_reason'),
         error: p('error'),
+        vocab_size: p('vocab_size'),
+        vocab_words: p('vocab_words'),
       })
       .onConflict((oc) =>
         oc.column('id').doUpdateSet((eb) => ({
@@ -177,6 +185,8 @@ export function elicitationWriter(store: RunStore): (records: ReadonlyArray<{ re
           format: eb.ref('excluded.format'),
           finish_reason: eb.ref('excluded.finish_reason'),
           error: eb.ref('excluded.error'),
+          vocab_size: eb.ref('excluded.vocab_size'),
+          vocab_words: eb.ref('excluded.vocab_words'),
         })),
       ),
   );
@@ -190,15 +200,23 @@ export function elicitationWriter(store: RunStore): (records: ReadonlyArray<{ re
     });
 }
 
-/** Prose answers stored so far (parsed, not refusals or other languages), after `afterSeq` in seq order. */
-export function proseAnswers(store: RunStore, afterSeq: number, limit: number): Array<{ id: string; seq: number; response_text: string; finish_reason: string | null }> {
+/**
+ * Prose answers mined with a smaller study vocabulary than `vocabSize` words, after `afterSeq` in
+ * seq order: those a word that came in later could change.
+ */
+export function staleProseAnswers(
+  store: RunStore,
+  vocabSize: number,
+  afterSeq: number,
+  limit: number,
+): Array<{ id: string; seq: number; response_text: string; finish_reason: string | null; vocab_size: number; vocab_words: string }> {
   const t = db(store);
   return t.all(
     t.q
       .selectFrom('elicit_respondents')
-      .select(['id', 'seq', sql<string>`response_text`.as('response_text'), 'finish_reason'])
-      .where('format', '=', 'prose')
-      .where('status', 'in', ['ok', 'no-values'])
+      .select(['id', 'seq', sql<string>`response_text`.as('response_text'), 'finish_reason', sql<number>`vocab_size`.as('vocab_size'), sql<string>`vocab_words`.as('vocab_words')])
+      .where('vocab_size', '<', vocabSize)
+      .where('vocab_words', 'is not', null)
       .where('response_text', 'is not', null)
       .where('seq', '>', afterSeq)
       .orderBy('seq')
@@ -206,17 +224,24 @@ export function proseAnswers(store: RunStore, afterSeq: number, limit: number): 
   );
 }
 
-/** Replace respondents' descriptors and status (prose answers mined again), one transaction per call. */
-export function descriptorRewriter(store: RunStore): (records: ReadonlyArray<{ id: string; status: string; descriptors: readonly DescriptorRecord[] }>) => void {
+/** Replace prose answers' descriptors, status and mining record (mined again), one transaction per call. */
+export function descriptorRewriter(
+  store: RunStore,
+): (records: ReadonlyArray<{ id: string; status: string; vocab_size: number; vocab_words: string; descriptors: readonly DescriptorRecord[] }>) => void {
   const t = db(store);
   const drop = t.prepare<{ id: string }>((p) => t.q.deleteFrom('elicit_descriptors').where('respondent_id', '=', p('id')));
-  const setStatus = t.prepare<{ id: string; status: string }>((p) => t.q.updateTable('elicit_respondents').set({ status: p('status') }).where('id', '=', p('id')));
+  const setStatus = t.prepare<{ id: string; status: string; vocab_size: number; vocab_words: string }>((p) =>
+    t.q
+      .updateTable('elicit_respondents')
+      .set({ status: p('status'), vocab_size: p('vocab_size'), vocab_words: p('vocab_words') })
+      .where('id', '=', p('id')),
+  );
   const putDescriptor = descriptorInsert(t);
   return (records) =>
     t.transaction(() => {
       for (const r of records) {
         drop.run({ id: r.id });
-        setStatus.run({ id: r.id, status: r.status });
+        setStatus.run({ id: r.id, status: r.status, vocab_size: r.vocab_size, vocab_words: r.vocab_words });
         for (const d of r.descriptors) putDescriptor.run(d);
       }
     });
