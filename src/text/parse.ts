@@ -300,19 +300,24 @@ export function answerText(text: string): string {
 
 // ---- prose -----------------------------------------------------------------------------------
 
-/**
- * Value words in prose: words of the built-in value vocabulary, words with a value-noun suffix, and
- * words of `vocabulary` (in a study, the words its models named in list answers: prose mining by a
- * fixed vocabulary alone would miss "joy" or "faith" in every prose answer while list answers name
- * them, and the prompts that invite prose would then form a spurious factor of their own).
- */
-function proseItems(text: string, vocabulary: ReadonlySet<string> | undefined, consulted: Set<string>): string[] {
+/** The words of a prose answer, as mining reads them (URLs and code are no prose). */
+function proseWords(text: string): string[] {
   // URLs and code are no prose: their words ("javascript", "function") are not mined.
   const prose = text
     .split(/\s+/)
     .filter((w) => !hostileItem(w))
     .join(' ');
-  const words = stripMarkdown(prose).match(/[A-Za-z](?:[A-Za-z'-]*[A-Za-z])?/g) ?? [];
+  return stripMarkdown(prose).match(/[A-Za-z](?:[A-Za-z'-]*[A-Za-z])?/g) ?? [];
+}
+
+/**
+ * Value words in prose: words of the built-in value vocabulary, words with a value-noun suffix, and
+ * words of `vocabulary` (in a study, the words its models named in list answers: prose mining by a
+ * fixed vocabulary alone would miss "joy" or "faith" in every prose answer while list answers name
+ * them, and the prompts that invite prose would then form a spurious factor of their own). Words
+ * the vocabulary decided go to `consulted`.
+ */
+function proseItems(words: readonly string[], vocabulary: ReadonlySet<string> | undefined, consulted: Set<string>): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < words.length; i++) {
@@ -340,49 +345,49 @@ export interface ParseOptions {
   vocabulary?: ReadonlySet<string>;
 }
 
-/** Parse one answer into value descriptors (accepted items) and rejects, each with its raw text. */
-export function parseElicitation(text: string, opts: ParseOptions = {}): ParsedResponse {
+/** An answer read as far as no vocabulary matters: its text, and its format and items or its prose words. */
+type Reading =
+  | { kind: 'empty' }
+  | { kind: 'items'; t: string; format: Exclude<ResponseFormat, 'prose'>; rawItems: string[] }
+  | { kind: 'prose'; t: string; nonEnglish: boolean; words: string[]; refusal?: boolean };
+
+function readAnswer(text: string): Reading {
   // Terminal escapes (ESC [2J, OSC 52...) and the marks left where a secret was redacted are not
   // part of any word: removed before reading.
   const t = answerText(stripEscapes(text.normalize('NFKC')).replace(/[ \t]*\[REDACTED\]/g, ''));
-  if (t.length === 0) return { format: undefined, items: [], reject: 'empty' };
-
-  let format: ResponseFormat | undefined;
-  let rawItems: string[] | undefined;
+  if (t.length === 0) return { kind: 'empty' };
   const json = tryJson(t);
-  if (json) {
-    format = 'json';
-    rawItems = json;
-  } else {
-    const lines = t.replace(/```[a-zA-Z]*/g, '').split('\n');
-    const table = tableItems(lines);
-    const list = table ? [] : listItems(lines);
-    if (table) {
-      format = 'table';
-      rawItems = table;
-    } else if (list.length >= 2) {
-      format = 'list';
-      rawItems = list;
-    } else if (boldLed(lines).length >= 2) {
-      // "**Honesty** - I try to ...": paragraphs led by a bold value, without list markers.
-      format = 'list';
-      rawItems = boldLed(lines);
-    } else {
-      const comma = commaItems(t);
-      if (comma) {
-        format = 'comma';
-        rawItems = comma;
-      } else {
-        const short = shortLines(lines);
-        if (short) {
-          format = 'lines';
-          rawItems = short;
-        }
-      }
-    }
-  }
+  if (json) return { kind: 'items', t, format: 'json', rawItems: json };
+  const lines = t.replace(/```[a-zA-Z]*/g, '').split('\n');
+  const table = tableItems(lines);
+  if (table) return { kind: 'items', t, format: 'table', rawItems: table };
+  const list = listItems(lines);
+  if (list.length >= 2) return { kind: 'items', t, format: 'list', rawItems: list };
+  // "**Honesty** - I try to ...": paragraphs led by a bold value, without list markers.
+  const bold = boldLed(lines);
+  if (bold.length >= 2) return { kind: 'items', t, format: 'list', rawItems: bold };
+  const comma = commaItems(t);
+  if (comma) return { kind: 'items', t, format: 'comma', rawItems: comma };
+  const short = shortLines(lines);
+  if (short) return { kind: 'items', t, format: 'lines', rawItems: short };
+  const nonEnglish = isNonEnglish(t);
+  return { kind: 'prose', t, nonEnglish, words: nonEnglish ? [] : proseWords(t) };
+}
 
-  if (rawItems && format) {
+/**
+ * The last answer read: the elicit stage parses a prose answer twice in a row (without the study
+ * vocabulary, to judge refusals, then with it), and the second time only the mining is new.
+ */
+let lastRead: { text: string; reading: Reading } | undefined;
+
+/** Parse one answer into value descriptors (accepted items) and rejects, each with its raw text. */
+export function parseElicitation(text: string, opts: ParseOptions = {}): ParsedResponse {
+  const reading = lastRead?.text === text ? lastRead.reading : readAnswer(text);
+  lastRead = { text, reading };
+  if (reading.kind === 'empty') return { format: undefined, items: [], reject: 'empty' };
+
+  if (reading.kind === 'items') {
+    const { t, format, rawItems } = reading;
     if (isNonEnglish(rawItems.join(' '))) return { format, items: [], reject: 'non-english' };
     const items: ParsedItem[] = [];
     for (const raw of rawItems) pushItems(items, raw, format === 'json');
@@ -391,17 +396,17 @@ export function parseElicitation(text: string, opts: ParseOptions = {}): ParsedR
     return { format, items, reject: 'no-values' };
   }
 
-  if (isNonEnglish(t)) return { format: 'prose', items: [], reject: 'non-english' };
+  if (reading.nonEnglish) return { format: 'prose', items: [], reject: 'non-english' };
   const items: ParsedItem[] = [];
   const consulted = new Set<string>();
-  for (const w of proseItems(t, opts.vocabulary, consulted)) {
+  for (const w of proseItems(reading.words, opts.vocabulary, consulted)) {
     const c = remembered(proseWordMemo, w, () => cleanCandidate(w));
     items.push({ position: items.length, raw: w, ...c });
   }
   const accepted = items.filter((i) => i.descriptor).length;
   const vocabularyWords = [...consulted];
   // "As an AI I don't have values, but I strive for accuracy and helpfulness" still names values.
-  if (accepted < 2 && isRefusal(t)) return { format: 'prose', items, reject: 'refusal', vocabularyWords };
+  if (accepted < 2 && (reading.refusal ??= isRefusal(reading.t))) return { format: 'prose', items, reject: 'refusal', vocabularyWords };
   if (accepted === 0) return { format: 'prose', items, reject: 'no-values', vocabularyWords };
   return { format: 'prose', items, vocabularyWords };
 }

@@ -79,6 +79,9 @@ describe('prose mined with the study vocabulary', () => {
         const bigger = new Set([...small, ...extra]);
         const a = parseElicitation(t, { vocabulary: v });
         const b = parseElicitation(t, { vocabulary: bigger });
+        // The second parse of the same text reuses its vocabulary-free reading: the same as a fresh one.
+        parseElicitation('1. Honesty\n2. Kindness');
+        expect(parseElicitation(t, { vocabulary: bigger })).toEqual(b);
         const decisive = (a.vocabularyWords ?? []).some((w) => bigger.has(w) && !v.has(w));
         const same = JSON.stringify(a) === JSON.stringify({ ...b, ...(b.vocabularyWords ? { vocabularyWords: a.vocabularyWords } : {}) }) && JSON.stringify(a.items) === JSON.stringify(b.items) && a.reject === b.reject;
         if (!same) changed++;
