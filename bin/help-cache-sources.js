@@ -1,9 +1,11 @@
 // The files the help cache (dist/help-cache.json, scripts/help-cache.mjs) is made from: if any of
-// them changed after the cache was written, the launcher ignores the cache.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+// them changed after the cache was written, the launcher ignores the cache. CommonJS, like the
+// launcher that reads it.
+'use strict';
+const { readdirSync } = require('node:fs');
+const { join } = require('node:path');
 
-export function helpCacheSources(root) {
+function helpCacheSources(root) {
   const commands = join(root, 'dist', 'cli', 'commands');
   return [
     join(root, 'package.json'),
@@ -14,3 +16,5 @@ export function helpCacheSources(root) {
     ...readdirSync(commands).filter((f) => f.endsWith('.js')).sort().map((f) => join(commands, f)),
   ];
 }
+
+module.exports = { helpCacheSources };

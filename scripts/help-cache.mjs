@@ -7,8 +7,9 @@ import { statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { COMMAND_MODULES } from '../dist/cli/commands/index.js';
 import { buildProgram } from '../dist/cli/program.js';
-import { helpCacheSources } from '../bin/help-cache-sources.js';
+import { createRequire } from 'node:module';
 
+const { helpCacheSources } = createRequire(import.meta.url)('../bin/help-cache-sources.js');
 const root = fileURLToPath(new URL('..', import.meta.url));
 const program = buildProgram(await Promise.all(COMMAND_MODULES.map((m) => m.load())));
 const texts = {};
