@@ -27,7 +27,7 @@ export const MAX_BODY_BYTES = 64 * 2 ** 20;
 const MAX_REDIRECTS = 5;
 
 /** The error a cancelled request rejects with (named like fetch's, which callers recognise). */
-function abortError(signal: AbortSignal): Error {
+export function abortError(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   if (reason instanceof Error) return reason;
   const e = new Error('This operation was aborted');

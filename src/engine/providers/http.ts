@@ -14,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { MAX_BODY_BYTES, NodeHttpTransport, type WireResponse } from './http-transport.js';
+import { abortError, MAX_BODY_BYTES, NodeHttpTransport, type WireResponse } from './http-transport.js';
 
 export interface HttpResponse {
   status: number;
@@ -42,15 +42,6 @@ export type WorkerMessage =
   | { close: number };
 /** A message from the worker: the response to a request, or why there is none. */
 export type WorkerReply = { id: number; response: WireResponse } | { id: number; error: { name: string; message: string; code?: string } };
-
-/** The error a cancelled request rejects with (named like fetch's, which callers recognise). */
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  const e = new Error('This operation was aborted');
-  e.name = 'AbortError';
-  return e;
-}
 
 function withGetter(wire: WireResponse): HttpResponse {
   const raw = wire.headers;
