@@ -198,5 +198,37 @@ describe('the HTTP worker thread', () => {
     expect(r.stdout).toBe('worker ok');
     expect(r.status).toBe(0);
   });
+
+  it('a worker that dies fails the requests in flight as retryable, and the next request starts a new one', () => {
+    const script = `
+      import { createServer } from 'node:http';
+      import { Worker } from 'node:worker_threads';
+      const { HttpClient } = await import(${JSON.stringify(new URL('../../dist/engine/providers/http.js', import.meta.url).href)});
+      const { toProviderError } = await import(${JSON.stringify(new URL('../../dist/engine/providers/errors.js', import.meta.url).href)});
+      // The worker thread, seen when the client first writes to it.
+      const workers = new Set();
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (...a) { workers.add(this); return post.apply(this, a); };
+      const server = createServer((req, res) => { if (req.url === '/hang') return; req.resume(); req.on('end', () => { res.writeHead(200); res.end('{"ok":true}'); }); });
+      await new Promise((r) => server.listen(0, '127.0.0.1', r));
+      const base = 'http://127.0.0.1:' + server.address().port;
+      const client = new HttpClient();
+      const hanging = client.postJson(base + '/hang', '{}', {}).then(() => 'answered', (e) => e);
+      await new Promise((r) => setTimeout(r, 100));
+      const [first] = workers;
+      await first.terminate();
+      const err = await hanging;
+      const again = await client.postJson(base + '/ok', '{}', {});
+      server.closeAllConnections(); server.close(); client.close();
+      process.stdout.write(JSON.stringify({ message: err.message, retryable: toProviderError('openai', err).retryable, again: again.text, workers: workers.size }));
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { message: string; retryable: boolean; again: string; workers: number };
+    expect(out.message).toMatch(/HTTP worker thread stopped/);
+    expect(out.retryable).toBe(true);
+    expect(out.again).toBe('{"ok":true}');
+    expect(out.workers).toBe(2);
+  });
 });
 
