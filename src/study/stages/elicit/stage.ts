@@ -99,9 +99,22 @@ function cutOff(finishReason: string | null | undefined): boolean {
   return finishReason === 'length' || finishReason === 'max_tokens';
 }
 
-/** How a prose answer was mined, for the columns that let the end of the stage re-mine only what changed. */
-function miningRecord(parsed: ParsedResponse, vocabulary: StudyVocabulary): { vocab_size: number | null; vocab_words: string | null } {
-  return parsed.vocabularyWords ? { vocab_size: vocabulary.words().size, vocab_words: parsed.vocabularyWords.join(' ') } : { vocab_size: null, vocab_words: null };
+/** The columns recording how a prose answer was mined, so that the end of the stage re-mines only what changed. */
+interface MiningRecord {
+  vocab_size: number | null;
+  vocab_words: string | null;
+}
+
+const NOT_MINED: MiningRecord = { vocab_size: null, vocab_words: null };
+
+/** How an answer was mined with the study vocabulary as it is now (stored; read by `decidingWords`). */
+function miningRecord(parsed: ParsedResponse, vocabulary: StudyVocabulary): MiningRecord {
+  return parsed.vocabularyWords ? { vocab_size: vocabulary.words().size, vocab_words: parsed.vocabularyWords.join(' ') } : NOT_MINED;
+}
+
+/** The words a stored mining record says the vocabulary decided. */
+function decidingWords(vocabWords: string): string[] {
+  return vocabWords.split(' ').filter(Boolean);
 }
 
 /**
@@ -116,11 +129,11 @@ function remineStaleProse(store: RunStore, normalizer: DescriptorNormalizer, voc
   for (let after = -1; ; ) {
     const page = staleProseAnswers(store, size, after, 500);
     if (page.length === 0) break;
-    const changed = page.filter((a) => vocabulary.enteredSince(a.vocab_words.split(' ').filter(Boolean), a.vocab_size));
+    const changed = page.filter((a) => vocabulary.enteredSince(decidingWords(a.vocab_words), a.vocab_size));
     rewrite(
       changed.map((a) => {
         const { parsed, rows } = analyseResponse(a.response_text, normalizer, { truncated: cutOff(a.finish_reason), vocabulary: vocabulary.words() });
-        return { id: a.id, status: parsed.reject ?? 'ok', vocab_size: size, vocab_words: parsed.vocabularyWords?.join(' ') ?? '', descriptors: rows.map((d) => ({ respondent_id: a.id, ...d })) };
+        return { id: a.id, status: parsed.reject ?? 'ok', ...miningRecord(parsed, vocabulary), descriptors: rows.map((d) => ({ respondent_id: a.id, ...d })) };
       }),
     );
     mined += changed.length;
@@ -139,8 +152,7 @@ interface RespondentRecord {
   finish: string | null;
   error: string | null;
   rows: DescriptorRow[];
-  vocab_size: number | null;
-  vocab_words: string | null;
+  mining: MiningRecord;
 }
 
 /**
@@ -173,7 +185,7 @@ class ElicitWriter {
     this.buffer = [];
     this.write(
       records.map((x) => ({
-        respondent: { id: x.r.id, seq: x.r.seq, model: x.r.model, prompt_id: x.r.prompt.id, bank: x.bank, sample: x.r.sample, temperature: x.r.temperature, request_key: x.key, response_text: x.text, status: x.status, format: x.format, finish_reason: x.finish, error: x.error, vocab_size: x.vocab_size, vocab_words: x.vocab_words },
+        respondent: { id: x.r.id, seq: x.r.seq, model: x.r.model, prompt_id: x.r.prompt.id, bank: x.bank, sample: x.r.sample, temperature: x.r.temperature, request_key: x.key, response_text: x.text, status: x.status, format: x.format, finish_reason: x.finish, error: x.error, ...x.mining },
         descriptors: x.rows.map((d) => ({ respondent_id: x.r.id, ...d })),
       })),
     );
@@ -242,7 +254,7 @@ export async function runElicitation(engine: Engine, config: StudyConfig, opts: 
           });
           const truncated = cutOff(result.finish_reason);
           let { parsed, rows } = analyseResponse(result.text, normalizer, { truncated });
-          let mining: ReturnType<typeof miningRecord> = { vocab_size: null, vocab_words: null };
+          let mining = NOT_MINED;
           if (parsed.format !== 'prose') vocabulary.add(rows);
           else if (parsed.reject === undefined || parsed.reject === 'no-values') {
             // A prose answer that is no refusal (judged by the built-in words) is mined with the
@@ -251,10 +263,10 @@ export async function runElicitation(engine: Engine, config: StudyConfig, opts: 
             mining = miningRecord(parsed, vocabulary);
             proseCount++;
           }
-          writer.add({ r, bank: bankId, key: result.key, text: result.text, status: parsed.reject ?? 'ok', format: parsed.format ?? null, finish: result.finish_reason ?? null, error: null, rows, ...mining });
+          writer.add({ r, bank: bankId, key: result.key, text: result.text, status: parsed.reject ?? 'ok', format: parsed.format ?? null, finish: result.finish_reason ?? null, error: null, rows, mining });
         } catch (e) {
           const err = e as Error & { key?: string };
-          writer.add({ r, bank: bankId, key: err.key ?? null, text: null, status: 'error', format: null, finish: null, error: err.message, rows: [], vocab_size: null, vocab_words: null });
+          writer.add({ r, bank: bankId, key: err.key ?? null, text: null, status: 'error', format: null, finish: null, error: err.message, rows: [], mining: NOT_MINED });
           throw e;
         }
       },

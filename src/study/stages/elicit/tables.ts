@@ -227,10 +227,10 @@ export function staleProseAnswers(
 /** Replace prose answers' descriptors, status and mining record (mined again), one transaction per call. */
 export function descriptorRewriter(
   store: RunStore,
-): (records: ReadonlyArray<{ id: string; status: string; vocab_size: number; vocab_words: string; descriptors: readonly DescriptorRecord[] }>) => void {
+): (records: ReadonlyArray<{ id: string; status: string; vocab_size: number | null; vocab_words: string | null; descriptors: readonly DescriptorRecord[] }>) => void {
   const t = db(store);
   const drop = t.prepare<{ id: string }>((p) => t.q.deleteFrom('elicit_descriptors').where('respondent_id', '=', p('id')));
-  const setStatus = t.prepare<{ id: string; status: string; vocab_size: number; vocab_words: string }>((p) =>
+  const setStatus = t.prepare<{ id: string; status: string; vocab_size: number | null; vocab_words: string | null }>((p) =>
     t.q
       .updateTable('elicit_respondents')
       .set({ status: p('status'), vocab_size: p('vocab_size'), vocab_words: p('vocab_words') })
